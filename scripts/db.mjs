@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// The local database without Docker: `node scripts/db.mjs start|stop|reset|status|url`.
+//
+// start  installs Debian's PostgreSQL 15 + pgTAP when missing, starts a throwaway cluster
+//        (run by the `postgres` user, since Postgres refuses root) on a free port, adds what
+//        Supabase would have (sql/bootstrap/supabase-shim.sql) unless the database is a real
+//        Supabase one, applies the migrations and the seed with the pinned Supabase CLI
+//        (`supabase db push --db-url ...`), writes DATABASE_URL to .env.local and prints the
+//        URL on its last line. Idempotent. With DATABASE_URL set, it uses that database instead.
+// stop   stops the throwaway cluster (never touches a DATABASE_URL database).
+// reset  throws the throwaway cluster away and starts a fresh one.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { updateEnvFile } from "./env-file.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PG_BIN = "/usr/lib/postgresql/15/bin";
+const stateDir = join(root, ".local", "postgres");
+const dataDir = join(stateDir, "data");
+const portFile = join(stateDir, "port");
+const logFile = join(stateDir, "postgres.log");
+const DEFAULT_PORT = 54322; // Supabase's local database port
+const APT_PACKAGES = ["postgresql-15", "postgresql-15-pgtap", "libtap-parser-sourcehandler-pgtap-perl"];
+
+const isRoot = process.getuid?.() === 0;
+const log = (msg) => process.stderr.write(`[db] ${msg}\n`);
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  if (res.status !== 0 && !opts.allowFail) {
+    const detail = `${res.stderr ?? ""}${res.stdout ?? ""}`.trim();
+    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${res.status}):\n${detail}`);
+  }
+  return res;
+}
+
+/** Runs a PostgreSQL server binary as the `postgres` user when we are root. */
+function runAsPostgres(bin, args, opts = {}) {
+  return isRoot ? run("runuser", ["-u", "postgres", "--", bin, ...args], opts) : run(bin, args, opts);
+}
+
+function missingPackages() {
+  const missing = [];
+  if (!existsSync(join(PG_BIN, "postgres"))) missing.push("postgresql-15");
+  if (!existsSync("/usr/share/postgresql/15/extension/pgtap.control")) missing.push("postgresql-15-pgtap");
+  if (spawnSync("sh", ["-c", "command -v pg_prove"]).status !== 0) missing.push("libtap-parser-sourcehandler-pgtap-perl");
+  return missing;
+}
+
+export function ensurePackages() {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y ${APT_PACKAGES.join(" ")}`;
+  if (!isRoot) {
+    throw new Error(`PostgreSQL 15 with pgTAP is missing (${missing.join(", ")}). Install it with:\n  sudo sh -c '${command}'`);
+  }
+  log(`installing ${missing.join(", ")} with apt-get (one time)...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  run("apt-get", ["install", "-y", "--no-install-recommends", ...APT_PACKAGES], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // Debian's package creates and starts a default cluster on 5432; we never use it.
+  spawnSync("pg_ctlcluster", ["15", "main", "stop"], { stdio: "ignore" });
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+async function freePort() {
+  if (await portIsFree(DEFAULT_PORT)) return DEFAULT_PORT;
+  return await new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function clusterRunning() {
+  if (!existsSync(join(dataDir, "PG_VERSION"))) return false;
+  return runAsPostgres(join(PG_BIN, "pg_ctl"), ["-D", dataDir, "status"], { allowFail: true }).status === 0;
+}
+
+const localUrl = (port) => `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+
+async function startCluster() {
+  mkdirSync(stateDir, { recursive: true });
+  if (clusterRunning()) {
+    const port = Number(readFileSync(portFile, "utf8"));
+    log(`cluster already running on port ${port}`);
+    return localUrl(port);
+  }
+  if (!existsSync(join(dataDir, "PG_VERSION"))) {
+    log("creating a throwaway cluster in .local/postgres");
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (isRoot) chownPostgres([stateDir, dataDir]);
+    const pwFile = join(stateDir, "pwfile");
+    writeFileSync(pwFile, "postgres\n", { mode: 0o644 });
+    runAsPostgres(join(PG_BIN, "initdb"), [
+      "-D", dataDir, "-U", "postgres", "--pwfile", pwFile,
+      "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
+    ]);
+    rmSync(pwFile);
+  }
+  const port = await freePort();
+  writeFileSync(portFile, String(port));
+  if (isRoot) chownPostgres([logFile], true);
+  // Sockets in the data dir's parent keep us clear of /var/run/postgresql permissions.
+  const options = [
+    `-p ${port}`, "-c listen_addresses=127.0.0.1", `-k ${stateDir}`,
+    "-c shared_buffers=256MB", "-c max_connections=200", "-c fsync=off",
+    "-c synchronous_commit=off", "-c full_page_writes=off",
+  ].join(" ");
+  runAsPostgres(join(PG_BIN, "pg_ctl"), ["-D", dataDir, "-l", logFile, "-o", options, "-w", "-t", "60", "start"]);
+  log(`cluster started on port ${port}`);
+  return localUrl(port);
+}
+
+function chownPostgres(paths, createFiles = false) {
+  const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
+  const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));
+  for (const p of paths) {
+    if (createFiles && !existsSync(p)) writeFileSync(p, "");
+    chownSync(p, uid, gid);
+  }
+}
+
+function psql(url, args, opts = {}) {
+  return run("psql", [url, "-v", "ON_ERROR_STOP=1", "-X", "-q", ...args], opts);
+}
+
+function isSupabaseDatabase(url) {
+  const out = psql(url, ["-At", "-c", "select exists (select 1 from pg_roles where rolname = 'supabase_admin')"]);
+  return out.stdout.trim() === "t";
+}
+
+function withSslDisabled(url) {
+  if (/[?&]sslmode=/.test(url)) return url;
+  return url + (url.includes("?") ? "&" : "?") + "sslmode=disable";
+}
+
+function migrate(url) {
+  log("applying migrations and seed with the Supabase CLI (supabase db push)");
+  const cli = join(root, "node_modules", ".bin", "supabase");
+  if (!existsSync(cli)) throw new Error("The Supabase CLI is not installed: run `npm ci` first.");
+  const res = run(cli, ["db", "push", "--db-url", withSslDisabled(url), "--include-all", "--include-seed", "--yes"], {
+    cwd: root, allowFail: true, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+  });
+  const output = `${res.stdout}${res.stderr}`;
+  if (res.status !== 0) throw new Error(`supabase db push failed:\n${output}`);
+  for (const line of output.split("\n")) if (/Applying|up to date|Seeding/i.test(line)) log(line.trim());
+}
+
+export async function start() {
+  const external = process.env.DATABASE_URL;
+  let url;
+  if (external) {
+    log("using DATABASE_URL from the environment");
+    url = external;
+  } else {
+    ensurePackages();
+    url = await startCluster();
+  }
+  if (!isSupabaseDatabase(url)) {
+    psql(url, ["-f", join(root, "sql", "bootstrap", "supabase-shim.sql")]);
+  } else {
+    log("Supabase database detected: skipping the local shim");
+  }
+  migrate(url);
+  updateEnvFile(join(root, ".env.local"), { DATABASE_URL: url });
+  return url;
+}
+
+export function stop() {
+  if (!clusterRunning()) {
+    log("no local cluster running");
+    return;
+  }
+  runAsPostgres(join(PG_BIN, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"]);
+  log("cluster stopped");
+}
+
+async function main() {
+  const command = process.argv[2] ?? "start";
+  switch (command) {
+    case "start":
+      console.log(await start());
+      break;
+    case "stop":
+      stop();
+      break;
+    case "reset":
+      if (process.env.DATABASE_URL) {
+        throw new Error("reset only throws away the local cluster; for DATABASE_URL use `supabase db reset --db-url ...`.");
+      }
+      stop();
+      rmSync(stateDir, { recursive: true, force: true });
+      console.log(await start());
+      break;
+    case "status":
+      console.log(clusterRunning() ? `running on port ${readFileSync(portFile, "utf8")}` : "stopped");
+      break;
+    default:
+      throw new Error(`unknown command "${command}": use start, stop, reset or status`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    process.stderr.write(`[db] ${err.message}\n`);
+    process.exit(1);
+  });
+}

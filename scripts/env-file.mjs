@@ -1,0 +1,21 @@
+// Reads and updates a dotenv file (.env.local) without losing the keys it does not touch.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+
+/** Parses KEY=VALUE lines; ignores comments and blank lines; strips one pair of quotes. */
+export function readEnvFile(path) {
+  const values = {};
+  if (!existsSync(path)) return values;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!match) continue;
+    values[match[1]] = match[2].replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return values;
+}
+
+/** Sets the given keys, keeping the others; the file is local-only (see .gitignore). */
+export function updateEnvFile(path, updates) {
+  const merged = { ...readEnvFile(path), ...updates };
+  const body = Object.entries(merged).map(([k, v]) => `${k}=${v}`).join("\n");
+  writeFileSync(path, `# Written by the local stack scripts; local use only, never commit.\n${body}\n`, { mode: 0o600 });
+}

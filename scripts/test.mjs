@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: starts what the tests need (the local database), then runs
+//   1. the pgTAP suite (tests/db/*.sql) with pg_prove, against the migrated database;
+//   2. the Deno tests (translation modules, simulator, the function over HTTP).
+// Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { start as startDatabase } from "./db.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Runs a command, streaming its output, and returns everything it printed. */
+function runStreaming(cmd, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const forward = (stream, sink) => stream.on("data", (chunk) => { output += chunk; sink.write(chunk); });
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+async function runPgTap(databaseUrl) {
+  const files = readdirSync(join(root, "tests", "db")).filter((f) => f.endsWith(".sql")).sort();
+  if (files.length === 0) return { passed: 0, failed: 0, ok: true };
+  const { code, output } = await runStreaming("pg_prove", ["--ext", ".sql", "-d", databaseUrl, ...files.map((f) => join("tests", "db", f))]);
+  const total = Number(/Tests=(\d+)/.exec(output)?.[1] ?? 0);
+  const failed = [...output.matchAll(/Failed (\d+)\/\d+ subtests/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  // A file that dies before its plan completes counts as one failure at least.
+  const ok = code === 0;
+  return { passed: Math.max(total - failed, 0), failed: ok ? failed : Math.max(failed, 1), ok };
+}
+
+async function runDeno() {
+  const deno = join(root, "node_modules", ".bin", "deno");
+  const { code, output } = await runStreaming(deno, ["test", "-A", "--no-check=remote", "functions/", "tests/"], { NO_COLOR: "1" });
+  const summary = /(\d+) passed.*?\| (\d+) failed/.exec(output);
+  const passed = Number(summary?.[1] ?? 0);
+  const failed = Number(summary?.[2] ?? 0);
+  return { passed, failed: code === 0 ? failed : Math.max(failed, 1), ok: code === 0 };
+}
+
+async function main() {
+  process.stderr.write("[test] starting the local database\n");
+  const databaseUrl = await startDatabase();
+  process.env.DATABASE_URL ??= databaseUrl;
+  process.stderr.write("[test] pgTAP suite\n");
+  const db = await runPgTap(databaseUrl);
+  process.stderr.write("[test] Deno tests\n");
+  const deno = await runDeno();
+  const passed = db.passed + deno.passed;
+  const failed = db.failed + deno.failed;
+  console.log(`\npgTAP: ${db.passed} passed, ${db.failed} failed`);
+  console.log(`Deno: ${deno.passed} passed, ${deno.failed} failed`);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  process.exit(db.ok && deno.ok && passed > 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  process.stderr.write(`[test] ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+-- =============================================================================
+-- Audit trail: decisions, calls, attempts, executions
+-- =============================================================================
+-- Written only by the router's SECURITY DEFINER functions; a user reads the
+-- rows of their own agents (user_id is copied onto each row so RLS is cheap).
+
+-- -----------------------------------------------------------------------------
+-- routing.decisions: one row per routing decision, written in its transaction
+-- -----------------------------------------------------------------------------
+create table routing.decisions (
+  id uuid primary key default gen_random_uuid(),
+  created_at timestamptz not null default now(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  user_id uuid not null,
+  execution_id text check (length(execution_id) between 1 and 200),
+  model text not null references routing.models (model),
+  provider text not null,
+  tier text check (tier in ('low', 'medium', 'high')),
+  reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
+                                         'recent_failures', 'new_agent', 'low_success_rate', 'tier')),
+  reasoning text not null,
+  cohort text not null check (cohort in ('forced', 'disabled', 'control', 'routed')),
+  intensity_score numeric(4, 2),
+  success_rate numeric(5, 2),
+  total_executions integer,
+  -- What rules 3-8 would have chosen, recorded for the disabled and control cohorts.
+  shadow_model text references routing.models (model),
+  shadow_reason text,
+  baseline_model text not null references routing.models (model),
+  fallback_chain text[] not null default '{}',
+  adjustments jsonb not null default '[]'::jsonb,
+  warnings jsonb not null default '[]'::jsonb,
+  routing_enabled boolean not null,
+  unique (agent_id, execution_id)
+);
+comment on table routing.decisions is 'The audit row of every routing decision (ROUTING-SPEC §2), one per execution or lone call.';
+create index decisions_created_at_idx on routing.decisions (created_at);
+create index decisions_user_created_idx on routing.decisions (user_id, created_at);
+
+-- -----------------------------------------------------------------------------
+-- routing.calls and routing.attempts
+-- -----------------------------------------------------------------------------
+create table routing.calls (
+  id uuid primary key default gen_random_uuid(),
+  created_at timestamptz not null default now(),
+  decision_id uuid not null references routing.decisions (id) on delete cascade,
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  user_id uuid not null,
+  execution_id text,
+  status text not null check (status in ('succeeded', 'failed')),
+  model text not null references routing.models (model),
+  provider text not null,
+  fallback_used boolean not null default false,
+  attempt_count integer not null check (attempt_count >= 1),
+  input_tokens bigint not null default 0 check (input_tokens >= 0),
+  output_tokens bigint not null default 0 check (output_tokens >= 0),
+  cached_tokens bigint not null default 0 check (cached_tokens >= 0),
+  cache_write_tokens bigint not null default 0 check (cache_write_tokens >= 0),
+  cost_usd numeric not null default 0,
+  baseline_model text not null references routing.models (model),
+  baseline_cost_usd numeric not null default 0,
+  latency_ms integer check (latency_ms >= 0)
+);
+comment on table routing.calls is 'One route-completion request: the model that answered (or last tried), tokens and exact cost vs the baseline.';
+create index calls_created_at_idx on routing.calls (created_at);
+create index calls_decision_idx on routing.calls (decision_id);
+create index calls_user_created_idx on routing.calls (user_id, created_at);
+
+create table routing.attempts (
+  id bigint generated always as identity primary key,
+  created_at timestamptz not null default now(),
+  call_id uuid not null references routing.calls (id) on delete cascade,
+  user_id uuid not null,
+  seq integer not null check (seq >= 1),
+  model text not null references routing.models (model),
+  provider text not null,
+  http_status integer,
+  error_type text check (error_type in ('rate_limit', 'insufficient_quota', 'server_error', 'overloaded', 'timeout',
+                                        'connection', 'auth', 'invalid_request', 'payload_too_large',
+                                        'malformed_response', 'unknown')),
+  latency_ms integer check (latency_ms >= 0),
+  input_tokens bigint not null default 0 check (input_tokens >= 0),
+  output_tokens bigint not null default 0 check (output_tokens >= 0),
+  cached_tokens bigint not null default 0 check (cached_tokens >= 0),
+  cache_write_tokens bigint not null default 0 check (cache_write_tokens >= 0),
+  price_id bigint references routing.model_prices (id),
+  cost_usd numeric not null default 0,
+  unique (call_id, seq)
+);
+comment on table routing.attempts is 'Every provider request inside a call: retries and fallbacks each add one.';
+create index attempts_created_provider_idx on routing.attempts (created_at, provider);
+
+-- -----------------------------------------------------------------------------
+-- routing.executions: outcomes reported per execution (ROUTING-SPEC §6)
+-- -----------------------------------------------------------------------------
+create table routing.executions (
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  execution_id text not null check (length(execution_id) between 1 and 200),
+  user_id uuid not null,
+  decision_id uuid references routing.decisions (id) on delete set null,
+  succeeded boolean not null,
+  tokens integer check (tokens >= 0),
+  duration_ms integer check (duration_ms >= 0),
+  recorded_at timestamptz not null default now(),
+  primary key (agent_id, execution_id)
+);
+comment on table routing.executions is 'Execution outcomes; each updates the agent''s metrics once (idempotent per execution id).';
+create index executions_recorded_at_idx on routing.executions (recorded_at);
+create index executions_decision_idx on routing.executions (decision_id);
+
+-- -----------------------------------------------------------------------------
+-- Row level security: owners read their own rows; writes go through functions
+-- -----------------------------------------------------------------------------
+alter table routing.decisions enable row level security;
+alter table routing.calls enable row level security;
+alter table routing.attempts enable row level security;
+alter table routing.executions enable row level security;
+
+create policy "Owners can see their decisions" on routing.decisions
+  for select to authenticated using (user_id = (select auth.uid()));
+create policy "Owners can see their calls" on routing.calls
+  for select to authenticated using (user_id = (select auth.uid()));
+create policy "Owners can see their attempts" on routing.attempts
+  for select to authenticated using (user_id = (select auth.uid()));
+create policy "Owners can see their executions" on routing.executions
+  for select to authenticated using (user_id = (select auth.uid()));
+
+revoke all on routing.decisions, routing.calls, routing.attempts, routing.executions from public, anon, authenticated;
+grant select on routing.decisions, routing.calls, routing.attempts, routing.executions to authenticated;
+grant all on routing.decisions, routing.calls, routing.attempts, routing.executions to service_role;
