@@ -1,0 +1,73 @@
+// Everything the functions read from the environment, read in one place.
+// Secrets (API keys, the JWT secret, the database URL) are read here and never logged.
+
+/** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
+export const ROUTING_ENV_NAMES = [
+  "ENABLE_INTELLIGENT_ROUTING",
+  "ROUTING_PERCENTAGE",
+  "FORCE_MODEL",
+  "FORCE_PROVIDER",
+  "ENABLE_ANTHROPIC_PROVIDER",
+  "ENABLE_OPENAI_MINI",
+  "ROUTING_LOW_THRESHOLD",
+  "ROUTING_MEDIUM_THRESHOLD",
+  "ROUTING_MIN_EXECUTIONS",
+  "ROUTING_MIN_SUCCESS_RATE",
+  "ROUTING_LOG_LEVEL",
+] as const;
+
+export interface RouterSettings {
+  databaseUrl: string | null;
+  jwtSecret: string | null;
+  jwksUrl: string | null;
+  serviceRoleKey: string | null;
+  openaiBaseUrl: string | undefined;
+  anthropicBaseUrl: string | undefined;
+  attemptTimeoutMs: number;
+  totalBudgetMs: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  maxBodyBytes: number;
+  anthropicDefaultMaxTokens: number;
+  failOpen: boolean;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+type Env = { get(name: string): string | undefined };
+
+function numberFrom(env: Env, name: string, fallback: number): number {
+  const value = Number(env.get(name));
+  return env.get(name) !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export function readSettings(env: Env = Deno.env): RouterSettings {
+  const level = (env.get("ROUTING_LOG_LEVEL") ?? "info").toLowerCase();
+  return {
+    // Supabase gives every function SUPABASE_DB_URL; DATABASE_URL is the local stack's name.
+    databaseUrl: env.get("SUPABASE_DB_URL") || env.get("DATABASE_URL") || null,
+    // Hosted projects forbid custom secrets named SUPABASE_*, hence JWT_SECRET there.
+    jwtSecret: env.get("SUPABASE_JWT_SECRET") || env.get("JWT_SECRET") || null,
+    jwksUrl: env.get("SUPABASE_JWKS_URL") || env.get("JWKS_URL") || null,
+    serviceRoleKey: env.get("SUPABASE_SERVICE_ROLE_KEY") || null,
+    openaiBaseUrl: env.get("OPENAI_BASE_URL") || undefined,
+    anthropicBaseUrl: env.get("ANTHROPIC_BASE_URL") || undefined,
+    attemptTimeoutMs: numberFrom(env, "ROUTER_ATTEMPT_TIMEOUT_MS", 30_000),
+    totalBudgetMs: numberFrom(env, "ROUTER_TOTAL_BUDGET_MS", 90_000),
+    retryBaseDelayMs: numberFrom(env, "ROUTER_RETRY_BASE_DELAY_MS", 250),
+    retryMaxDelayMs: numberFrom(env, "ROUTER_RETRY_MAX_DELAY_MS", 8_000),
+    maxBodyBytes: numberFrom(env, "ROUTER_MAX_BODY_BYTES", 1_048_576),
+    anthropicDefaultMaxTokens: numberFrom(env, "ANTHROPIC_DEFAULT_MAX_TOKENS", 4096),
+    failOpen: /^(1|true|yes|on)$/i.test(env.get("ROUTER_FAIL_OPEN") ?? ""),
+    logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as RouterSettings["logLevel"],
+  };
+}
+
+/** The §3 overrides that are set, as strings; the database validates them and names bad ones. */
+export function readRoutingEnv(env: Env = Deno.env): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const name of ROUTING_ENV_NAMES) {
+    const value = env.get(name);
+    if (value !== undefined && value !== "") overrides[name] = value;
+  }
+  return overrides;
+}

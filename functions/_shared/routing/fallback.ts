@@ -1,0 +1,38 @@
+// Fallback along the decision's chain (ROUTING-SPEC §4): each model gets its own retries
+// (retry.ts); a caller error stops everything; anything else moves to the next model.
+import type { FailureClass, ProviderFailure } from "./classify-failure.ts";
+import type { RetryResult, Target } from "./retry.ts";
+
+export type FallbackResult<T> =
+  | { ok: true; value: T; answeredBy: Target; fallbackUsed: boolean }
+  | { ok: false; callerError: boolean; failure: ProviderFailure; class: FailureClass; lastTarget: Target };
+
+export async function callWithFallback<T>(
+  targets: Target[],
+  runTarget: (target: Target) => Promise<RetryResult<T>>,
+): Promise<FallbackResult<T>> {
+  if (targets.length === 0) throw new Error("callWithFallback needs at least one target");
+  let last: Extract<FallbackResult<T>, { ok: false }> | null = null;
+  for (const [index, target] of targets.entries()) {
+    const result = await runTarget(target);
+    if (result.ok) return { ok: true, value: result.value, answeredBy: target, fallbackUsed: index > 0 };
+    last = { ok: false, callerError: result.action === "return", failure: result.failure, class: result.class, lastTarget: target };
+    if (result.action === "return") return last;
+  }
+  return last!;
+}
+
+/**
+ * The models to try, in order: the decision's model, then its fallback chain, skipping models
+ * whose provider circuit is open, unless nothing else would be left to try.
+ */
+export function planTargets(
+  primary: Target,
+  chain: Target[],
+  breakers: Record<string, string>,
+): Target[] {
+  const seen = new Set([primary.model]);
+  const unique = chain.filter((t) => !seen.has(t.model) && seen.add(t.model));
+  const healthy = unique.filter((t) => breakers[t.provider] !== "open");
+  return [primary, ...(healthy.length > 0 ? healthy : unique)];
+}

@@ -1,0 +1,70 @@
+// Retries of ONE model (ROUTING-SPEC §4). Falling back to another model is fallback.ts's job.
+// Exponential backoff with full jitter; a provider's retry-after wins; a total deadline bounds it all.
+import { classifyFailure, type FailureClass, type ProviderFailure } from "./classify-failure.ts";
+import type { AttemptRecord, NormalizedUsage, Provider } from "./types.ts";
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** Upper bound of one attempt; the remaining budget may shorten it. */
+  attemptTimeoutMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Epoch ms after which no attempt starts and no wait is begun. */
+  deadline: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export type AttemptOutcome<T> =
+  | { ok: true; value: T; status: number; usage: NormalizedUsage }
+  | { ok: false; failure: ProviderFailure };
+
+export interface Target {
+  model: string;
+  provider: Provider;
+}
+
+export type RetryResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; action: "fallback" | "return"; failure: ProviderFailure; class: FailureClass };
+
+const NO_TOKENS: NormalizedUsage = { input_tokens: 0, output_tokens: 0, cached_tokens: 0, cache_write_tokens: 0 };
+
+/** Calls `attempt` until it succeeds, fails for good, or the retries or the budget run out. */
+export async function attemptWithRetries<T>(
+  target: Target,
+  attempt: (timeoutMs: number) => Promise<AttemptOutcome<T>>,
+  policy: RetryPolicy,
+  record: (attempt: AttemptRecord) => void,
+): Promise<RetryResult<T>> {
+  for (let retry = 0; ; retry++) {
+    const remaining = policy.deadline - policy.now();
+    const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
+    const started = policy.now();
+    const outcome = await attempt(timeoutMs);
+    const latency = Math.max(0, Math.round(policy.now() - started));
+    if (outcome.ok) {
+      record({ ...target, status: outcome.status, error_type: null, latency_ms: latency, ...outcome.usage });
+      return { ok: true, value: outcome.value };
+    }
+    const failureClass = classifyFailure(outcome.failure);
+    record({ ...target, status: outcome.failure.status, error_type: failureClass.errorType, latency_ms: latency, ...NO_TOKENS });
+    if (failureClass.action !== "retry") {
+      return { ok: false, action: failureClass.action, failure: outcome.failure, class: failureClass };
+    }
+    const delay = outcome.failure.retryAfterMs ?? backoffDelay(retry, policy);
+    const outOfRetries = retry >= policy.maxRetries;
+    const outOfBudget = policy.now() + delay >= policy.deadline;
+    if (outOfRetries || outOfBudget) {
+      return { ok: false, action: "fallback", failure: outcome.failure, class: failureClass };
+    }
+    await policy.sleep(delay);
+  }
+}
+
+/** Full jitter: a random wait between 0 and base x 2^retry, capped. */
+export function backoffDelay(retry: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return Math.round(policy.random() * ceiling);
+}

@@ -1,0 +1,130 @@
+// A routed completion: decision (one round trip) → provider attempts with retries and
+// fallback → the call and its attempts recorded (one round trip) → an OpenAI chat.completion
+// with a `routing` object and x-routing-* headers.
+import type { Caller } from "../_shared/auth/verify-caller.ts";
+import type { RouterSettings } from "../_shared/config/settings.ts";
+import { readRoutingEnv } from "../_shared/config/settings.ts";
+import { recordCompletion, routeModel, type RecordedCall } from "../_shared/db/router-db.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { log } from "../_shared/log.ts";
+import { callProvider } from "../_shared/providers/call-provider.ts";
+import { callWithFallback, planTargets } from "../_shared/routing/fallback.ts";
+import { attemptWithRetries, type RetryPolicy, type Target } from "../_shared/routing/retry.ts";
+import type { AttemptRecord, RoutingDecision } from "../_shared/routing/types.ts";
+import type { ChatCompletion } from "../_shared/translate/types.ts";
+import type { CompletionRequest } from "./request.ts";
+
+export interface CompletionResult {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function routeCompletion(request: CompletionRequest, caller: Caller, settings: RouterSettings): Promise<CompletionResult> {
+  const started = performance.now();
+  const decision = await routeModel(settings.databaseUrl, {
+    agentId: request.agentId,
+    executionId: request.executionId,
+    env: readRoutingEnv(),
+    actingUser: caller.kind === "user" ? caller.userId : null,
+  });
+  log("info", "routing_decision", {
+    decision_id: decision.decision_id, agent_id: decision.agent_id, model: decision.model, reason: decision.reason,
+    cohort: decision.cohort, warnings: decision.warnings,
+  });
+
+  const targets = planTargets(
+    { model: decision.model, provider: decision.provider },
+    decision.fallback_chain.map((model, i) => ({ model, provider: decision.fallback_providers[i] })),
+    decision.breakers ?? {},
+  );
+  const attempts: AttemptRecord[] = [];
+  const policy: RetryPolicy = {
+    maxRetries: decision.max_retries,
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    baseDelayMs: settings.retryBaseDelayMs,
+    maxDelayMs: settings.retryMaxDelayMs,
+    deadline: Date.now() + settings.totalBudgetMs,
+    now: Date.now,
+    sleep,
+    random: Math.random,
+  };
+  const result = await callWithFallback<ChatCompletion>(targets, (target: Target) =>
+    attemptWithRetries(target, (timeoutMs) => callProvider(target, request.body, settings, timeoutMs), policy, (a) => attempts.push(a))
+  );
+
+  const last = result.ok ? result.answeredBy : result.lastTarget;
+  const recorded = await recordCompletion(settings.databaseUrl, decision.decision_id, {
+    status: result.ok ? "succeeded" : "failed",
+    model: last.model,
+    provider: last.provider,
+    fallback_used: result.ok ? result.fallbackUsed : targets.length > 1 && last.model !== decision.model,
+    latency_ms: Math.round(performance.now() - started),
+    attempts,
+  });
+
+  const routing = routingSummary(decision, last, attempts.length, result.ok ? result.fallbackUsed : last.model !== decision.model, recorded);
+  const headers = routingHeaders(routing);
+  if (result.ok) {
+    return { status: 200, body: { ...result.value, model: last.model, routing }, headers };
+  }
+  if (result.callerError) {
+    // The provider refused the request itself (400/413/422): the caller's to fix, returned as is.
+    const status = result.failure.status ?? 400;
+    throw new RouterHttpError(status, result.failure.message, { code: result.failure.providerCode, headers });
+  }
+  throw new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${result.class.errorType}.`, {
+    type: "api_error",
+    code: "all_attempts_failed",
+    headers,
+    attempts: attempts.map(({ model, provider, status, error_type, latency_ms }) => ({ model, provider, status, error_type, latency_ms })),
+  });
+}
+
+export interface RoutingSummary {
+  decision_id: string;
+  model: string;
+  provider: string;
+  decided_model: string;
+  tier: string | null;
+  reason: string;
+  reasoning: string;
+  cohort: string;
+  attempts: number;
+  fallback_used: boolean;
+  cost_usd: string;
+  baseline_cost_usd: string;
+  warnings: string[];
+}
+
+function routingSummary(decision: RoutingDecision, answered: Target, attempts: number, fallbackUsed: boolean, recorded: RecordedCall): RoutingSummary {
+  return {
+    decision_id: decision.decision_id,
+    model: answered.model,
+    provider: answered.provider,
+    decided_model: decision.model,
+    tier: decision.tier,
+    reason: decision.reason,
+    reasoning: decision.reasoning,
+    cohort: decision.cohort,
+    attempts,
+    fallback_used: fallbackUsed,
+    cost_usd: String(recorded.cost_usd),
+    baseline_cost_usd: String(recorded.baseline_cost_usd),
+    warnings: decision.warnings ?? [],
+  };
+}
+
+function routingHeaders(routing: RoutingSummary): Record<string, string> {
+  return {
+    "x-routing-decision-id": routing.decision_id,
+    "x-routing-model": routing.model,
+    "x-routing-provider": routing.provider,
+    "x-routing-reason": routing.reason,
+    "x-routing-cohort": routing.cohort,
+    "x-routing-attempts": String(routing.attempts),
+    "x-routing-fallback": String(routing.fallback_used),
+  };
+}

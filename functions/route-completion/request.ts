@@ -1,0 +1,104 @@
+// Reads and checks a route-completion request (ROUTING-SPEC §8) before anything is written:
+// a bad request gets a 400 naming the field and leaves no trace in the database.
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { convertToAnthropicRequest, TranslationError } from "../_shared/translate/mod.ts";
+import type { OpenAIChatRequest } from "../_shared/translate/types.ts";
+
+export interface CompletionRequest {
+  agentId: string;
+  executionId: string | null;
+  body: OpenAIChatRequest;
+}
+
+export interface OutcomeRequest {
+  agentId: string;
+  executionId: string;
+  succeeded: boolean;
+  tokens: number | null;
+  durationMs: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const invalid = (message: string, param: string, code = "invalid_value") => new RouterHttpError(400, message, { param, code });
+
+/** Reads the body as JSON within the size limit: 413 above it, 400 when it is not a JSON object. */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw invalid("The request body is not valid JSON.", "body", "invalid_json");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw invalid("The request body must be a JSON object.", "body", "invalid_json");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function tooLarge(maxBytes: number): RouterHttpError {
+  return new RouterHttpError(413, `The request body is larger than ${maxBytes} bytes.`, { code: "request_too_large" });
+}
+
+function agentIdFrom(body: Record<string, unknown>, headerValue: string | null): string {
+  const agentId = body.agent_id ?? headerValue;
+  if (agentId === undefined || agentId === null || agentId === "") throw invalid("agent_id is required (body or x-agent-id header).", "agent_id", "missing_required_parameter");
+  if (typeof agentId !== "string" || !UUID.test(agentId)) throw invalid("agent_id must be a UUID.", "agent_id");
+  return agentId.toLowerCase();
+}
+
+function executionIdFrom(value: unknown, required: boolean): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw invalid("execution_id is required.", "execution_id", "missing_required_parameter");
+    return null;
+  }
+  if (typeof value !== "string" || value.length < 1 || value.length > 200) {
+    throw invalid("execution_id must be a string of 1 to 200 characters.", "execution_id");
+  }
+  return value;
+}
+
+export function parseCompletionRequest(body: Record<string, unknown>, headerAgentId: string | null, defaultMaxTokens: number): CompletionRequest {
+  const agentId = agentIdFrom(body, headerAgentId);
+  const executionId = executionIdFrom(body.execution_id, false);
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    throw invalid("messages must be a non-empty array.", "messages");
+  }
+  if (body.stream === true) throw invalid("Streaming is not supported by the router; omit stream.", "stream", "unsupported_parameter");
+  if (body.n !== undefined && body.n !== null && body.n !== 1) throw invalid("n must be 1: the router returns one choice.", "n");
+  const request = body as unknown as OpenAIChatRequest;
+  // Whichever provider ends up answering, the conversation must translate: check it now,
+  // before a decision is written, so a bad request leaves nothing behind.
+  try {
+    convertToAnthropicRequest({ request, model: "validation-only", defaultMaxTokens });
+  } catch (error) {
+    if (error instanceof TranslationError) throw invalid(error.message, error.param, error.code);
+    throw error;
+  }
+  return { agentId, executionId, body: request };
+}
+
+export function parseOutcomeRequest(body: Record<string, unknown>, headerAgentId: string | null): OutcomeRequest {
+  const agentId = agentIdFrom(body, headerAgentId);
+  const executionId = executionIdFrom(body.execution_id, true)!;
+  if (typeof body.succeeded !== "boolean") throw invalid("succeeded must be true or false.", "succeeded");
+  return {
+    agentId,
+    executionId,
+    succeeded: body.succeeded,
+    tokens: optionalCount(body.tokens, "tokens"),
+    durationMs: optionalCount(body.duration_ms, "duration_ms"),
+  };
+}
+
+function optionalCount(value: unknown, param: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 2_147_483_647) {
+    throw invalid(`${param} must be an integer >= 0.`, param);
+  }
+  return value;
+}

@@ -1,0 +1,68 @@
+// A local stand-in for `supabase functions serve` (which needs Docker): serves every function in
+// functions/<name>/index.ts at http://127.0.0.1:54321/functions/v1/<name>, checking the JWT like
+// Supabase's gateway does when verify_jwt is on. Each function's own `Deno.serve(handler)` is
+// captured, so the function code runs unchanged. Started by scripts/serve.mjs with the env ready.
+import { jwtVerify } from "npm:jose@6.2.18";
+
+type Handler = (req: Request) => Response | Promise<Response>;
+
+const root = new URL("../functions/", import.meta.url);
+const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? "54321");
+const jwtSecret = Deno.env.get("SUPABASE_JWT_SECRET") ?? "";
+/** Functions deployed with verify_jwt = false in supabase/config.toml. */
+const noVerify = new Set((Deno.env.get("FUNCTIONS_NO_VERIFY_JWT") ?? "").split(",").filter(Boolean));
+
+const handlers = new Map<string, Handler>();
+const realServe = Deno.serve;
+
+for await (const entry of Deno.readDir(root)) {
+  if (!entry.isDirectory || entry.name.startsWith("_")) continue;
+  const index = new URL(`${entry.name}/index.ts`, root);
+  try {
+    await Deno.stat(index);
+  } catch {
+    continue;
+  }
+  let captured: Handler | null = null;
+  // deno-lint-ignore no-explicit-any
+  (Deno as any).serve = (...args: unknown[]) => {
+    captured = args.find((a) => typeof a === "function") as Handler ??
+      (args.find((a) => typeof a === "object" && a !== null && "handler" in a) as { handler: Handler } | undefined)?.handler ?? null;
+    return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {}, addr: { transport: "tcp", hostname: "127.0.0.1", port } };
+  };
+  await import(index.href);
+  if (captured) handlers.set(entry.name, captured);
+}
+// deno-lint-ignore no-explicit-any
+(Deno as any).serve = realServe;
+
+/** Supabase's gateway: any valid project JWT (anon included) gets through; the function decides the rest. */
+async function gatewayAllows(req: Request): Promise<boolean> {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  if (!token) return false;
+  if (token === Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") || token === Deno.env.get("SUPABASE_ANON_KEY")) return true;
+  try {
+    await jwtVerify(token, new TextEncoder().encode(jwtSecret), { algorithms: ["HS256"] });
+    return true;
+  } catch {
+    // Asymmetric user tokens are checked by the function itself against the JWKS.
+    return /^eyJ/.test(token) && Deno.env.get("SUPABASE_JWKS_URL") !== undefined;
+  }
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "access-control-allow-origin": "*" } });
+
+realServe({ port, hostname: "127.0.0.1", onListen: () => console.log(`functions: serving ${[...handlers.keys()].join(", ")} at http://127.0.0.1:${port}/functions/v1/<name>`) }, async (req) => {
+  const url = new URL(req.url);
+  const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  if (!match) return json(404, { msg: "not found" });
+  const handler = handlers.get(match[1]);
+  if (!handler) return json(404, { code: "NOT_FOUND", message: "Requested function was not found" });
+  if (req.method !== "OPTIONS" && !noVerify.has(match[1]) && !(await gatewayAllows(req))) {
+    return json(401, { code: 401, message: "Invalid JWT" });
+  }
+  // The function sees the path without the /functions/v1 prefix, as on Supabase.
+  const inner = new URL(`/${match[1]}${match[2] ?? ""}${url.search}`, url.origin);
+  return await handler(new Request(inner, req));
+});
