@@ -9,8 +9,18 @@ type Handler = (req: Request) => Response | Promise<Response>;
 const root = new URL("../functions/", import.meta.url);
 const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? "54321");
 const jwtSecret = Deno.env.get("SUPABASE_JWT_SECRET") ?? "";
-/** Functions deployed with verify_jwt = false in supabase/config.toml. */
-const noVerify = new Set((Deno.env.get("FUNCTIONS_NO_VERIFY_JWT") ?? "").split(",").filter(Boolean));
+/** Functions with `verify_jwt = false` in supabase/config.toml skip the gateway's JWT check. */
+const noVerify = await functionsWithoutJwtCheck(new URL("../supabase/config.toml", import.meta.url));
+
+async function functionsWithoutJwtCheck(configToml: URL): Promise<Set<string>> {
+  const names = new Set<string>();
+  const text = await Deno.readTextFile(configToml);
+  for (const section of text.split(/^(?=\[)/m)) {
+    const name = /^\[functions\.([A-Za-z0-9_-]+)\]/.exec(section)?.[1];
+    if (name && /^\s*verify_jwt\s*=\s*false\b/m.test(section)) names.add(name);
+  }
+  return names;
+}
 
 const handlers = new Map<string, Handler>();
 const realServe = Deno.serve;

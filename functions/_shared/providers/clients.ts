@@ -27,7 +27,18 @@ export function openaiClient(baseURL: string | undefined): OpenAI {
   return clients.openai;
 }
 
+/**
+ * The Messages API version we speak. SDK 1.14 defaults to 2026-10-21, which rejects `temperature`
+ * and `top_p`; the claude-3 models we route to take them on 2023-06-01, and spec §9 maps them.
+ */
+export const ANTHROPIC_API_VERSION = "2023-06-01";
+
 export function anthropicClient(baseURL: string | undefined): Anthropic {
-  clients.anthropic ??= new Anthropic({ apiKey: apiKey("anthropic"), baseURL, maxRetries: 0 });
+  clients.anthropic ??= new Anthropic({
+    apiKey: apiKey("anthropic"),
+    baseURL,
+    maxRetries: 0,
+    defaultHeaders: { "anthropic-version": ANTHROPIC_API_VERSION },
+  });
   return clients.anthropic;
 }

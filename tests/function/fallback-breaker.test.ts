@@ -1,0 +1,113 @@
+// Retry, fallback and the circuit breaker through the real function: the simulator plays the
+// failing provider, the database keeps the breaker and records every attempt.
+import { deepStrictEqual, equal } from "node:assert/strict";
+import { createUserWithAgent, e2e, post, resetBreakers, startStack, userToken } from "./harness.ts";
+
+const messages = [{ role: "user", content: "hello" }];
+
+Deno.test("fallback and circuit breaker", e2e, async (t) => {
+  const stack = await startStack({ ROUTER_ATTEMPT_TIMEOUT_MS: "300" });
+  const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 96 });
+  const token = await userToken(stack, userId);
+  const call = () => post(stack.endpoint, token, { agent_id: agentId, messages });
+  const attemptsOf = async (decisionId: unknown) =>
+    await stack.sql`select a.seq, a.model, a.provider, a.http_status, a.error_type
+                    from routing.attempts a join routing.calls c on c.id = a.call_id
+                    where c.decision_id = ${String(decisionId)} order by a.created_at, a.seq`;
+  try {
+    await resetBreakers(stack.sql);
+
+    await t.step("Anthropic answering 529 three times falls back to gpt-4o, every attempt recorded", async () => {
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", error: "overloaded", times: 3 });
+      const res = await call();
+      equal(res.status, 200, JSON.stringify(res.body));
+      equal(res.body.model, "gpt-4o");
+      const routing = res.body.routing as Record<string, unknown>;
+      equal(routing.decided_model, "claude-3-haiku");
+      equal(routing.fallback_used, true);
+      equal(routing.attempts, 4);
+      equal(res.headers.get("x-routing-fallback"), "true");
+      const attempts = await attemptsOf(routing.decision_id);
+      deepStrictEqual(attempts.map((a) => [a.seq, a.model, a.http_status, a.error_type]), [
+        [1, "claude-3-haiku", 529, "overloaded"],
+        [2, "claude-3-haiku", 529, "overloaded"],
+        [3, "claude-3-haiku", 529, "overloaded"],
+        [4, "gpt-4o", 200, null],
+      ]);
+      await resetBreakers(stack.sql);
+    });
+
+    await t.step("a hang past the attempt timeout is retried, then falls back", async () => {
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", hang: true, times: 3 });
+      const res = await call();
+      equal(res.status, 200, JSON.stringify(res.body));
+      equal(res.body.model, "gpt-4o");
+      const attempts = await attemptsOf((res.body.routing as Record<string, unknown>).decision_id);
+      deepStrictEqual(attempts.map((a) => a.error_type), ["timeout", "timeout", "timeout", null]);
+      await resetBreakers(stack.sql);
+    });
+
+    await t.step("429 insufficient_quota falls back at once without a retry", async () => {
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", error: "insufficient_quota" });
+      const res = await call();
+      equal(res.status, 200);
+      const attempts = await attemptsOf((res.body.routing as Record<string, unknown>).decision_id);
+      deepStrictEqual(attempts.map((a) => a.error_type), ["insufficient_quota", null]);
+    });
+
+    await t.step("a dropped connection and a malformed body are retried on the same model", async () => {
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", drop: true }, { provider: "anthropic", malformed: true });
+      const res = await call();
+      equal(res.status, 200, JSON.stringify(res.body));
+      equal(res.body.model, "claude-3-haiku");
+      const attempts = await attemptsOf((res.body.routing as Record<string, unknown>).decision_id);
+      deepStrictEqual(attempts.map((a) => a.error_type), ["connection", "malformed_response", null]);
+    });
+
+    await t.step("retry-after from the provider is honoured", async () => {
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", error: "rate_limit", retryAfterMs: 400 });
+      const started = performance.now();
+      const res = await call();
+      equal(res.status, 200);
+      equal(res.body.model, "claude-3-haiku");
+      const elapsed = performance.now() - started;
+      equal(elapsed >= 400, true, `waited ${elapsed} ms`);
+    });
+
+    await t.step("after 5 availability failures the breaker opens and the sixth call goes straight to gpt-4o", async () => {
+      await resetBreakers(stack.sql);
+      await stack.sql`update routing.config set max_retries = 0`;
+      try {
+        stack.sim.reset();
+        stack.sim.script({ provider: "anthropic", error: "overloaded", times: "always" });
+        for (let i = 1; i <= 5; i++) {
+          const res = await call();
+          equal(res.status, 200);
+          equal(res.body.model, "gpt-4o");
+          const [breaker] = await stack.sql`select state, consecutive_failures from routing.provider_breakers where provider = 'anthropic'`;
+          equal(breaker.state, i < 5 ? "closed" : "open", `after call ${i}`);
+        }
+        stack.sim.reset();
+        const sixth = await call();
+        equal(sixth.status, 200);
+        equal(sixth.body.model, "gpt-4o");
+        const routing = sixth.body.routing as Record<string, unknown>;
+        equal(routing.decided_model, "gpt-4o", "the decision itself avoids the open circuit");
+        equal(routing.attempts, 1);
+        equal(stack.sim.received({ provider: "anthropic" }).length, 0, "Anthropic was not touched");
+        const [decision] = await stack.sql`select adjustments from routing.decisions where id = ${String(routing.decision_id)}`;
+        deepStrictEqual((decision.adjustments as Record<string, unknown>[]).map((a) => a.why), ["circuit_open:anthropic"]);
+      } finally {
+        await stack.sql`update routing.config set max_retries = 2`;
+        await resetBreakers(stack.sql);
+      }
+    });
+  } finally {
+    await stack.close();
+  }
+});

@@ -1,0 +1,191 @@
+// The real path for function tests: the provider simulator (a test double of OpenAI and
+// Anthropic on loopback), the local function server running route-completion unchanged, and
+// the real Postgres with the migrations applied (npm test starts it; DATABASE_URL or .env.local).
+import postgres from "npm:postgres@3.4.7";
+import { startProviderSimulator, type ProviderSimulator } from "../simulator/provider-simulator.ts";
+import { localKeys, signUserToken } from "../../scripts/local-keys.mjs";
+
+export const OPENAI_TEST_KEY = "test-openai-key";
+export const ANTHROPIC_TEST_KEY = "test-anthropic-key";
+
+const root = new URL("../../", import.meta.url);
+
+export type Sql = ReturnType<typeof postgres>;
+
+export interface Stack {
+  /** http://127.0.0.1:PORT — what SUPABASE_URL is for a client. */
+  supabaseUrl: string;
+  /** The route-completion endpoint. */
+  endpoint: string;
+  sim: ProviderSimulator;
+  sql: Sql;
+  anonKey: string;
+  serviceKey: string;
+  jwtSecret: string;
+  /** Everything the function server printed (to check that no secret is ever logged). */
+  logs: () => string;
+  close: () => Promise<void>;
+}
+
+export async function databaseUrl(): Promise<string> {
+  const fromEnv = Deno.env.get("DATABASE_URL");
+  if (fromEnv) return fromEnv;
+  try {
+    const text = await Deno.readTextFile(new URL(".env.local", root));
+    const match = /^DATABASE_URL=(.+)$/m.exec(text);
+    if (match) return match[1].trim();
+  } catch { /* fall through */ }
+  throw new Error("No DATABASE_URL: run `npm run db:start` first (npm test does it for you).");
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Starts the simulator and a function server with the given extra environment. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const dbUrl = await databaseUrl();
+  const sim = await startProviderSimulator({ port: 0 });
+  const keys = await localKeys();
+  const port = freePort();
+  const supabaseUrl = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(new URL("node_modules/.bin/deno", root).pathname, {
+    args: ["run", "-A", "--no-prompt", new URL("scripts/functions-server.ts", root).pathname],
+    cwd: root.pathname,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+      FUNCTIONS_PORT: String(port),
+      SUPABASE_URL: supabaseUrl,
+      SUPABASE_DB_URL: dbUrl,
+      ...keys,
+      OPENAI_BASE_URL: sim.openaiBaseUrl,
+      ANTHROPIC_BASE_URL: sim.anthropicBaseUrl,
+      OPENAI_API_KEY: OPENAI_TEST_KEY,
+      ANTHROPIC_API_KEY: ANTHROPIC_TEST_KEY,
+      ENABLE_INTELLIGENT_ROUTING: "true",
+      ROUTER_RETRY_BASE_DELAY_MS: "5",
+      ROUTER_RETRY_MAX_DELAY_MS: "20",
+      ROUTER_ATTEMPT_TIMEOUT_MS: "3000",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+
+  let output = "";
+  const decoder = new TextDecoder();
+  let ready: () => void;
+  const listening = new Promise<void>((resolve) => (ready = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk);
+      if (output.includes("serving")) ready();
+    }
+  };
+  const pumps = [pump(child.stdout), pump(child.stderr)];
+  const exited = child.status.then((s) => { throw new Error(`function server exited (${s.code}):\n${output}`); });
+  await Promise.race([listening, exited]);
+
+  const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+  return {
+    supabaseUrl,
+    endpoint: `${supabaseUrl}/functions/v1/route-completion`,
+    sim,
+    sql,
+    anonKey: keys.SUPABASE_ANON_KEY,
+    serviceKey: keys.SUPABASE_SERVICE_ROLE_KEY,
+    jwtSecret: keys.SUPABASE_JWT_SECRET,
+    logs: () => output,
+    close: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      await Promise.allSettled(pumps);
+      await sql.end();
+      await sim.close();
+    },
+  };
+}
+
+export interface AgentSpec {
+  name?: string;
+  score?: number | null;
+  executions?: number;
+  successRate?: number;
+  consecutiveFailures?: number;
+  lastFailureMinutesAgo?: number;
+  preference?: string | null;
+  /** false = no metrics row at all. */
+  metrics?: boolean;
+}
+
+/** A fresh user (in auth.users) with one agent, both with random ids. */
+export async function createUserWithAgent(sql: Sql, spec: AgentSpec = {}): Promise<{ userId: string; agentId: string }> {
+  const userId = crypto.randomUUID();
+  const agentId = crypto.randomUUID();
+  await sql`insert into auth.users (id, aud, role, email) values (${userId}, 'authenticated', 'authenticated', ${`${userId}@test.local`})`;
+  await addAgent(sql, userId, spec, agentId);
+  return { userId, agentId };
+}
+
+export async function addAgent(sql: Sql, userId: string, spec: AgentSpec = {}, agentId = crypto.randomUUID()): Promise<string> {
+  await sql`insert into public.agents (id, user_id, name, model_preference)
+            values (${agentId}, ${userId}, ${spec.name ?? "test agent"}, ${spec.preference ?? null})`;
+  if (spec.metrics !== false) {
+    const total = spec.executions ?? 20;
+    const rate = spec.successRate ?? 100;
+    await sql`insert into public.agent_intensity_metrics
+                (agent_id, combined_score, total_executions, successful_executions, success_rate, consecutive_failures, last_failure_at)
+              values (${agentId}, ${spec.score ?? null}, ${total}, ${Math.round((total * rate) / 100)}, ${rate},
+                      ${spec.consecutiveFailures ?? 0},
+                      ${spec.lastFailureMinutesAgo === undefined ? null : new Date(Date.now() - spec.lastFailureMinutesAgo * 60_000)})`;
+  }
+  return agentId;
+}
+
+export function userToken(stack: Stack, userId: string): Promise<string> {
+  return signUserToken(userId, stack.jwtSecret);
+}
+
+/** POSTs JSON to the function with a bearer token; returns status, headers and parsed body. */
+export async function post(
+  url: string,
+  token: string | null,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = { raw: text };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Counts the audit rows an agent has: decisions, calls, attempts. */
+export async function auditCounts(sql: Sql, agentId: string): Promise<{ decisions: number; calls: number; attempts: number }> {
+  const [row] = await sql`
+    select (select count(*) from routing.decisions where agent_id = ${agentId})::int as decisions,
+           (select count(*) from routing.calls where agent_id = ${agentId})::int as calls,
+           (select count(*) from routing.attempts a join routing.calls c on c.id = a.call_id where c.agent_id = ${agentId})::int as attempts`;
+  return row as { decisions: number; calls: number; attempts: number };
+}
+
+/** Puts both provider circuits back to closed (the breaker is global state). */
+export async function resetBreakers(sql: Sql): Promise<void> {
+  await sql`update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null`;
+}
+
+export const e2e = { sanitizeOps: false, sanitizeResources: false };

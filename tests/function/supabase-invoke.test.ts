@@ -1,0 +1,46 @@
+// The one-line change an agent runner makes: supabase.functions.invoke('route-completion', { body })
+// with the real @supabase/supabase-js client, for completions and execution outcomes.
+import { equal, ok } from "node:assert/strict";
+import { createClient } from "npm:@supabase/supabase-js@2.109.0";
+import { createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
+
+Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {
+  const stack = await startStack();
+  try {
+    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 10, successRate: 100 });
+    const token = await userToken(stack, userId);
+    const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      global: { headers: { Authorization: `Bearer ${token}` } },
+    });
+    const executionId = `exec-${crypto.randomUUID()}`;
+    const { data, error } = await supabase.functions.invoke("route-completion", {
+      body: { agent_id: agentId, execution_id: executionId, messages: [{ role: "user", content: "hi" }] },
+    });
+    equal(error, null);
+    equal(data.model, "gpt-4o-mini");
+    equal(data.routing.provider, "openai");
+
+    const outcome = await supabase.functions.invoke("route-completion/outcome", {
+      body: { agent_id: agentId, execution_id: executionId, succeeded: true, tokens: 1200, duration_ms: 900 },
+    });
+    equal(outcome.error, null);
+    equal(outcome.data.recorded, true);
+    const [metrics] = await stack.sql`select total_executions from public.agent_intensity_metrics where agent_id = ${agentId}`;
+    equal(metrics.total_executions, 11);
+    const [execution] = await stack.sql`select decision_id from routing.executions where agent_id = ${agentId} and execution_id = ${executionId}`;
+    equal(execution.decision_id, data.routing.decision_id, "the outcome is linked to the decision");
+
+    const again = await supabase.functions.invoke("route-completion/outcome", {
+      body: { agent_id: agentId, execution_id: executionId, succeeded: true },
+    });
+    equal(again.data.duplicate, true, "reporting the same execution twice changes nothing");
+
+    const anonOnly = createClient(stack.supabaseUrl, stack.anonKey, { auth: { persistSession: false } });
+    const refused = await anonOnly.functions.invoke("route-completion", { body: { agent_id: agentId, messages: [{ role: "user", content: "hi" }] } });
+    ok(refused.error, "the anon key alone is refused");
+    equal(refused.error.context?.status, 401);
+  } finally {
+    await stack.close();
+  }
+});
