@@ -49,7 +49,7 @@ Deno.test("fallback and circuit breaker", e2e, async (t) => {
       await resetBreakers(stack.sql);
     });
 
-    await t.step("429 insufficient_quota falls back at once without a retry", async () => {
+    await t.step("an exhausted Anthropic credit balance falls back at once without a retry", async () => {
       stack.sim.reset();
       stack.sim.script({ provider: "anthropic", error: "insufficient_quota" });
       const res = await call();

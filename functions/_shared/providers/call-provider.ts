@@ -2,8 +2,12 @@
 // OpenAI chat.completion with normalized usage, or a ProviderFailure. Never throws for
 // provider trouble: the retry and fallback loops decide what a failure means.
 import type { AttemptOutcome, Target } from "../routing/retry.ts";
-import type { NormalizedUsage } from "../routing/types.ts";
-import { convertFromAnthropicResponse, convertToAnthropicRequest } from "../translate/mod.ts";
+import {
+  convertFromAnthropicResponse,
+  convertToAnthropicRequest,
+  normalizeAnthropicUsage,
+  normalizeOpenAIUsage,
+} from "../translate/mod.ts";
 import type { ChatCompletion, OpenAIChatRequest } from "../translate/types.ts";
 import { anthropicClient, openaiClient } from "./clients.ts";
 import { failureFromSdkError } from "./sdk-failure.ts";
@@ -57,7 +61,7 @@ async function callOpenAI(
   if (!Array.isArray(completion?.choices) || completion.choices.length === 0) {
     return { ok: false, failure: { kind: "malformed", status: 200, providerCode: null, message: "The provider sent no choices.", retryAfterMs: null } };
   }
-  return { ok: true, value: completion, status: 200, usage: usageFromOpenAI(completion) };
+  return { ok: true, value: completion, status: 200, usage: normalizeOpenAIUsage({ usage: completion.usage }) };
 }
 
 async function callAnthropic(
@@ -71,28 +75,7 @@ async function callAnthropic(
   if (!Array.isArray(message?.content) || typeof message.usage?.input_tokens !== "number") {
     return { ok: false, failure: { kind: "malformed", status: 200, providerCode: null, message: "The provider sent a malformed message.", retryAfterMs: null } };
   }
+  // A response it cannot read throws MalformedResponseError: recorded as malformed_response.
   const completion = convertFromAnthropicResponse({ response: message, toolIds });
-  return {
-    ok: true,
-    value: completion,
-    status: 200,
-    usage: {
-      input_tokens: message.usage.input_tokens,
-      output_tokens: message.usage.output_tokens,
-      cached_tokens: message.usage.cache_read_input_tokens ?? 0,
-      cache_write_tokens: message.usage.cache_creation_input_tokens ?? 0,
-    },
-  };
-}
-
-/** OpenAI counts cached tokens inside prompt_tokens; the database wants them apart. */
-export function usageFromOpenAI(completion: ChatCompletion): NormalizedUsage {
-  const prompt = completion.usage?.prompt_tokens ?? 0;
-  const cached = completion.usage?.prompt_tokens_details?.cached_tokens ?? 0;
-  return {
-    input_tokens: Math.max(0, prompt - cached),
-    output_tokens: completion.usage?.completion_tokens ?? 0,
-    cached_tokens: cached,
-    cache_write_tokens: 0,
-  };
+  return { ok: true, value: completion, status: 200, usage: normalizeAnthropicUsage({ usage: message.usage }) };
 }

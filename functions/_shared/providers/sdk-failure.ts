@@ -4,6 +4,8 @@ import { Anthropic, OpenAI } from "../deps.ts";
 import { parseRetryAfter, type ProviderFailure } from "../routing/classify-failure.ts";
 import { MissingApiKeyError } from "./clients.ts";
 
+const CREDIT_BALANCE = /credit balance is too low/i;
+
 export function failureFromSdkError(error: unknown): ProviderFailure {
   if (error instanceof MissingApiKeyError) {
     return { kind: "http", status: 401, providerCode: "missing_api_key", message: error.message, retryAfterMs: null };
@@ -18,11 +20,13 @@ export function failureFromSdkError(error: unknown): ProviderFailure {
     if (typeof error.status !== "number") {
       return { kind: "malformed", status: null, providerCode: null, message: error.message, retryAfterMs: null };
     }
+    const message = providerMessage(error.error) ?? error.message;
     return {
       kind: "http",
       status: error.status,
-      providerCode: providerCode(error.error),
-      message: providerMessage(error.error) ?? error.message,
+      // Anthropic reports an empty balance as a 400 invalid_request_error; it is a quota problem.
+      providerCode: CREDIT_BALANCE.test(message) ? "insufficient_quota" : providerCode(error.error),
+      message,
       retryAfterMs: parseRetryAfter(error.headers),
     };
   }

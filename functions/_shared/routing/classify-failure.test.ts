@@ -14,6 +14,7 @@ const cases: Array<[string, ProviderFailure, FailureClass]> = [
   ["502 is retried", http(502), { errorType: "server_error", action: "retry" }],
   ["503 is retried", http(503), { errorType: "server_error", action: "retry" }],
   ["529 overloaded is retried", http(529, "overloaded_error"), { errorType: "overloaded", action: "retry" }],
+  ["400 with a spent credit balance falls back at once", http(400, "insufficient_quota"), { errorType: "insufficient_quota", action: "fallback" }],
   ["401 falls back at once (a key problem)", http(401), { errorType: "auth", action: "fallback" }],
   ["403 falls back at once", http(403), { errorType: "auth", action: "fallback" }],
   ["400 goes back to the caller", http(400), { errorType: "invalid_request", action: "return" }],

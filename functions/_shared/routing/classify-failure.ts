@@ -53,7 +53,8 @@ export function classifyFailure(failure: ProviderFailure): FailureClass {
 
 function classifyHttp(status: number, providerCode: string | null): FailureClass {
   // A spent quota is a key problem: another provider may still answer, retrying will not help.
-  if (status === 429 && providerCode === "insufficient_quota") return { errorType: "insufficient_quota", action: "fallback" };
+  // (OpenAI says 429 insufficient_quota; Anthropic says 400 about the credit balance.)
+  if (providerCode === "insufficient_quota") return { errorType: "insufficient_quota", action: "fallback" };
   if (status === 401 || status === 403) return { errorType: "auth", action: "fallback" };
   if (status in CALLER_ERRORS) return { errorType: CALLER_ERRORS[status], action: "return" };
   if (status in RETRYABLE) return { errorType: RETRYABLE[status], action: "retry" };

@@ -1,0 +1,258 @@
+// PROVIDER SIMULATOR — a TEST DOUBLE, never a real provider. It speaks OpenAI's chat-completions
+// (POST /v1/chat/completions) and Anthropic's Messages (POST /v1/messages) wire protocols on
+// loopback, so the real `openai` and `@anthropic-ai/sdk` clients (and the router's own fetches)
+// can be pointed at it with `baseURL`. It checks keys and validates conversations the way the real
+// APIs do (a translated conversation that passes here is valid on the wire), answers
+// deterministically by default, and follows a script for failures: error presets with the real
+// bodies, retry-after, hangs, dropped connections, malformed bodies. A control API under
+// /__simulator/ lets another process script it (see main.ts).
+import { anthropicMessage, decideAnswer, IdSource, openaiCompletion } from "./answers.ts";
+import {
+  anthropicError,
+  type ErrorReply,
+  invalidRequest,
+  missingKeyError,
+  openaiError,
+  presetError,
+  statusError,
+} from "./errors.ts";
+import { type Exchange, type RawResponse, serveHttp1 } from "./http1.ts";
+import { ScriptQueue } from "./script-queue.ts";
+import type {
+  JsonObject,
+  Provider,
+  ProviderSimulator,
+  ReceivedFilter,
+  ReceivedRequest,
+  ScriptStep,
+  SimulatorOptions,
+} from "./types.ts";
+import { isRecord } from "./types.ts";
+import { ANTHROPIC_VERSIONS, validateAnthropicRequest } from "./validate-anthropic.ts";
+import { validateOpenAIRequest } from "./validate-openai.ts";
+
+export type * from "./types.ts";
+export { TEXT_OUTPUT_TOKENS, TOOL_CALL_OUTPUT_TOKENS } from "./answers.ts";
+
+const PROVIDER_PATHS: Record<string, Provider> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic" };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({
+  status,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Resolves true after `ms`, or false as soon as the connection closes (the timer is cleared either way). */
+function sleep(ms: number, closed: Promise<void>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  return Promise.race([elapsed, closed.then(() => false)]).finally(() => clearTimeout(timer));
+}
+
+function matches(request: ReceivedRequest, filter: ReceivedFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  if (typeof filter === "function") return filter(request);
+  return (filter.provider === undefined || filter.provider === request.provider) &&
+    (filter.model === undefined || filter.model === request.model) &&
+    (filter.path === undefined || filter.path === request.path);
+}
+
+/** The key a request carries, per the provider's auth scheme, or null. */
+function apiKey(provider: Provider, headers: Record<string, string>): string | null {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers["authorization"] ?? "")?.[1] ?? null;
+  // Anthropic takes `x-api-key`; its SDK 1.x sends the key as `Authorization: Bearer` instead.
+  if (provider === "anthropic") return headers["x-api-key"]?.trim() || bearer;
+  return bearer;
+}
+
+export function startProviderSimulator(options: SimulatorOptions = {}): Promise<ProviderSimulator> {
+  const hostname = options.hostname ?? "127.0.0.1";
+  const queue = new ScriptQueue();
+  const ids = new IdSource();
+  let received: ReceivedRequest[] = [];
+  let seq = 0;
+
+  const baseHeaders = (provider: Provider, requestId: string): Record<string, string> =>
+    provider === "openai"
+      ? { "x-request-id": requestId, "openai-processing-ms": "1", "openai-version": "2020-10-01" }
+      : { "request-id": requestId };
+
+  const errorResponse = (provider: Provider, reply: ErrorReply, requestId: string): RawResponse =>
+    json(reply.status, reply.body, baseHeaders(provider, requestId));
+
+  /** The response a step asks for, or a success built from `body`. */
+  const render = (
+    provider: Provider,
+    body: JsonObject,
+    model: string,
+    step: ScriptStep | null,
+    requestId: string,
+  ): RawResponse => {
+    const headers: Record<string, string> = { "content-type": "application/json", ...baseHeaders(provider, requestId) };
+    if (step?.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
+    if (step?.retryAfterMs !== undefined) headers["retry-after-ms"] = String(step.retryAfterMs);
+    Object.assign(headers, step?.headers ?? {});
+    const success = (): string => {
+      const answer = decideAnswer(provider, body, model, step);
+      const built = provider === "openai"
+        ? openaiCompletion(body, model, answer, step, ids)
+        : anthropicMessage(body, model, answer, step, ids);
+      return JSON.stringify(built);
+    };
+    if (step?.malformed) {
+      const full = success();
+      return { status: step.status ?? 200, headers, body: full.slice(0, Math.floor(full.length / 2)) };
+    }
+    if (step?.error) {
+      const preset = presetError(provider, step.error, model, requestId);
+      return { status: step.status ?? preset.status, headers, body: JSON.stringify(step.body ?? preset.body) };
+    }
+    if (step?.body !== undefined) return { status: step.status ?? 200, headers, body: JSON.stringify(step.body) };
+    if (step?.status !== undefined && step.status >= 400) {
+      return { status: step.status, headers, body: JSON.stringify(statusError(provider, step.status, requestId).body) };
+    }
+    return { status: step?.status ?? 200, headers, body: success() };
+  };
+
+  /** Checks a provider request like the real API would; null when it may go on to the script. */
+  const check = (provider: Provider, exchange: Exchange, body: unknown, requestId: string): ErrorReply | null => {
+    const headers = exchange.request.headers;
+    if (!apiKey(provider, headers)) return missingKeyError(provider, requestId);
+    if (provider === "anthropic") {
+      const version = headers["anthropic-version"];
+      if (!version) return invalidRequest(provider, "anthropic-version: header is required", requestId);
+      if (!(ANTHROPIC_VERSIONS as readonly string[]).includes(version)) {
+        return invalidRequest(provider, `anthropic-version: "${version}" is not a valid version`, requestId);
+      }
+    }
+    if (body === undefined) {
+      return invalidRequest(
+        provider,
+        provider === "openai"
+          ? "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)"
+          : "There was an issue with the formatting or content of your request: the body is not valid JSON.",
+        requestId,
+      );
+    }
+    if (provider === "openai") {
+      const invalid = validateOpenAIRequest(body);
+      return invalid ? invalidRequest(provider, invalid.message, requestId, invalid.param) : null;
+    }
+    const invalid = validateAnthropicRequest(body, headers["anthropic-version"]);
+    return invalid ? invalidRequest(provider, invalid, requestId) : null;
+  };
+
+  const handleProvider = async (provider: Provider, exchange: Exchange): Promise<void> => {
+    const { request } = exchange;
+    const text = new TextDecoder().decode(request.body);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const model = isRecord(body) && typeof body.model === "string" ? body.model : null;
+    const record: ReceivedRequest = {
+      seq: ++seq,
+      provider,
+      method: request.method,
+      path: request.path,
+      headers: { ...request.headers },
+      body: body === undefined ? text : body,
+      model,
+      time: Date.now(),
+      status: null,
+      outcome: "pending",
+      scripted: false,
+    };
+    received.push(record);
+    const respond = async (response: RawResponse): Promise<void> => {
+      record.status = response.status;
+      record.outcome = "answered";
+      await exchange.respond(response);
+    };
+    const requestId = ids.next("req_");
+    if (request.method !== "POST") {
+      const reply = provider === "openai"
+        ? openaiError(405, `Invalid method for URL (${request.method} ${request.path})`, "invalid_request_error")
+        : anthropicError(405, "invalid_request_error", "Method not allowed", requestId);
+      return respond(errorResponse(provider, reply, requestId));
+    }
+    const rejected = check(provider, exchange, body, requestId);
+    if (rejected) return respond(errorResponse(provider, rejected, requestId));
+    const step = queue.take(provider, model);
+    record.scripted = step !== null;
+    if (step?.delayMs && !(await sleep(step.delayMs, exchange.closed))) return;
+    if (step?.drop) {
+      record.outcome = "dropped";
+      return exchange.drop();
+    }
+    if (step?.hang) {
+      record.outcome = "hung";
+      return exchange.closed;
+    }
+    await respond(render(provider, body as JsonObject, model ?? "", step, requestId));
+  };
+
+  const handleControl = async (exchange: Exchange): Promise<void> => {
+    const { method, path, query } = exchange.request;
+    const route = `${method} ${path}`;
+    if (route === "POST /__simulator/script") {
+      try {
+        const parsed: unknown = JSON.parse(new TextDecoder().decode(exchange.request.body));
+        queue.push(Array.isArray(parsed) ? parsed : [parsed]);
+        return exchange.respond(json(200, { queued: Array.isArray(parsed) ? parsed.length : 1, pending: queue.length }));
+      } catch (error) {
+        return exchange.respond(json(400, { error: error instanceof Error ? error.message : String(error) }));
+      }
+    }
+    if (route === "POST /__simulator/reset") {
+      simulator.reset();
+      return exchange.respond(json(200, { reset: true }));
+    }
+    if (route === "GET /__simulator/received") {
+      const provider = query.get("provider");
+      const filter: ReceivedFilter = {
+        provider: provider === "openai" || provider === "anthropic" ? provider : undefined,
+        model: query.get("model") ?? undefined,
+        path: query.get("path") ?? undefined,
+      };
+      return exchange.respond(json(200, simulator.received(filter)));
+    }
+    if (route === "GET /__simulator/health") {
+      return exchange.respond(json(200, { ok: true, pendingSteps: queue.length, received: received.length }));
+    }
+    await exchange.respond(json(404, { error: `no simulator control route ${route}` }));
+  };
+
+  const server = serveHttp1({ hostname, port: options.port ?? 0 }, (exchange) => {
+    const { path, headers } = exchange.request;
+    if (path.startsWith("/__simulator/")) return handleControl(exchange);
+    const provider = PROVIDER_PATHS[path];
+    if (provider) return handleProvider(provider, exchange);
+    // Unknown path: answer in the shape of whichever API the caller seems to speak.
+    const requestId = ids.next("req_");
+    return "anthropic-version" in headers
+      ? exchange.respond(json(404, { type: "error", error: { type: "not_found_error", message: "Not Found" }, request_id: requestId }, { "request-id": requestId }))
+      : exchange.respond(json(404, { error: { message: `Invalid URL (${exchange.request.method} ${path})`, type: "invalid_request_error", param: null, code: null } }, { "x-request-id": requestId }));
+  });
+
+  const url = `http://${hostname}:${server.port}`;
+  const simulator: ProviderSimulator = {
+    url,
+    port: server.port,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    script: (...steps) => queue.push(steps),
+    pendingSteps: () => queue.length,
+    received: (filter) => received.filter((r) => matches(r, filter)).map((r) => structuredClone(r)),
+    reset: () => {
+      queue.clear();
+      received = [];
+    },
+    close: () => server.close(),
+  };
+  return Promise.resolve(simulator);
+}

@@ -1,0 +1,142 @@
+// Types of the PROVIDER SIMULATOR, a test double for OpenAI's and Anthropic's HTTP APIs.
+// Kept apart from the server so the edge-function tests can import them without the server.
+
+export type Provider = "openai" | "anthropic";
+
+/** A JSON object as parsed from a request body. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Canned failures, each rendered in the provider's real status and error body (see errors.ts). */
+export type ErrorPreset =
+  | "rate_limit"
+  | "insufficient_quota"
+  | "server_error"
+  | "bad_gateway"
+  | "unavailable"
+  | "overloaded"
+  | "unauthorized"
+  | "forbidden"
+  | "bad_request"
+  | "payload_too_large";
+
+/**
+ * Token counts to put on the wire as given, no arithmetic: `inputTokens` is OpenAI's
+ * `prompt_tokens` (which includes cached tokens) or Anthropic's `input_tokens` (which does not).
+ */
+export interface UsageOverride {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** OpenAI `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`. */
+  cachedTokens?: number;
+  /** Anthropic `cache_creation_input_tokens` (OpenAI has none). */
+  cacheCreationTokens?: number;
+}
+
+/**
+ * Why the answer stopped, provider-neutral; rendered as OpenAI `finish_reason`
+ * (stop, length, tool_calls, content_filter; stop_sequence → stop) or Anthropic `stop_reason`
+ * (end_turn, max_tokens, tool_use, refusal, stop_sequence).
+ */
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "stop_sequence";
+
+export interface ScriptedToolCall {
+  name: string;
+  /** An object (sent as a JSON string to OpenAI, as `input` to Anthropic) or a raw string for OpenAI. */
+  arguments?: JsonObject | string;
+}
+
+/**
+ * One scripted answer. Steps are consumed in order: a request takes the first queued step whose
+ * `provider` and `model` (when given) match it. Requests that fail auth or validation consume
+ * nothing: the simulator answers those itself, like the real API would before any model runs.
+ */
+export interface ScriptStep {
+  provider?: Provider;
+  /** Matches the request body's `model` exactly. */
+  model?: string;
+  /** How many requests this step answers (default 1); "always" never runs out. */
+  times?: number | "always";
+  /** Status to answer with; with `error` it replaces the preset's status. */
+  status?: number;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+  /** Raw JSON body to send instead of the generated one (status defaults to 200). */
+  body?: unknown;
+  error?: ErrorPreset;
+  /** Sets `retry-after` (seconds). */
+  retryAfterSeconds?: number;
+  /** Sets `retry-after-ms`, which both SDKs prefer over `retry-after`. */
+  retryAfterMs?: number;
+  /** Never answer: the request stays open until the client gives up or the simulator closes. */
+  hang?: boolean;
+  /** Wait this long before answering (or dropping). */
+  delayMs?: number;
+  /** Close the connection without any response: the client sees a connection error. */
+  drop?: boolean;
+  /** Answer 200 with a truncated, unparsable JSON body. */
+  malformed?: boolean;
+  toolCall?: ScriptedToolCall;
+  /** Text of the answer; with `toolCall` both are sent (content plus a tool call). */
+  text?: string;
+  usage?: UsageOverride;
+  finish?: FinishReason;
+}
+
+/** What the simulator did with a request. */
+export type Outcome = "pending" | "answered" | "hung" | "dropped";
+
+export interface ReceivedRequest {
+  /** 1-based order of arrival across both providers. */
+  seq: number;
+  provider: Provider;
+  method: string;
+  /** Path without the query string, e.g. /v1/messages. */
+  path: string;
+  /** Header names lowercased; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** `body.model` when it is a string. */
+  model: string | null;
+  /** Arrival time, epoch milliseconds (lets tests measure backoff between attempts). */
+  time: number;
+  /** Status sent, null while pending or when hung / dropped. */
+  status: number | null;
+  outcome: Outcome;
+  /** Whether a script step answered it (else the default behaviour or a validation error). */
+  scripted: boolean;
+}
+
+export type ReceivedFilter =
+  | { provider?: Provider; model?: string; path?: string }
+  | ((request: ReceivedRequest) => boolean);
+
+export interface SimulatorOptions {
+  /** 0 or absent: any free port. */
+  port?: number;
+  hostname?: "127.0.0.1";
+}
+
+export interface ProviderSimulator {
+  /** e.g. http://127.0.0.1:54329 */
+  readonly url: string;
+  readonly port: number;
+  /** `${url}/v1`: the OpenAI SDK's `baseURL` (it appends /chat/completions). */
+  readonly openaiBaseUrl: string;
+  /** `${url}`: the Anthropic SDK's `baseURL` (it appends /v1/messages). */
+  readonly anthropicBaseUrl: string;
+  /** Queue steps behind those already queued. Throws TypeError on an invalid step. */
+  script(...steps: ScriptStep[]): void;
+  /** Steps still queued ("always" steps count as one and never leave). */
+  pendingSteps(): number;
+  /** Copies of the requests received so far, oldest first. */
+  received(filter?: ReceivedFilter): ReceivedRequest[];
+  /** Forget queued steps and received requests. */
+  reset(): void;
+  /** Stop listening, release hung requests, wait for every connection to end. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function isRecord(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
