@@ -114,4 +114,6 @@ alter table routing.config_changes enable row level security;
 revoke all on routing.config, routing.config_changes from public, anon, authenticated;
 grant all on routing.config, routing.config_changes to service_role;
 revoke all on function routing._actor() from public;
+-- The audit trigger runs as whoever updates the config (the service role included).
+grant execute on function routing._actor() to service_role;
 revoke all on function routing._audit_config_change() from public;

@@ -1,0 +1,243 @@
+-- =============================================================================
+-- public.route_model: the routing decision (ROUTING-SPEC §2), audited
+-- =============================================================================
+-- The rules live in ONE function, routing._choose_model, in spec order; their
+-- thresholds and models are columns of routing.config (one line to change each).
+-- route_model checks the caller, the input and ownership, replays a known
+-- execution, asks _choose_model, applies the adjustments of rule 9
+-- (routing._adjust) and writes exactly one routing.decisions row.
+
+-- -----------------------------------------------------------------------------
+-- The decision rules, first match wins
+-- -----------------------------------------------------------------------------
+create function routing._choose_model(c routing.effective_config, a routing.agent_facts)
+returns routing.model_choice
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  -- The score band, reported whenever a score exists (thresholds are inclusive upper bounds).
+  band text := case when a.combined_score is null then null
+                    when a.combined_score <= c.low_threshold then 'low'
+                    when a.combined_score <= c.medium_threshold then 'medium'
+                    else 'high' end;
+  merit routing.model_choice;   -- rules 5-8: the agent's record and score
+  routed routing.model_choice;  -- rules 3-8: the decision when routing is on, the shadow when off
+  w jsonb := '[]'::jsonb;
+begin
+  -- Rule 1, forced: FORCE_MODEL or config.force_model. No shadow, no adjustments.
+  if c.force_model is not null then
+    return row(c.force_model, 'forced', 'forced', band,
+               case c.forced_by when 'FORCE_MODEL' then 'Forced by FORCE_MODEL' else 'Forced by routing.config.force_model' end,
+               null, null, w)::routing.model_choice;
+  end if;
+
+  -- Rules 5-8 are evaluated first because rules 2 and 4 record them as the shadow.
+  if a.consecutive_failures >= c.failure_upgrade_count
+     and a.last_failure_at > now() - make_interval(mins => c.failure_upgrade_minutes) then
+    -- Rule 5, recent_failures: lapses by itself once the last failure leaves the window.
+    merit := row(c.premium_model, 'recent_failures', 'routed', band,
+                 format('Recent failures (%s in %s min) - premium model', a.consecutive_failures, c.failure_upgrade_minutes),
+                 null, null, w);
+  elsif not a.has_metrics or a.total_executions < c.min_executions then
+    -- Rule 6, new_agent: no metrics row, or too few executions to judge.
+    merit := row(c.new_agent_model, 'new_agent', 'routed', band,
+                 format('New agent (%s of %s executions) - safe default', coalesce(a.total_executions, 0), c.min_executions),
+                 null, null, w);
+  elsif a.success_rate < c.min_success_rate then
+    -- Rule 7, low_success_rate.
+    merit := row(c.premium_model, 'low_success_rate', 'routed', band,
+                 format('Low success rate (%s%% < %s%%) - premium model', a.success_rate, c.min_success_rate),
+                 null, null, w);
+  elsif band = 'low' then
+    -- Rule 8, tier: score <= low_threshold.
+    merit := row(c.low_model, 'tier', 'routed', band,
+                 format('Low complexity (%s) - efficient model', a.combined_score), null, null, w);
+  elsif band = 'medium' then
+    -- Rule 8, tier: score <= medium_threshold.
+    merit := row(c.medium_model, 'tier', 'routed', band,
+                 format('Medium complexity (%s) - balanced model', a.combined_score), null, null, w);
+  elsif band = 'high' then
+    -- Rule 8, tier: above medium_threshold.
+    merit := row(c.high_model, 'tier', 'routed', band,
+                 format('High complexity (%s) - most capable model', a.combined_score), null, null, w);
+  else
+    -- Rule 8 without a score: the safe side is the high tier.
+    merit := row(c.high_model, 'tier', 'routed', null,
+                 format('No complexity score (%s executions) - most capable model', a.total_executions), null, null,
+                 jsonb_build_array(format('agent %s has no combined_score: routed to the high tier', a.agent_id)));
+  end if;
+
+  if a.model_preference is not null and not a.preference_active then
+    w := w || to_jsonb(format('model_preference "%s" ignored: not an active model of routing.models', a.model_preference));
+  end if;
+
+  if a.model_preference is not null and a.preference_active then
+    -- Rule 3, agent_preference: 'premium' means premium_model.
+    routed := row(case when a.model_preference = 'premium' then c.premium_model else a.model_preference end,
+                  'agent_preference', 'routed', band,
+                  case when a.model_preference = 'premium' then format('Agent preference: premium (%s)', c.premium_model)
+                       else format('Agent preference: %s', a.model_preference) end,
+                  null, null, w);
+  elsif a.bucket >= c.rollout_percentage then
+    -- Rule 4, rollout_control: the sticky bucket is outside the rollout; rules 5-8 are the shadow.
+    routed := row(c.baseline_model, 'rollout_control', 'control', band,
+                  format('Rollout control (bucket %s >= %s%%) - baseline model', a.bucket, c.rollout_percentage),
+                  merit.model, merit.reason, w || merit.warnings);
+  else
+    routed := merit;
+    routed.warnings := w || merit.warnings;
+  end if;
+
+  -- Rule 2, routing_disabled (config, env, or an auto-rollback trip): baseline, rules 3-8 as the shadow.
+  if not c.routing_enabled then
+    return row(c.baseline_model, 'routing_disabled', 'disabled', band,
+               case c.disabled_by
+                 when 'rollback' then 'Routing rolled back automatically - baseline model'
+                 when 'ENABLE_INTELLIGENT_ROUTING' then 'Routing disabled by ENABLE_INTELLIGENT_ROUTING - baseline model'
+                 else 'Routing disabled - baseline model' end,
+               routed.model, routed.reason, routed.warnings)::routing.model_choice;
+  end if;
+  return routed;
+end
+$$;
+comment on function routing._choose_model(routing.effective_config, routing.agent_facts) is
+  'ROUTING-SPEC §2 rules 1-8 in one place: forced, routing_disabled, agent_preference, rollout_control, recent_failures, new_agent, low_success_rate, tier.';
+
+-- -----------------------------------------------------------------------------
+-- The answer: a decision row as the documented jsonb
+-- -----------------------------------------------------------------------------
+create function routing._decision_json(
+  d routing.decisions, fallback_providers text[], max_retries integer, breakers jsonb, log_level text, replayed boolean
+) returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'decision_id', d.id, 'agent_id', d.agent_id, 'execution_id', d.execution_id,
+    'model', d.model, 'provider', d.provider, 'tier', d.tier,
+    'reason', d.reason, 'reasoning', d.reasoning, 'cohort', d.cohort,
+    'intensity_score', d.intensity_score, 'success_rate', d.success_rate, 'total_executions', d.total_executions,
+    'shadow_model', d.shadow_model, 'shadow_reason', d.shadow_reason, 'baseline_model', d.baseline_model,
+    'fallback_chain', to_jsonb(d.fallback_chain), 'fallback_providers', to_jsonb(coalesce(fallback_providers, '{}')),
+    'adjustments', d.adjustments, 'warnings', d.warnings, 'routing_enabled', d.routing_enabled,
+    'max_retries', max_retries, 'breakers', coalesce(breakers, '{}'::jsonb), 'log_level', log_level,
+    'created_at', d.created_at, 'replayed', replayed)
+$$;
+comment on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean) is 'The jsonb of docs/architecture.md for a decision row.';
+
+create function routing._replay_json(d routing.decisions)
+returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  cfg routing.config;
+  providers text[];
+  states jsonb;
+  breakers jsonb;
+begin
+  select * into cfg from routing.config where id;
+  select coalesce(array_agg(m.provider order by u.o), '{}') into providers
+  from unnest(d.fallback_chain) with ordinality as u(f, o) join routing.models m on m.model = u.f;
+  -- Breakers are read as they are now (read-only: a replay claims no trial).
+  states := routing._breaker_states(cfg.breaker_cooldown_seconds);
+  select coalesce(jsonb_object_agg(p, case coalesce(states ->> p, 'closed') when 'ready' then 'open' else coalesce(states ->> p, 'closed') end), '{}'::jsonb)
+    into breakers
+  from (select distinct unnest(d.provider || providers) as p) x;
+  return routing._decision_json(d, providers, cfg.max_retries, breakers, cfg.log_level, true);
+end
+$$;
+comment on function routing._replay_json(routing.decisions) is 'The stored decision of an execution, replayed: same decision, current breaker states, replayed = true.';
+
+-- -----------------------------------------------------------------------------
+-- public.route_model
+-- -----------------------------------------------------------------------------
+create function public.route_model(
+  agent_id uuid, execution_id text default null, env jsonb default null, acting_user uuid default null
+) returns jsonb
+language plpgsql volatile
+security definer  -- writes routing.decisions and reads routing.config, which callers cannot
+set search_path = ''
+as $$
+declare
+  who routing.caller := routing._caller();
+  a routing.agent_facts;
+  c routing.effective_config;
+  ch routing.model_choice;
+  adj routing.adjusted_choice;
+  shadow_subs jsonb;
+  d routing.decisions;
+begin
+  -- 1. The caller: anon is refused; env and acting_user only from trusted callers.
+  if who.api_role = 'anon' or (who.api_role = 'authenticated' and who.user_id is null) then
+    raise exception 'route_model: anonymous callers cannot route agents' using errcode = '42501';
+  elsif who.api_role = 'other' then
+    raise exception 'route_model: role "%" may not route agents', who.db_role using errcode = '42501';
+  elsif not who.trusted and (route_model.env is not null or route_model.acting_user is not null) then
+    raise exception 'route_model: env and acting_user are accepted only from trusted callers' using errcode = '42501';
+  end if;
+
+  -- 2. The input.
+  perform routing.validate_route_input(route_model.agent_id, route_model.execution_id, route_model.env);
+
+  -- 3. The agent: a user sees their own, acting_user narrows a trusted caller; one message, no leak.
+  a := routing._load_agent(route_model.agent_id);
+  if a.agent_id is null
+     or (not who.trusted and a.user_id is distinct from who.user_id)
+     or (who.trusted and route_model.acting_user is not null and a.user_id <> route_model.acting_user) then
+    raise exception 'agent % not found', route_model.agent_id using errcode = 'P0002';
+  end if;
+
+  -- 4. An execution already decided gets the same decision back; nothing is written.
+  if route_model.execution_id is not null then
+    select * into d from routing.decisions x
+    where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
+    if found then
+      return routing._replay_json(d);
+    end if;
+  end if;
+
+  -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (not for forced).
+  c := routing._effective_config(case when who.trusted then route_model.env end);
+  a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
+  ch := routing._choose_model(c, a);
+  adj := routing._adjust(c, ch.model, ch.reason = 'forced');
+  if ch.shadow_model is not null then
+    -- The shadow gets the provider substitutions, not the breaker.
+    shadow_subs := routing._disabled_substitutions(c, ch.shadow_model);
+    ch.shadow_model := coalesce(shadow_subs -> -1 ->> 'to', ch.shadow_model);
+  end if;
+
+  -- 6. Exactly one audit row, in this transaction.
+  insert into routing.decisions as x (
+    agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
+    intensity_score, success_rate, total_executions, shadow_model, shadow_reason, baseline_model,
+    fallback_chain, adjustments, warnings, routing_enabled)
+  values (
+    a.agent_id, a.user_id, route_model.execution_id, adj.model, adj.provider,
+    ch.tier, ch.reason, ch.reasoning, ch.cohort,
+    a.combined_score, a.success_rate, a.total_executions, ch.shadow_model, ch.shadow_reason, c.baseline_model,
+    adj.fallback_chain, adj.adjustments, c.warnings || ch.warnings || adj.warnings, c.routing_enabled)
+  on conflict on constraint decisions_agent_id_execution_id_key do nothing  -- unique (agent_id, execution_id)
+  returning x.* into d;
+  if not found then
+    -- A concurrent call decided the same execution first: return its decision.
+    select * into d from routing.decisions x
+    where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
+    return routing._replay_json(d);
+  end if;
+  return routing._decision_json(d, adj.fallback_providers, c.max_retries, adj.breakers, c.log_level, false);
+end
+$$;
+comment on function public.route_model(uuid, text, jsonb, uuid) is
+  'ROUTING-SPEC §2: choose the model for an agent''s execution and audit it. Users route their own agents; service_role and database owners may pass env overrides and acting_user. Errors: 42501 refused caller, 22023 bad input, P0002 agent not found.';
+
+-- -----------------------------------------------------------------------------
+-- Privileges
+-- -----------------------------------------------------------------------------
+revoke all on function public.route_model(uuid, text, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.route_model(uuid, text, jsonb, uuid) to authenticated, service_role;
+revoke all on function routing._choose_model(routing.effective_config, routing.agent_facts) from public;
+revoke all on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean) from public;
+revoke all on function routing._replay_json(routing.decisions) from public;

@@ -1,0 +1,242 @@
+-- =============================================================================
+-- Circuit breaker updates from recorded attempts (ROUTING-SPEC §5)
+-- =============================================================================
+-- record_completion feeds each call's attempts to routing._update_breakers:
+--   * availability failures (rate_limit, server_error, overloaded, timeout,
+--     connection, malformed_response) count; other errors neither count nor reset;
+--   * closed -> open at config.breaker_failure_threshold consecutive failures;
+--   * half_open (the one trial claimed by route_model) -> open again on failure;
+--   * a success resets a row that is not already (closed, 0 failures);
+--     a success on a healthy row neither writes nor locks it (no hot row).
+-- Rows are locked in provider order (anthropic, openai) to avoid deadlocks.
+-- open -> half_open is route_model's claim after the cooldown, not done here.
+-- Every state change made here, and every operator reset, is logged in
+-- routing.breaker_events.
+
+-- -----------------------------------------------------------------------------
+-- routing.breaker_events: the transitions' audit
+-- -----------------------------------------------------------------------------
+create table routing.breaker_events (
+  id bigint generated always as identity primary key,
+  created_at timestamptz not null default now(),
+  provider text not null references routing.provider_breakers (provider),
+  from_state text not null check (from_state in ('closed', 'open', 'half_open')),
+  to_state text not null check (to_state in ('closed', 'open', 'half_open')),
+  reason text not null check (reason in ('failure_threshold', 'trial_failed', 'recovered', 'operator_reset')),
+  consecutive_failures integer not null,
+  last_error_type text,
+  call_id uuid references routing.calls (id) on delete set null,
+  changed_by text not null
+);
+comment on table routing.breaker_events is
+  'Audit of circuit-breaker transitions made by record_completion and of operator resets (reset_circuit_breaker).';
+create index breaker_events_provider_created_idx on routing.breaker_events (provider, created_at);
+
+alter table routing.breaker_events enable row level security;
+revoke all on routing.breaker_events from public, anon, authenticated;
+grant select on routing.breaker_events to service_role;
+
+-- -----------------------------------------------------------------------------
+-- Classification of an attempt
+-- -----------------------------------------------------------------------------
+create function routing._is_availability_failure(error_type text) returns boolean
+language sql immutable
+set search_path = ''
+as $$
+  select coalesce(error_type in ('rate_limit', 'server_error', 'overloaded', 'timeout', 'connection', 'malformed_response'), false)
+$$;
+comment on function routing._is_availability_failure(text) is
+  'True for the error types that count for the circuit breaker (ROUTING-SPEC §5, docs/architecture.md).';
+
+create function routing._is_successful_attempt(http_status integer, error_type text) returns boolean
+language sql immutable
+set search_path = ''
+as $$
+  select error_type is null and (http_status is null or http_status between 200 and 299)
+$$;
+comment on function routing._is_successful_attempt(integer, text) is
+  'True for an attempt that got an answer: no error type and an HTTP 2xx (or no status).';
+
+-- -----------------------------------------------------------------------------
+-- routing.breaker_outcome: what one call says about one provider
+-- -----------------------------------------------------------------------------
+create type routing.breaker_outcome as (
+  provider text,
+  -- at least one successful attempt on this provider in the call
+  any_success boolean,
+  -- availability failures after the provider's last success in the call (all of them if none)
+  trailing_failures integer,
+  -- error type of the last of those failures
+  last_error_type text
+);
+comment on type routing.breaker_outcome is
+  'A call''s attempts folded per provider: any success, availability failures after the last success, last error type.';
+
+create function routing._breaker_outcomes(call_id uuid) returns setof routing.breaker_outcome
+language sql stable
+set search_path = ''
+as $$
+  with a as (
+    select att.provider, att.seq,
+           routing._is_successful_attempt(att.http_status, att.error_type) as ok,
+           routing._is_availability_failure(att.error_type) as down,
+           att.error_type
+    from routing.attempts att
+    where att.call_id = _breaker_outcomes.call_id
+  ), marked as (
+    select a.*, coalesce(max(a.seq) filter (where a.ok) over (partition by a.provider), 0) as last_ok_seq
+    from a
+  )
+  select m.provider,
+         bool_or(m.ok),
+         (count(*) filter (where m.down and m.seq > m.last_ok_seq))::integer,
+         (array_agg(m.error_type order by m.seq desc) filter (where m.down and m.seq > m.last_ok_seq))[1]
+  from marked m
+  group by m.provider
+  order by m.provider
+$$;
+comment on function routing._breaker_outcomes(uuid) is
+  'The recorded attempts of a call folded per provider (routing.breaker_outcome), in provider order.';
+
+-- -----------------------------------------------------------------------------
+-- routing._update_breakers: apply a recorded call to the breakers
+-- -----------------------------------------------------------------------------
+create function routing._update_breakers(call_id uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  o routing.breaker_outcome;
+  b routing.provider_breakers;
+  threshold integer;
+  new_state text;
+  new_failures integer;
+  new_opened_at timestamptz;
+  why text;
+begin
+  select c.breaker_failure_threshold into threshold from routing.config c;
+  threshold := coalesce(threshold, 5);
+
+  -- Fixed order (anthropic, openai): concurrent calls lock rows in the same order.
+  for o in select * from routing._breaker_outcomes(_update_breakers.call_id) order by 1 loop
+    continue when o.trailing_failures = 0 and not o.any_success; -- only non-availability errors
+
+    if o.trailing_failures = 0 then
+      -- Only successes: leave a healthy row alone, without even locking it.
+      perform 1 from routing.provider_breakers pb
+      where pb.provider = o.provider and (pb.state <> 'closed' or pb.consecutive_failures <> 0);
+      continue when not found;
+    end if;
+
+    select pb.* into b from routing.provider_breakers pb where pb.provider = o.provider for update;
+    continue when not found;
+
+    if o.any_success then
+      -- The provider answered: reset, then count the failures that came after.
+      continue when o.trailing_failures = 0 and b.state = 'closed' and b.consecutive_failures = 0;
+      new_failures := o.trailing_failures;
+      new_state := case when new_failures >= threshold then 'open' else 'closed' end;
+      new_opened_at := case when new_state = 'open' then now() end;
+    else
+      new_failures := b.consecutive_failures + o.trailing_failures;
+      if b.state = 'half_open' then
+        new_state := 'open';                  -- the trial failed: a new cooldown
+        new_opened_at := now();
+      elsif b.state = 'open' then
+        new_state := 'open';                  -- calls that got through anyway: keep the cooldown
+        new_opened_at := b.opened_at;
+      elsif new_failures >= threshold then
+        new_state := 'open';
+        new_opened_at := now();
+      else
+        new_state := 'closed';
+        new_opened_at := null;
+      end if;
+    end if;
+
+    update routing.provider_breakers pb set
+      state = new_state,
+      consecutive_failures = new_failures,
+      opened_at = new_opened_at,
+      trial_started_at = null,
+      last_failure_at = case when o.trailing_failures > 0 then now() else pb.last_failure_at end,
+      last_error_type = case when o.trailing_failures > 0 then o.last_error_type else pb.last_error_type end,
+      updated_at = now()
+    where pb.provider = o.provider;
+
+    if new_state <> b.state then
+      why := case
+        when new_state = 'closed' then 'recovered'
+        when b.state = 'half_open' then 'trial_failed'
+        else 'failure_threshold'
+      end;
+      insert into routing.breaker_events (provider, from_state, to_state, reason, consecutive_failures, last_error_type, call_id, changed_by)
+      values (o.provider, b.state, new_state, why, new_failures, o.last_error_type, _update_breakers.call_id, 'record_completion');
+    end if;
+  end loop;
+end
+$$;
+comment on function routing._update_breakers(uuid) is
+  'Applies a recorded call''s attempts to routing.provider_breakers (ROUTING-SPEC §5); healthy successes write nothing.';
+
+-- -----------------------------------------------------------------------------
+-- routing._stored_breaker_states: {provider: state}
+-- -----------------------------------------------------------------------------
+create function routing._stored_breaker_states() returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_object_agg(pb.provider, pb.state order by pb.provider), '{}'::jsonb)
+  from routing.provider_breakers pb
+$$;
+comment on function routing._stored_breaker_states() is 'Every provider''s stored breaker state as {"anthropic": "closed", "openai": "open"}. Read-only.';
+
+-- -----------------------------------------------------------------------------
+-- public.reset_circuit_breaker: the operator's override
+-- -----------------------------------------------------------------------------
+create function public.reset_circuit_breaker(provider text) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  caller routing.caller := routing._caller();
+  b routing.provider_breakers;
+begin
+  if not caller.trusted then
+    raise exception 'reset_circuit_breaker requires the service role' using errcode = '42501';
+  end if;
+  if reset_circuit_breaker.provider is null or reset_circuit_breaker.provider not in ('openai', 'anthropic') then
+    raise exception 'provider must be one of: openai, anthropic' using errcode = '22023';
+  end if;
+
+  select pb.* into b from routing.provider_breakers pb where pb.provider = reset_circuit_breaker.provider for update;
+  if not found then
+    raise exception 'provider % not found', reset_circuit_breaker.provider using errcode = 'P0002';
+  end if;
+
+  -- last_failure_at / last_error_type stay as history.
+  update routing.provider_breakers pb
+  set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, updated_at = now()
+  where pb.provider = b.provider;
+
+  insert into routing.breaker_events (provider, from_state, to_state, reason, consecutive_failures, last_error_type, changed_by)
+  values (b.provider, b.state, 'closed', 'operator_reset', b.consecutive_failures, b.last_error_type,
+          routing._actor());
+
+  return jsonb_build_object(
+    'provider', b.provider, 'state', 'closed',
+    'previous_state', b.state, 'previous_consecutive_failures', b.consecutive_failures);
+end
+$$;
+comment on function public.reset_circuit_breaker(text) is
+  'Operator override: closes a provider''s circuit and zeroes its failures, logged in routing.breaker_events. Service role / owner only.';
+
+-- -----------------------------------------------------------------------------
+-- Privileges: helpers are private (the RPCs run them as their owner)
+-- -----------------------------------------------------------------------------
+revoke all on function routing._is_availability_failure(text), routing._is_successful_attempt(integer, text),
+  routing._breaker_outcomes(uuid), routing._update_breakers(uuid), routing._stored_breaker_states()
+  from public;
+revoke all on function public.reset_circuit_breaker(text) from public, anon, authenticated, service_role;
+grant execute on function public.reset_circuit_breaker(text) to service_role;

@@ -1,0 +1,286 @@
+-- =============================================================================
+-- record_completion: a call, its attempts, exact costs, breakers (ROUTING-SPEC §4, §5, §7)
+-- =============================================================================
+-- Called once per route-completion request by the trusted edge function.
+-- One transaction: validate the call, insert routing.calls and routing.attempts
+-- with costs computed here from the catalog price in force now, then feed the
+-- attempts to the circuit breakers (routing._update_breakers).
+-- Money: exact numerics, trailing zeros trimmed (trim_scale); returned as JSON
+-- strings of numeric::text, e.g. "0.02175", "0".
+
+-- -----------------------------------------------------------------------------
+-- routing.call_attempt: one attempt of a validated call
+-- -----------------------------------------------------------------------------
+create type routing.call_attempt as (
+  seq integer,
+  model text,
+  provider text,
+  http_status integer,
+  error_type text,
+  latency_ms integer,
+  input_tokens bigint,
+  output_tokens bigint,
+  cached_tokens bigint,
+  cache_write_tokens bigint
+);
+comment on type routing.call_attempt is
+  'One provider attempt of a call, parsed from record_completion''s call.attempts (seq 1..n in array order; missing tokens = 0).';
+
+-- -----------------------------------------------------------------------------
+-- routing._json_count_problem: what is wrong with a count (null = nothing)
+-- -----------------------------------------------------------------------------
+create function routing._json_count_problem(v jsonb) returns text
+language sql immutable
+set search_path = ''
+as $$
+  select case
+    when v is null or jsonb_typeof(v) = 'null' then null  -- missing: the caller's default
+    when jsonb_typeof(v) <> 'number' then 'must be an integer >= 0'
+    when v::numeric < 0 or v::numeric <> trunc(v::numeric) then 'must be an integer >= 0'
+    when v::numeric > 2147483647 then 'must be at most 2147483647'
+  end
+$$;
+comment on function routing._json_count_problem(jsonb) is
+  'null when a jsonb value is missing, null or an integer 0..2147483647; else the end of a stable error message.';
+
+-- -----------------------------------------------------------------------------
+-- routing.validate_call: stable 22023 messages naming the field
+-- -----------------------------------------------------------------------------
+create function routing.validate_call(call jsonb) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  error_types constant text[] := array['rate_limit', 'insufficient_quota', 'server_error', 'overloaded', 'timeout',
+    'connection', 'auth', 'invalid_request', 'payload_too_large', 'malformed_response', 'unknown'];
+  a jsonb;
+  i bigint;
+  field text;
+  problem text;
+  status numeric;
+  token_field text;
+begin
+  if call is null or jsonb_typeof(call) <> 'object' then
+    raise exception 'call must be a JSON object' using errcode = '22023';
+  end if;
+  if jsonb_typeof(call -> 'status') is distinct from 'string' or call ->> 'status' not in ('succeeded', 'failed') then
+    raise exception 'call.status must be one of: succeeded, failed' using errcode = '22023';
+  end if;
+  if jsonb_typeof(call -> 'model') is distinct from 'string'
+     or not exists (select 1 from routing.models m where m.model = call ->> 'model') then
+    raise exception 'call.model must be a catalog model' using errcode = '22023';
+  end if;
+  if jsonb_typeof(call -> 'provider') is distinct from 'string' or call ->> 'provider' not in ('openai', 'anthropic') then
+    raise exception 'call.provider must be one of: openai, anthropic' using errcode = '22023';
+  end if;
+  if coalesce(jsonb_typeof(call -> 'fallback_used'), 'null') not in ('boolean', 'null') then
+    raise exception 'call.fallback_used must be a boolean' using errcode = '22023';
+  end if;
+  problem := routing._json_count_problem(call -> 'latency_ms');
+  if problem is not null then
+    raise exception 'call.latency_ms %', problem using errcode = '22023';
+  end if;
+  if jsonb_typeof(call -> 'attempts') is distinct from 'array' or jsonb_array_length(call -> 'attempts') = 0 then
+    raise exception 'call.attempts must be a non-empty array' using errcode = '22023';
+  end if;
+  if jsonb_array_length(call -> 'attempts') > 100 then
+    raise exception 'call.attempts must have at most 100 entries' using errcode = '22023';
+  end if;
+
+  -- Attempts are numbered from 1, as their seq: call.attempts[1] is the first.
+  for a, i in select e.value, e.ordinality from jsonb_array_elements(call -> 'attempts') with ordinality e loop
+    field := format('call.attempts[%s]', i);
+    if jsonb_typeof(a) <> 'object' then
+      raise exception '% must be a JSON object', field using errcode = '22023';
+    end if;
+    if jsonb_typeof(a -> 'model') is distinct from 'string'
+       or not exists (select 1 from routing.models m where m.model = a ->> 'model') then
+      raise exception '%.model must be a catalog model', field using errcode = '22023';
+    end if;
+    if jsonb_typeof(a -> 'provider') is distinct from 'string' or a ->> 'provider' not in ('openai', 'anthropic') then
+      raise exception '%.provider must be one of: openai, anthropic', field using errcode = '22023';
+    end if;
+    status := case when jsonb_typeof(a -> 'status') = 'number' then (a -> 'status')::numeric end;
+    if coalesce(jsonb_typeof(a -> 'status'), 'null') <> 'null'
+       and (status is null or status <> trunc(status) or status not between 100 and 599) then
+      raise exception '%.status must be an HTTP status code (100-599) or null', field using errcode = '22023';
+    end if;
+    if coalesce(jsonb_typeof(a -> 'error_type'), 'null') <> 'null'
+       and (jsonb_typeof(a -> 'error_type') <> 'string' or not (a ->> 'error_type' = any (error_types))) then
+      raise exception '%.error_type must be null or one of: %', field, array_to_string(error_types, ', ') using errcode = '22023';
+    end if;
+    if a ->> 'error_type' is null and status is not null and status not between 200 and 299 then
+      raise exception '%.error_type is required when status is not 2xx', field using errcode = '22023';
+    end if;
+    problem := routing._json_count_problem(a -> 'latency_ms');
+    if problem is not null then
+      raise exception '%.latency_ms %', field, problem using errcode = '22023';
+    end if;
+    foreach token_field in array array['input_tokens', 'output_tokens', 'cached_tokens', 'cache_write_tokens'] loop
+      problem := routing._json_count_problem(a -> token_field);
+      if problem is not null then
+        raise exception '%.% %', field, token_field, problem using errcode = '22023';
+      end if;
+    end loop;
+    if (routing.price_in_force(a ->> 'model', now())).id is null then
+      raise exception '%.model has no price in force', field using errcode = '22023';
+    end if;
+  end loop;
+end
+$$;
+comment on function routing.validate_call(jsonb) is
+  'Raises 22023 with a stable message naming the field (e.g. call.attempts[1].input_tokens must be an integer >= 0) when record_completion''s call is invalid.';
+
+-- -----------------------------------------------------------------------------
+-- routing._call_attempts: the attempts of a validated call
+-- -----------------------------------------------------------------------------
+create function routing._call_attempts(call jsonb) returns setof routing.call_attempt
+language sql immutable
+set search_path = ''
+as $$
+  select e.ordinality::integer,
+         e.value ->> 'model',
+         e.value ->> 'provider',
+         (e.value ->> 'status')::numeric::integer,
+         e.value ->> 'error_type',
+         (e.value ->> 'latency_ms')::numeric::integer,
+         coalesce((e.value ->> 'input_tokens')::numeric::bigint, 0),
+         coalesce((e.value ->> 'output_tokens')::numeric::bigint, 0),
+         coalesce((e.value ->> 'cached_tokens')::numeric::bigint, 0),
+         coalesce((e.value ->> 'cache_write_tokens')::numeric::bigint, 0)
+  from jsonb_array_elements(call -> 'attempts') with ordinality e
+  order by e.ordinality
+$$;
+comment on function routing._call_attempts(jsonb) is
+  'call.attempts as routing.call_attempt rows, seq 1..n. Assumes routing.validate_call passed.';
+
+-- -----------------------------------------------------------------------------
+-- routing._after_call_recorded: HOOK for alert evaluation (provider error rate, cost)
+-- -----------------------------------------------------------------------------
+create function routing._after_call_recorded(call routing.calls) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  null; -- no-op until alert evaluation lands
+end
+$$;
+comment on function routing._after_call_recorded(routing.calls) is
+  'HOOK: runs after each recorded call and its breaker updates, in the same transaction. No-op until the alert evaluation replaces it.';
+
+-- -----------------------------------------------------------------------------
+-- public.record_completion
+-- -----------------------------------------------------------------------------
+create function public.record_completion(decision_id uuid, call jsonb) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  caller routing.caller := routing._caller();
+  d routing.decisions;
+  baseline_price routing.model_prices;
+  c routing.calls;
+  new_call_id uuid;
+  attempts_json jsonb;
+begin
+  -- 1. The caller: the trusted edge function (service role) or an operator.
+  if not caller.trusted then
+    raise exception 'record_completion requires the service role' using errcode = '42501';
+  end if;
+
+  -- 2. The input, then the decision it belongs to.
+  if record_completion.decision_id is null then
+    raise exception 'decision_id is required' using errcode = '22023';
+  end if;
+  perform routing.validate_call(record_completion.call);
+
+  select dd.* into d from routing.decisions dd where dd.id = record_completion.decision_id;
+  if not found then
+    raise exception 'decision % not found', record_completion.decision_id using errcode = 'P0002';
+  end if;
+  baseline_price := routing.price_in_force(d.baseline_model, now());
+  if baseline_price.id is null then
+    raise exception 'baseline model % has no price in force', d.baseline_model;
+  end if;
+
+  -- 3. The call and its attempts, costed at the prices in force now.
+  with a as (
+    select p.*, pr.id as price_id,
+           trim_scale(routing.cost_usd(pr, p.input_tokens, p.output_tokens, p.cached_tokens, p.cache_write_tokens)) as cost
+    from routing._call_attempts(record_completion.call) p
+    cross join lateral routing.price_in_force(p.model, now()) pr
+  ), totals as (
+    select count(*)::integer as n,
+           sum(a.input_tokens)::bigint as input_tokens, sum(a.output_tokens)::bigint as output_tokens,
+           sum(a.cached_tokens)::bigint as cached_tokens, sum(a.cache_write_tokens)::bigint as cache_write_tokens,
+           trim_scale(sum(a.cost)) as cost,
+           bool_or(a.model <> d.model) as other_model
+    from a
+  ), new_call as (
+    insert into routing.calls (
+      decision_id, agent_id, user_id, execution_id, status, model, provider, fallback_used, attempt_count,
+      input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, baseline_model, baseline_cost_usd, latency_ms)
+    select d.id, d.agent_id, d.user_id, d.execution_id,
+           record_completion.call ->> 'status', record_completion.call ->> 'model', record_completion.call ->> 'provider',
+           coalesce((record_completion.call ->> 'fallback_used')::boolean, t.other_model), t.n,
+           t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens, t.cost,
+           d.baseline_model,
+           trim_scale(routing.cost_usd(baseline_price, t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens)),
+           (record_completion.call ->> 'latency_ms')::numeric::integer
+    from totals t
+    returning *
+  ), new_attempts as (
+    insert into routing.attempts (
+      call_id, user_id, seq, model, provider, http_status, error_type, latency_ms,
+      input_tokens, output_tokens, cached_tokens, cache_write_tokens, price_id, cost_usd)
+    select nc.id, nc.user_id, a.seq, a.model, a.provider, a.http_status, a.error_type, a.latency_ms,
+           a.input_tokens, a.output_tokens, a.cached_tokens, a.cache_write_tokens, a.price_id, a.cost
+    from a cross join new_call nc
+    returning *
+  )
+  select nc.id,
+         (select jsonb_agg(jsonb_build_object(
+                   'seq', na.seq, 'model', na.model, 'provider', na.provider, 'status', na.http_status,
+                   'error_type', na.error_type, 'price_id', na.price_id, 'cost_usd', na.cost_usd::text)
+                 order by na.seq)
+          from new_attempts na)
+    into new_call_id, attempts_json
+  from new_call nc;
+  select cc.* into c from routing.calls cc where cc.id = new_call_id;
+
+  -- 4. The circuit breakers (ROUTING-SPEC §5).
+  perform routing._update_breakers(c.id);
+
+  -- 5. >>> HOOK POINT: alert evaluation (provider error rate, cost per execution, §7) <<<
+  perform routing._after_call_recorded(c);
+
+  return jsonb_build_object(
+    'call_id', c.id,
+    'decision_id', c.decision_id,
+    'status', c.status,
+    'model', c.model,
+    'provider', c.provider,
+    'fallback_used', c.fallback_used,
+    'attempt_count', c.attempt_count,
+    'cost_usd', c.cost_usd::text,
+    'baseline_cost_usd', c.baseline_cost_usd::text,
+    'savings_usd', trim_scale(c.baseline_cost_usd - c.cost_usd)::text,
+    'attempts', attempts_json,
+    'breakers', routing._stored_breaker_states());
+end
+$$;
+comment on function public.record_completion(uuid, jsonb) is
+  'Records a route-completion call and its attempts with exact costs (price in force now; baseline = same tokens at the '
+  'baseline model''s price) and updates the circuit breakers. Trusted callers only. Money as JSON strings (numeric::text, '
+  'trailing zeros trimmed). Errors: 42501 caller, 22023 input (message names the field), P0002 decision not found.';
+
+-- -----------------------------------------------------------------------------
+-- Privileges: helpers are private (the RPC runs them as its owner); the RPC
+-- is for the service role only (owners and superusers can always call it).
+-- -----------------------------------------------------------------------------
+revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb),
+  routing._after_call_recorded(routing.calls)
+  from public;
+revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.record_completion(uuid, jsonb) to service_role;

@@ -1,0 +1,93 @@
+-- Spec §2 rules 1-3: forced, routing disabled (with shadow, rollback), agent preference.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(30);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values ('12000000-0000-4000-a000-000000000001', 'owner-12@test.local');
+update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
+  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true;
+update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+
+create function pg_temp.agent(id uuid, score numeric, execs integer, success numeric, preference text default null,
+                              failures integer default 0, last_failure timestamptz default null)
+returns uuid language sql as $$
+  insert into public.agents (id, user_id, name, model_preference) values (id, '12000000-0000-4000-a000-000000000001', 'override agent', preference);
+  insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions,
+                                              success_rate, consecutive_failures, last_failure_at)
+  select id, score, execs, floor(execs * success / 100), success, failures, last_failure where execs is not null;
+  select id;
+$$;
+select pg_temp.agent('12000000-0000-4000-b000-000000000001', 5.2, 40, 97.5);                       -- medium
+select pg_temp.agent('12000000-0000-4000-b000-000000000002', 2.1, 40, 97.5, 'premium');            -- prefers premium
+select pg_temp.agent('12000000-0000-4000-b000-000000000003', 8.4, 40, 97.5, 'claude-3-5-haiku');   -- prefers a model
+select pg_temp.agent('12000000-0000-4000-b000-000000000004', 2.1, 40, 97.5, 'premium', 5, now());  -- preference beats failures
+select pg_temp.agent('12000000-0000-4000-b000-000000000005', 5.2, 40, 97.5, 'claude-3-5-haiku');   -- model to deactivate
+
+create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
+  select public.route_model(('12000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)
+$$;
+
+-- -----------------------------------------------------------------------------
+-- Rule 3, agent_preference
+-- -----------------------------------------------------------------------------
+select is(pg_temp.route(2) ->> 'model', 'gpt-4o', 'A premium preference routes to the premium model.');
+select is(pg_temp.route(2) ->> 'reason', 'agent_preference', 'A premium preference has reason agent_preference.');
+select is(pg_temp.route(2) ->> 'tier', 'low', 'A preference decision still reports the score band.');
+select is(pg_temp.route(3) ->> 'model', 'claude-3-5-haiku', 'A catalog-model preference routes to that model.');
+select is(pg_temp.route(3) ->> 'provider', 'anthropic', 'A catalog-model preference takes the catalog provider.');
+select is(pg_temp.route(4) ->> 'reason', 'agent_preference', 'A preference comes before recent failures.');
+
+update routing.models set active = false where model = 'claude-3-5-haiku';
+select is(pg_temp.route(5) ->> 'reason', 'tier', 'A preference for a model no longer active is ignored and the next rules apply.');
+select is(pg_temp.route(5) ->> 'model', 'claude-3-haiku', 'The agent with an inactive preference gets its tier model.');
+select ok(pg_temp.route(5) -> 'warnings' ? 'model_preference "claude-3-5-haiku" ignored: not an active model of routing.models',
+  'The ignored preference is named in the warnings.');
+update routing.models set active = true where model = 'claude-3-5-haiku';
+
+-- -----------------------------------------------------------------------------
+-- Rule 1, forced: config and env; no adjustments
+-- -----------------------------------------------------------------------------
+update routing.config set force_model = 'gpt-4o-mini';
+select is(pg_temp.route(1) ->> 'model', 'gpt-4o-mini', 'config.force_model forces the model.');
+select is(pg_temp.route(1) ->> 'cohort', 'forced', 'A forced decision is in the forced cohort.');
+select is(pg_temp.route(1) ->> 'reasoning', 'Forced by routing.config.force_model', 'The reasoning names the config.');
+select is(pg_temp.route(2) ->> 'reason', 'forced', 'Forcing beats an agent preference.');
+select is(pg_temp.route(1, '{"FORCE_MODEL": "claude-3-5-haiku"}') ->> 'model', 'claude-3-5-haiku', 'env FORCE_MODEL beats config.force_model.');
+update routing.config set force_model = null, enabled = false;
+select is(pg_temp.route(1, '{"FORCE_MODEL": "gpt-4o-mini"}') ->> 'reason', 'forced', 'Forcing beats disabled routing.');
+select is(pg_temp.route(1, '{"FORCE_MODEL": "gpt-4o-mini"}') ->> 'reasoning', 'Forced by FORCE_MODEL', 'The reasoning names FORCE_MODEL.');
+select is(pg_temp.route(1, '{"FORCE_MODEL": "claude-3-haiku"}') ->> 'provider', 'anthropic', 'Without FORCE_PROVIDER the catalog provider is used.');
+select is(pg_temp.route(1, '{"FORCE_MODEL": "claude-3-haiku", "FORCE_PROVIDER": "openai"}') ->> 'provider', 'openai', 'FORCE_PROVIDER sets the provider of a forced model.');
+select is(pg_temp.route(1, '{"FORCE_MODEL": "claude-3-haiku", "ENABLE_ANTHROPIC_PROVIDER": "false"}') -> 'adjustments', '[]'::jsonb,
+  'A forced model is not adjusted, even when its provider is disabled.');
+
+-- -----------------------------------------------------------------------------
+-- Rule 2, routing_disabled: baseline, shadow recorded
+-- -----------------------------------------------------------------------------
+select is(pg_temp.route(1) ->> 'model', 'gpt-4o', 'With routing disabled the baseline model is chosen.');
+select is(pg_temp.route(1) ->> 'cohort', 'disabled', 'With routing disabled the cohort is disabled.');
+select is(pg_temp.route(1) ->> 'shadow_model', 'claude-3-haiku', 'The shadow records what the rules would have chosen.');
+select is(pg_temp.route(1) ->> 'shadow_reason', 'tier', 'The shadow records the rule that would have matched.');
+select is(pg_temp.route(2) ->> 'shadow_reason', 'agent_preference', 'The shadow of a preferring agent is its preference.');
+select pg_temp.route(1) ->> 'decision_id' as disabled_decision \gset
+select results_eq(
+  format($$ select d.model, d.shadow_model, d.reason from routing.decisions d where d.id = %L $$, :'disabled_decision'),
+  $$ values ('gpt-4o'::text, 'claude-3-haiku'::text, 'routing_disabled'::text) $$,
+  'The audit row of a disabled decision keeps the shadow choice.');
+select is(pg_temp.route(1, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'reason', 'tier', 'env ENABLE_INTELLIGENT_ROUTING=true turns routing on over the config.');
+update routing.config set enabled = true;
+select is(pg_temp.route(1, '{"ENABLE_INTELLIGENT_ROUTING": "false"}') ->> 'reason', 'routing_disabled', 'env ENABLE_INTELLIGENT_ROUTING=false turns routing off over the config.');
+
+-- -----------------------------------------------------------------------------
+-- Auto-rollback trip beats the environment
+-- -----------------------------------------------------------------------------
+update routing.config set rollback_tripped_at = now(), rollback_reason = 'routed success rate below 95%';
+select is(pg_temp.route(1, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'reason', 'routing_disabled', 'A rollback trip turns routing off even when env says on.');
+select is(pg_temp.route(1, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'reasoning', 'Routing rolled back automatically - baseline model', 'The reasoning names the rollback.');
+select is(pg_temp.route(1, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') -> 'routing_enabled', 'false'::jsonb, 'A tripped rollback reports routing_enabled false.');
+
+select * from finish();
+ROLLBACK;

@@ -1,0 +1,104 @@
+-- Spec §2 rule 9 and §5: disabled providers, open circuits, the half-open trial, fallback chains.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(31);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures: a low (2.1), a medium (5.2) and a high (8.4) agent; routing on
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values ('14000000-0000-4000-a000-000000000001', 'owner-14@test.local');
+insert into public.agents (id, user_id, name) values
+  ('14000000-0000-4000-b000-000000000001', '14000000-0000-4000-a000-000000000001', 'low agent'),
+  ('14000000-0000-4000-b000-000000000002', '14000000-0000-4000-a000-000000000001', 'medium agent'),
+  ('14000000-0000-4000-b000-000000000003', '14000000-0000-4000-a000-000000000001', 'high agent');
+insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate) values
+  ('14000000-0000-4000-b000-000000000001', 2.1, 40, 39, 97.5),
+  ('14000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
+  ('14000000-0000-4000-b000-000000000003', 8.4, 40, 39, 97.5);
+update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
+  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true, breaker_cooldown_seconds = 60,
+  fallback_chains = '{"*": ["gpt-4o"], "gpt-4o": []}';
+update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
+
+create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
+  select public.route_model(('14000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)
+$$;
+
+-- -----------------------------------------------------------------------------
+-- Provider disabled: config and env
+-- -----------------------------------------------------------------------------
+select is(pg_temp.route(2) -> 'breakers', '{"anthropic": "closed", "openai": "closed"}'::jsonb,
+  'With every circuit closed the breakers of the providers involved are closed.');
+select is(pg_temp.route(2, '{"ENABLE_ANTHROPIC_PROVIDER": "false"}') ->> 'model', 'gpt-4o-mini',
+  'With env ENABLE_ANTHROPIC_PROVIDER=false the medium agent gets the Anthropic substitute.');
+select is(pg_temp.route(2, '{"ENABLE_ANTHROPIC_PROVIDER": "false"}') -> 'adjustments',
+  '[{"from": "claude-3-haiku", "to": "gpt-4o-mini", "why": "provider_disabled:anthropic"}]'::jsonb,
+  'The substitution is listed as an adjustment.');
+select is(pg_temp.route(2, '{"ENABLE_ANTHROPIC_PROVIDER": "false"}') ->> 'reason', 'tier', 'The reason stays the primary rule.');
+update routing.config set anthropic_enabled = false;
+select is(pg_temp.route(2) ->> 'model', 'gpt-4o-mini', 'With config anthropic_enabled false the medium agent gets the substitute.');
+select is(pg_temp.route(2, '{"ENABLE_OPENAI_MINI": "off"}') -> 'adjustments',
+  '[{"from": "claude-3-haiku", "to": "gpt-4o-mini", "why": "provider_disabled:anthropic"},
+    {"from": "gpt-4o-mini", "to": "gpt-4o", "why": "model_disabled:gpt-4o-mini"}]'::jsonb,
+  'Substitutions chain: Anthropic off, then gpt-4o-mini off, ends on gpt-4o.');
+select is(pg_temp.route(2, '{"ENABLE_ANTHROPIC_PROVIDER": "true"}') ->> 'model', 'claude-3-haiku', 'env ENABLE_ANTHROPIC_PROVIDER=true beats the config.');
+update routing.config set anthropic_enabled = true, openai_mini_enabled = false;
+select is(pg_temp.route(1) ->> 'model', 'gpt-4o', 'With gpt-4o-mini disabled the low agent gets its substitute gpt-4o.');
+select is(pg_temp.route(1) -> 'adjustments' -> 0 ->> 'why', 'model_disabled:gpt-4o-mini', 'The mini substitution says why.');
+update routing.config set openai_mini_enabled = true, medium_model = 'claude-3-5-haiku';
+update routing.models set active = false where model = 'claude-3-5-haiku';
+select is(pg_temp.route(2) -> 'adjustments', '[{"from": "claude-3-5-haiku", "to": "gpt-4o", "why": "model_inactive:claude-3-5-haiku"}]'::jsonb,
+  'A tier model deactivated in the catalog is replaced by the baseline, listed as an adjustment.');
+update routing.models set active = true where model = 'claude-3-5-haiku';
+update routing.config set medium_model = 'claude-3-haiku', enabled = false;
+select is(pg_temp.route(2, '{"ENABLE_ANTHROPIC_PROVIDER": "false"}') ->> 'shadow_model', 'gpt-4o-mini',
+  'A shadow choice gets the provider substitution too.');
+update routing.config set enabled = true;
+
+-- -----------------------------------------------------------------------------
+-- Fallback chains: without the model itself, disabled models and repeats
+-- -----------------------------------------------------------------------------
+update routing.config set fallback_chains = '{"*": ["claude-3-5-haiku", "gpt-4o", "gpt-4o", "gpt-4o-mini"], "gpt-4o": ["claude-3-5-haiku"]}';
+select is(pg_temp.route(1) -> 'fallback_chain', '["claude-3-5-haiku", "gpt-4o"]'::jsonb, 'The chain drops the chosen model and repeats.');
+select is(pg_temp.route(1) -> 'fallback_providers', '["anthropic", "openai"]'::jsonb, 'fallback_providers runs parallel to the chain.');
+select is(pg_temp.route(3) -> 'fallback_chain', '["claude-3-5-haiku"]'::jsonb, 'A model with its own chain uses it.');
+select is(pg_temp.route(1, '{"ENABLE_ANTHROPIC_PROVIDER": "no"}') -> 'fallback_chain', '["gpt-4o"]'::jsonb, 'The chain drops models of a disabled provider.');
+select is(pg_temp.route(1) ->> 'max_retries', '2', 'max_retries comes from the config.');
+update routing.config set fallback_chains = '{"*": ["gpt-4o"], "gpt-4o": []}';
+
+-- -----------------------------------------------------------------------------
+-- Open circuit: the next model of the chain whose circuit is not open
+-- -----------------------------------------------------------------------------
+update routing.provider_breakers set state = 'open', opened_at = now() - interval '10 seconds' where provider = 'anthropic';
+select is(pg_temp.route(2) ->> 'model', 'gpt-4o', 'A model whose circuit is open moves to its fallback.');
+select is(pg_temp.route(2) -> 'adjustments', '[{"from": "claude-3-haiku", "to": "gpt-4o", "why": "circuit_open:anthropic"}]'::jsonb,
+  'The move is listed as an adjustment circuit_open:anthropic.');
+select is(pg_temp.route(2) -> 'breakers', '{"anthropic": "open", "openai": "closed"}'::jsonb, 'The breakers report Anthropic open.');
+select is(pg_temp.route(2) ->> 'reason', 'tier', 'A circuit adjustment keeps the primary reason.');
+select is(pg_temp.route(1) ->> 'model', 'gpt-4o-mini', 'An agent on the healthy provider is not moved.');
+select is(pg_temp.route(2, '{"FORCE_MODEL": "claude-3-haiku"}') ->> 'model', 'claude-3-haiku', 'A forced model is not moved by an open circuit.');
+update routing.provider_breakers set state = 'open', opened_at = now() - interval '10 seconds' where provider = 'openai';
+select is(pg_temp.route(2) ->> 'model', 'claude-3-haiku', 'When every fallback is open too, the model is kept.');
+select is(pg_temp.route(2) -> 'warnings', '["anthropic circuit is open and no fallback of claude-3-haiku is available: keeping it"]'::jsonb,
+  'Keeping a model with an open circuit is warned.');
+update routing.provider_breakers set state = 'closed', opened_at = null where provider = 'openai';
+
+-- -----------------------------------------------------------------------------
+-- Cooldown elapsed: exactly one half-open trial is claimed
+-- -----------------------------------------------------------------------------
+update routing.provider_breakers set state = 'open', opened_at = now() - interval '61 seconds' where provider = 'anthropic';
+select is(pg_temp.route(2) -> 'breakers' ->> 'anthropic', 'half_open', 'After the cooldown the first decider claims the half-open trial.');
+select results_eq($$ select state, trial_started_at from routing.provider_breakers where provider = 'anthropic' $$,
+  $$ values ('half_open'::text, now()) $$, 'The claim is written to the breaker row.');
+select is(pg_temp.route(2) ->> 'model', 'gpt-4o', 'The next decider sees the trial in flight and moves to the fallback.');
+select is(
+  (select count(*)::integer from generate_series(1, 5) where pg_temp.route(2) -> 'breakers' ->> 'anthropic' = 'half_open'), 0,
+  'No further decider claims a second trial while it is in flight.');
+update routing.provider_breakers set trial_started_at = now() - interval '61 seconds' where provider = 'anthropic';
+select is(pg_temp.route(2) ->> 'model', 'claude-3-haiku', 'A stale half-open trial (older than the cooldown) can be claimed again.');
+update routing.provider_breakers set state = 'open', opened_at = now() - interval '61 seconds', trial_started_at = null where provider = 'openai';
+select is(pg_temp.route(1) -> 'breakers', '{"openai": "half_open"}'::jsonb, 'A gpt-4o-mini decision claims the OpenAI trial.');
+select is(pg_temp.route(3) ->> 'model', 'gpt-4o', 'With an empty chain and the OpenAI trial in flight, gpt-4o is kept.');
+
+select * from finish();
+ROLLBACK;

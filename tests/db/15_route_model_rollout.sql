@@ -1,0 +1,55 @@
+-- Spec §2 rule 4: sticky rollout buckets; at 10%, about a tenth of agents are routed.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(9);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures: 1,000 medium agents with fixed ids (md5 of a counter), routing on at 10%
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values ('15000000-0000-4000-a000-000000000001', 'owner-15@test.local');
+insert into public.agents (id, user_id, name)
+select md5('rollout-agent-' || i)::uuid, '15000000-0000-4000-a000-000000000001', 'rollout agent ' || i
+from generate_series(1, 1000) i;
+insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
+select md5('rollout-agent-' || i)::uuid, 5.2, 40, 39, 97.5 from generate_series(1, 1000) i;
+update routing.config set enabled = true, rollout_percentage = 10, rollout_salt = 'model-router-v1', force_model = null,
+  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true;
+update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+
+create temporary table first_pass on commit drop as
+select a.id, public.route_model(a.id) as d
+from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001';
+
+-- -----------------------------------------------------------------------------
+-- About 10% routed, the rest control with a shadow
+-- -----------------------------------------------------------------------------
+select cmp_ok((select count(*) from first_pass where d ->> 'cohort' = 'routed'), '>=', 70::bigint,
+  'At 10% rollout at least 7% of 1,000 agents are routed.');
+select cmp_ok((select count(*) from first_pass where d ->> 'cohort' = 'routed'), '<=', 130::bigint,
+  'At 10% rollout at most 13% of 1,000 agents are routed.');
+select is((select count(*) from first_pass where d ->> 'cohort' not in ('routed', 'control')), 0::bigint,
+  'Every agent is either routed or control.');
+select is_empty($$ select id from first_pass where d ->> 'cohort' = 'control'
+                   and (d ->> 'model' <> 'gpt-4o' or d ->> 'reason' <> 'rollout_control' or d ->> 'shadow_model' <> 'claude-3-haiku') $$,
+  'Every control decision takes the baseline and records the routed choice as its shadow.');
+select is_empty($$ select id from first_pass
+                   where (d ->> 'cohort' = 'routed') <> (routing._rollout_bucket('model-router-v1', id) < 10) $$,
+  'An agent is routed exactly when its bucket is below the rollout percentage.');
+
+-- -----------------------------------------------------------------------------
+-- Buckets are sticky: same agent, same cohort; a wider rollout keeps the routed ones
+-- -----------------------------------------------------------------------------
+select is_empty($$ select f.id from first_pass f where public.route_model(f.id) ->> 'cohort' <> f.d ->> 'cohort' $$,
+  'An agent''s cohort never changes between calls.');
+update routing.config set rollout_percentage = 30;
+select is_empty($$ select f.id from first_pass f where f.d ->> 'cohort' = 'routed' and public.route_model(f.id) ->> 'cohort' <> 'routed' $$,
+  'Raising the rollout keeps every agent that was already routed.');
+select is((select count(*) from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001'
+           and public.route_model(a.id, null, '{"ROUTING_PERCENTAGE": "100"}') ->> 'cohort' = 'control'), 0::bigint,
+  'At 100% no agent is in control.');
+select is((select count(*) from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001'
+           and public.route_model(a.id, null, '{"ROUTING_PERCENTAGE": "0"}') ->> 'cohort' = 'routed'), 0::bigint,
+  'At 0% no agent is routed.');
+
+select * from finish();
+ROLLBACK;

@@ -1,0 +1,126 @@
+-- record_agent_execution: who may record an outcome for which agent.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(20);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures (as postgres): an owner and a stranger, one agent each
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values
+  ('11111111-1111-4111-8111-111111111111', 'owner@example.com'),
+  ('22222222-2222-4222-8222-222222222222', 'stranger@example.com');
+insert into public.agents (id, user_id, name) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent'),
+  ('bbbbbbbb-0000-4000-8000-000000000001', '22222222-2222-4222-8222-222222222222', 'Stranger agent');
+
+-- -----------------------------------------------------------------------------
+-- Owner (authenticated)
+-- -----------------------------------------------------------------------------
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+
+select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-1', true) ->> 'recorded', 'true',
+  'The owner records an outcome of their own agent.');
+select throws_ok(
+  $$select public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'owner-2', true)$$,
+  'P0002', 'agent bbbbbbbb-0000-4000-8000-000000000001 not found',
+  'The owner cannot record for another user''s agent, which is reported as not found.');
+select throws_ok(
+  $$select public.record_agent_execution('cccccccc-0000-4000-8000-000000000001', 'owner-3', true)$$,
+  'P0002', 'agent cccccccc-0000-4000-8000-000000000001 not found',
+  'An agent that does not exist gets the same not-found error (no existence leak).');
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-4', true,
+                                        acting_user => '11111111-1111-4111-8111-111111111111')$$,
+  '42501', 'acting_user may only be passed by a trusted caller',
+  'A signed-in user may not pass acting_user, even their own id.');
+select is((select count(*)::integer from routing.executions
+           where agent_id in ('aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001')), 1,
+  'The owner sees exactly their one recorded execution.');
+
+-- -----------------------------------------------------------------------------
+-- Stranger (authenticated)
+-- -----------------------------------------------------------------------------
+set local request.jwt.claims = '{"sub": "22222222-2222-4222-8222-222222222222", "role": "authenticated"}';
+
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'stranger-1', false)$$,
+  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  'A stranger cannot record an outcome for the owner''s agent.');
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-1', false)$$,
+  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  'A stranger replaying the owner''s execution id learns nothing either.');
+select is_empty($$select 1 from routing.executions where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'A stranger does not see the owner''s execution outcomes.');
+select is_empty($$select 1 from public.agent_intensity_metrics where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'A stranger does not see the owner''s agent metrics.');
+
+-- A token with the authenticated role but no user.
+set local request.jwt.claims = '{"role": "authenticated"}';
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'nobody-1', true)$$,
+  '42501', 'record_agent_execution requires a signed-in user or the service role',
+  'The authenticated role without a user id is refused.');
+
+-- -----------------------------------------------------------------------------
+-- Anon
+-- -----------------------------------------------------------------------------
+set local role anon;
+set local request.jwt.claims = '{"role": "anon"}';
+
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'anon-1', true)$$,
+  '42501', 'permission denied for function record_agent_execution',
+  'The anon key cannot record outcomes.');
+
+-- -----------------------------------------------------------------------------
+-- Service role
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select is(public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'service-1', true) ->> 'recorded', 'true',
+  'The service role records an outcome for any agent.');
+select is(
+  public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'service-2', true,
+                                acting_user => '11111111-1111-4111-8111-111111111111') ->> 'recorded',
+  'true', 'The service role records on behalf of the agent''s owner.');
+select throws_ok(
+  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'service-3', true,
+                                        acting_user => '22222222-2222-4222-8222-222222222222')$$,
+  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  'On behalf of a user who does not own the agent, the agent is not found.');
+select throws_ok(
+  $$select public.record_agent_execution('cccccccc-0000-4000-8000-000000000001', 'service-4', true)$$,
+  'P0002', 'agent cccccccc-0000-4000-8000-000000000001 not found',
+  'The service role gets not-found for an agent that does not exist.');
+select is(
+  (select user_id::text from routing.executions where agent_id = 'bbbbbbbb-0000-4000-8000-000000000001' and execution_id = 'service-1'),
+  '22222222-2222-4222-8222-222222222222',
+  'An outcome recorded by the service role belongs to the agent''s owner.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner (postgres, no JWT)
+-- -----------------------------------------------------------------------------
+reset role;
+set local request.jwt.claims = '';
+
+select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-db-1', false) ->> 'recorded', 'true',
+  'The database owner records an outcome for any agent.');
+select throws_ok(
+  $$select public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'owner-db-2', true,
+                                        acting_user => '11111111-1111-4111-8111-111111111111')$$,
+  'P0002', 'agent bbbbbbbb-0000-4000-8000-000000000001 not found',
+  'The database owner acting for a user is held to that user''s agents.');
+select is(
+  (select array_agg(execution_id order by execution_id) from routing.executions
+   where agent_id in ('aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001')),
+  array['owner-1', 'owner-db-1', 'service-1', 'service-2'],
+  'Only the allowed calls wrote an outcome.');
+select is(
+  (select total_executions from public.agent_intensity_metrics where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 3,
+  'The owner''s agent counts the three outcomes recorded for it.');
+
+select * from finish();
+ROLLBACK;

@@ -1,0 +1,68 @@
+-- record_agent_execution: bad input is refused with 22023 and a stable
+-- message naming the field, and writes nothing.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(15);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures (as postgres)
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
+insert into public.agents (id, user_id, name) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
+
+-- -----------------------------------------------------------------------------
+-- Service role: each validated field
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select throws_ok($$select public.record_agent_execution(null, 'exec-1', true)$$,
+  '22023', 'agent_id is required', 'A null agent_id is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', null, true)$$,
+  '22023', 'execution_id is required', 'A null execution_id is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', '', true)$$,
+  '22023', 'execution_id must be between 1 and 200 characters', 'An empty execution_id is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', repeat('x', 201), true)$$,
+  '22023', 'execution_id must be between 1 and 200 characters', 'An execution_id of 201 characters is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', null)$$,
+  '22023', 'succeeded is required', 'A null succeeded is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true, -1)$$,
+  '22023', 'tokens must be >= 0', 'Negative tokens are refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', false, 10, -5)$$,
+  '22023', 'duration_ms must be >= 0', 'A negative duration is refused.');
+select throws_ok($$select public.record_agent_execution('cccccccc-0000-4000-8000-000000000001', 'exec-1', true, -1)$$,
+  '22023', 'tokens must be >= 0', 'Input is validated before the agent is looked up.');
+
+select is_empty($$select 1 from routing.executions where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'No refused call wrote an outcome row.');
+select is_empty($$select 1 from public.agent_intensity_metrics where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'No refused call created a metrics row.');
+
+-- -----------------------------------------------------------------------------
+-- Owner (authenticated): the same rules
+-- -----------------------------------------------------------------------------
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true, 0, -1)$$,
+  '22023', 'duration_ms must be >= 0', 'The owner''s bad input is refused the same way.');
+select is_empty($$select 1 from routing.executions where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'The owner''s refused call wrote nothing.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: the limits themselves are accepted
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', repeat('x', 200), true, 0, 0) ->> 'recorded', 'true',
+  'An execution_id of 200 characters with zero tokens and zero duration is accepted.');
+select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'x', false) ->> 'recorded', 'true',
+  'A one-character execution_id without tokens or duration is accepted.');
+select is((select (total_executions, avg_tokens_per_execution, tokens_samples)::text from public.agent_intensity_metrics
+           where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'),
+  '(2,0.00,1)', 'A reported zero is a sample; a missing value is not.');
+
+select * from finish();
+ROLLBACK;

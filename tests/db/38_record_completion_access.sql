@@ -1,0 +1,128 @@
+-- record_completion and reset_circuit_breaker: trusted callers only; users
+-- read their own calls and attempts, never the breakers.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(22);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures (as postgres)
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values
+  ('11111111-1111-4111-8111-111111111111', 'owner@example.com'),
+  ('22222222-2222-4222-8222-222222222222', 'stranger@example.com');
+insert into public.agents (id, user_id, name) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
+insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
+                               baseline_model, routing_enabled) values
+  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
+   'exec-1', 'gpt-4o', 'openai', 'high', 'tier', 'High complexity (8.1) - premium model', 'routed', 'gpt-4o', true);
+
+create function pg_temp.a_call() returns text language sql as $$
+  select $q$select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+    '{"status": "succeeded", "model": "gpt-4o", "provider": "openai",
+      "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 200, "input_tokens": 100, "output_tokens": 10}]}')$q$
+$$;
+
+-- -----------------------------------------------------------------------------
+-- Anon
+-- -----------------------------------------------------------------------------
+set local role anon;
+set local request.jwt.claims = '{"role": "anon"}';
+
+select throws_ok(pg_temp.a_call(), '42501', 'permission denied for function record_completion',
+  'The anon key cannot record a completion.');
+select throws_ok($$select public.reset_circuit_breaker('openai')$$, '42501', 'permission denied for function reset_circuit_breaker',
+  'The anon key cannot reset a circuit.');
+
+-- -----------------------------------------------------------------------------
+-- Owner (authenticated)
+-- -----------------------------------------------------------------------------
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+
+select throws_ok(pg_temp.a_call(), '42501', 'permission denied for function record_completion',
+  'A signed-in user cannot record a completion, even for their own agent''s decision.');
+select throws_ok($$select public.reset_circuit_breaker('openai')$$, '42501', 'permission denied for function reset_circuit_breaker',
+  'A signed-in user cannot reset a circuit.');
+select throws_ok($$select * from routing.provider_breakers$$, '42501', 'permission denied for table provider_breakers',
+  'A signed-in user cannot read the breakers.');
+select throws_ok($$select * from routing.breaker_events$$, '42501', 'permission denied for table breaker_events',
+  'A signed-in user cannot read the breaker events.');
+
+-- -----------------------------------------------------------------------------
+-- Service role
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+create temp table recorded on commit drop as
+select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+  '{"status": "succeeded", "model": "gpt-4o", "provider": "openai",
+    "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 200, "input_tokens": 100, "output_tokens": 10}]}') as r;
+select is((select r ->> 'cost_usd' from recorded), '0.00035', 'The service role records a completion.');
+select is(public.reset_circuit_breaker('anthropic') ->> 'state', 'closed', 'The service role resets a circuit.');
+
+-- -----------------------------------------------------------------------------
+-- Owner and stranger (authenticated): reading the recorded rows
+-- -----------------------------------------------------------------------------
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+
+select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 1,
+  'The owner sees the call of their agent.');
+select is((select count(*)::integer from routing.attempts a join routing.calls c on c.id = a.call_id
+           where c.agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 1, 'The owner sees its attempt.');
+select throws_ok($$update routing.calls set cost_usd = 0$$, '42501', 'permission denied for table calls',
+  'The owner cannot alter a recorded cost.');
+
+set local request.jwt.claims = '{"sub": "22222222-2222-4222-8222-222222222222", "role": "authenticated"}';
+select is_empty($$select 1 from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+  'A stranger does not see the owner''s calls.');
+select is_empty($$select 1 from routing.attempts where created_at = now()$$, 'A stranger does not see the owner''s attempts.');
+
+-- -----------------------------------------------------------------------------
+-- Defence in depth: the functions check the caller themselves
+-- -----------------------------------------------------------------------------
+reset role;
+set local request.jwt.claims = '';
+-- As if someone granted too much by mistake.
+grant execute on function public.record_completion(uuid, jsonb), public.reset_circuit_breaker(text) to authenticated;
+
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select throws_ok(pg_temp.a_call(), '42501', 'record_completion requires the service role',
+  'A signed-in user granted execute by mistake is still refused by record_completion.');
+select throws_ok($$select public.reset_circuit_breaker('openai')$$, '42501', 'reset_circuit_breaker requires the service role',
+  'A signed-in user granted execute by mistake is still refused by reset_circuit_breaker.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner
+-- -----------------------------------------------------------------------------
+reset role;
+set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select throws_ok(pg_temp.a_call(), '42501', 'record_completion requires the service role',
+  'The database owner carrying a user''s JWT is treated as that user.');
+
+set local request.jwt.claims = '';
+select lives_ok(pg_temp.a_call(), 'The database owner without a JWT records a completion.');
+select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 2,
+  'Only the two trusted calls were recorded.');
+select is((select count(*)::integer from routing.breaker_events where reason = 'operator_reset' and created_at = now()), 1,
+  'Only the trusted reset was logged.');
+
+-- -----------------------------------------------------------------------------
+-- Privileges as declared
+-- -----------------------------------------------------------------------------
+revoke execute on function public.record_completion(uuid, jsonb), public.reset_circuit_breaker(text) from authenticated;
+select ok(not has_function_privilege('anon', 'public.record_completion(uuid, jsonb)', 'execute')
+          and not has_function_privilege('authenticated', 'public.record_completion(uuid, jsonb)', 'execute'),
+  'Neither anon nor authenticated may execute record_completion.');
+select ok(has_function_privilege('service_role', 'public.record_completion(uuid, jsonb)', 'execute')
+          and has_function_privilege('service_role', 'public.reset_circuit_breaker(text)', 'execute'),
+  'The service role may execute record_completion and reset_circuit_breaker.');
+select ok(not has_function_privilege('anon', 'public.record_agent_execution(uuid, text, boolean, integer, integer, uuid)', 'execute')
+          and has_function_privilege('authenticated', 'public.record_agent_execution(uuid, text, boolean, integer, integer, uuid)', 'execute'),
+  'record_agent_execution is open to signed-in users and closed to anon.');
+
+select * from finish();
+ROLLBACK;

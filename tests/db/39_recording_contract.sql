@@ -1,0 +1,103 @@
+-- The recording functions' contract: search_path, comments, SECURITY DEFINER
+-- only on the RPCs, private helpers, the error-type classification, and the
+-- hook points where alert evaluation will run.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(16);
+
+-- -----------------------------------------------------------------------------
+-- Database owner: the objects of the recording migrations
+-- -----------------------------------------------------------------------------
+create temp table recording_functions on commit drop as
+select f::regprocedure as fn from unnest(array[
+  'public.record_agent_execution(uuid, text, boolean, integer, integer, uuid)',
+  'public.record_completion(uuid, jsonb)',
+  'public.reset_circuit_breaker(text)',
+  'routing.validate_execution_outcome(uuid, text, boolean, integer, integer)',
+  'routing._after_execution_recorded(routing.executions)',
+  'routing._is_availability_failure(text)',
+  'routing._is_successful_attempt(integer, text)',
+  'routing._breaker_outcomes(uuid)',
+  'routing._update_breakers(uuid)',
+  'routing._stored_breaker_states()',
+  'routing._json_count_problem(jsonb)',
+  'routing.validate_call(jsonb)',
+  'routing._call_attempts(jsonb)',
+  'routing._after_call_recorded(routing.calls)']) f;
+
+select is_empty(
+  $$select r.fn from recording_functions r join pg_proc p on p.oid = r.fn
+    where not coalesce('search_path=""' = any (p.proconfig), false)$$,
+  'Every recording function runs with an empty search_path.');
+select is_empty(
+  $$select r.fn from recording_functions r where obj_description(r.fn, 'pg_proc') is null$$,
+  'Every recording function has a comment.');
+select results_eq(
+  $$select r.fn::text from recording_functions r join pg_proc p on p.oid = r.fn where p.prosecdef order by 1$$,
+  $$values ('record_agent_execution(uuid,text,boolean,integer,integer,uuid)'), ('record_completion(uuid,jsonb)'),
+           ('reset_circuit_breaker(text)')$$,
+  'Only the three RPCs are SECURITY DEFINER.');
+select is_empty(
+  $$select r.fn, role from recording_functions r cross join unnest(array['anon', 'authenticated', 'service_role']) role
+    where r.fn::regproc::text like 'routing.%' and has_function_privilege(role, r.fn, 'execute')$$,
+  'No API role may execute a routing helper directly.');
+select is_empty(
+  $$select t from unnest(array['routing.call_attempt', 'routing.breaker_outcome']) t where obj_description(t::regtype, 'pg_type') is null$$,
+  'The composite types are commented.');
+select has_table('routing', 'breaker_events', 'Breaker transitions have an audit table.');
+select isnt(obj_description('routing.breaker_events'::regclass, 'pg_class'), null, 'The breaker events table is commented.');
+select has_column('public', 'agent_intensity_metrics', 'tokens_samples', 'Metrics count the executions that reported tokens.');
+select has_column('public', 'agent_intensity_metrics', 'duration_samples', 'Metrics count the executions that reported a duration.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner: which errors count for the breaker
+-- -----------------------------------------------------------------------------
+select results_eq(
+  $$select e from unnest(array['rate_limit', 'insufficient_quota', 'server_error', 'overloaded', 'timeout', 'connection', 'auth',
+                                'invalid_request', 'payload_too_large', 'malformed_response', 'unknown']) e
+    where routing._is_availability_failure(e) order by 1$$,
+  $$values ('connection'), ('malformed_response'), ('overloaded'), ('rate_limit'), ('server_error'), ('timeout')$$,
+  'Exactly the six availability error types of docs/architecture.md count for the breaker.');
+select results_eq(
+  $$select routing._is_successful_attempt(s, e) from (values (200, null), (204, null), (null, null), (200, 'malformed_response'),
+                                                            (503, 'server_error')) v(s, e)$$,
+  $$values (true), (true), (true), (false), (false)$$,
+  'An attempt succeeded when it has no error type and a 2xx (or no) status.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner: the hook points are called in the recording transaction
+-- -----------------------------------------------------------------------------
+insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
+insert into public.agents (id, user_id, name) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
+insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
+                               baseline_model, routing_enabled) values
+  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
+   'exec-1', 'gpt-4o', 'openai', 'high', 'tier', 'High complexity (8.1) - premium model', 'routed', 'gpt-4o', true);
+create temp table hook_calls (hook text, detail text) on commit drop;
+create or replace function routing._after_execution_recorded(execution routing.executions) returns void
+language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('execution', execution.execution_id) $$;
+create or replace function routing._after_call_recorded(call routing.calls) returns void
+language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('call', call.status) $$;
+
+-- Service role: the hooks run whoever calls.
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+create temp table outcomes on commit drop as
+select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true) as r
+union all select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true)
+union all select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+  '{"status": "failed", "model": "gpt-4o", "provider": "openai",
+    "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 503, "error_type": "server_error"}]}');
+
+reset role;
+set local request.jwt.claims = '';
+select is((select count(*)::integer from outcomes), 3, 'The three recordings ran.');
+select results_eq($$select hook from hook_calls where hook = 'execution'$$, $$values ('execution')$$,
+  'The execution hook runs once for a new outcome and not for its duplicate.');
+select is((select detail from hook_calls where hook = 'execution'), 'exec-1', 'The execution hook receives the outcome row.');
+select is((select detail from hook_calls where hook = 'call'), 'failed', 'The call hook receives the recorded call.');
+select is((select count(*)::integer from hook_calls), 2, 'Each hook ran once.');
+
+select * from finish();
+ROLLBACK;
