@@ -24,12 +24,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function routeCompletion(request: CompletionRequest, caller: Caller, settings: RouterSettings): Promise<CompletionResult> {
   const started = performance.now();
-  const decision = await routeModel(settings.databaseUrl, {
-    agentId: request.agentId,
-    executionId: request.executionId,
-    env: readRoutingEnv(),
-    actingUser: caller.kind === "user" ? caller.userId : null,
-  });
+  const decision = await decide(request, caller, settings);
   log("info", "routing_decision", {
     decision_id: decision.decision_id, agent_id: decision.agent_id, model: decision.model, reason: decision.reason,
     cohort: decision.cohort, warnings: decision.warnings,
@@ -56,14 +51,18 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
   );
 
   const last = result.ok ? result.answeredBy : result.lastTarget;
-  const recorded = await recordCompletion(settings.databaseUrl, decision.decision_id, {
-    status: result.ok ? "succeeded" : "failed",
+  const call = {
+    status: result.ok ? "succeeded" as const : "failed" as const,
     model: last.model,
     provider: last.provider,
-    fallback_used: result.ok ? result.fallbackUsed : targets.length > 1 && last.model !== decision.model,
+    fallback_used: result.ok ? result.fallbackUsed : last.model !== decision.model,
     latency_ms: Math.round(performance.now() - started),
     attempts,
-  });
+  };
+  // Fail-open decisions have no database to record into: the answer says so (cost null).
+  const recorded = decision.decision_id === FAIL_OPEN_ID
+    ? NOT_RECORDED
+    : await recordCompletion(settings.databaseUrl, decision.decision_id, call);
 
   const routing = routingSummary(decision, last, attempts.length, result.ok ? result.fallbackUsed : last.model !== decision.model, recorded);
   const headers = routingHeaders(routing);
@@ -83,8 +82,37 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
   });
 }
 
+const FAIL_OPEN_ID = "";
+const NOT_RECORDED: RecordedCall = { call_id: "", cost_usd: "", baseline_cost_usd: "", attempts: 0, breakers: {} };
+
+/**
+ * The decision, in one round trip. With ROUTER_FAIL_OPEN=true an unreachable database does not stop
+ * the call: it goes to the baseline model, unrecorded, and says so. Off by default, because then
+ * nothing checks that the agent is the caller's.
+ */
+async function decide(request: CompletionRequest, caller: Caller, settings: RouterSettings): Promise<RoutingDecision> {
+  try {
+    return await routeModel(settings.databaseUrl, {
+      agentId: request.agentId,
+      executionId: request.executionId,
+      env: readRoutingEnv(),
+      actingUser: caller.kind === "user" ? caller.userId : null,
+    });
+  } catch (error) {
+    if (!(settings.failOpen && error instanceof RouterHttpError && error.status === 503)) throw error;
+    log("warn", "routing_fail_open", { agent_id: request.agentId });
+    return {
+      decision_id: FAIL_OPEN_ID, agent_id: request.agentId, execution_id: request.executionId,
+      model: "gpt-4o", provider: "openai", tier: null, reason: "fail_open",
+      reasoning: "The routing database is unreachable: the baseline model answers, unrecorded.",
+      cohort: "fail_open", baseline_model: "gpt-4o", fallback_chain: [], fallback_providers: [], breakers: {},
+      max_retries: 2, warnings: ["routing database unreachable: fail-open to gpt-4o"], replayed: false,
+    };
+  }
+}
+
 export interface RoutingSummary {
-  decision_id: string;
+  decision_id: string | null;
   model: string;
   provider: string;
   decided_model: string;
@@ -94,14 +122,14 @@ export interface RoutingSummary {
   cohort: string;
   attempts: number;
   fallback_used: boolean;
-  cost_usd: string;
-  baseline_cost_usd: string;
+  cost_usd: string | null;
+  baseline_cost_usd: string | null;
   warnings: string[];
 }
 
 function routingSummary(decision: RoutingDecision, answered: Target, attempts: number, fallbackUsed: boolean, recorded: RecordedCall): RoutingSummary {
   return {
-    decision_id: decision.decision_id,
+    decision_id: decision.decision_id || null,
     model: answered.model,
     provider: answered.provider,
     decided_model: decision.model,
@@ -111,15 +139,15 @@ function routingSummary(decision: RoutingDecision, answered: Target, attempts: n
     cohort: decision.cohort,
     attempts,
     fallback_used: fallbackUsed,
-    cost_usd: String(recorded.cost_usd),
-    baseline_cost_usd: String(recorded.baseline_cost_usd),
+    cost_usd: recorded.cost_usd === "" ? null : String(recorded.cost_usd),
+    baseline_cost_usd: recorded.baseline_cost_usd === "" ? null : String(recorded.baseline_cost_usd),
     warnings: decision.warnings ?? [],
   };
 }
 
 function routingHeaders(routing: RoutingSummary): Record<string, string> {
   return {
-    "x-routing-decision-id": routing.decision_id,
+    "x-routing-decision-id": routing.decision_id ?? "none",
     "x-routing-model": routing.model,
     "x-routing-provider": routing.provider,
     "x-routing-reason": routing.reason,

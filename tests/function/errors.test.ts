@@ -135,3 +135,19 @@ Deno.test("503 when the database is unreachable", e2e, async () => {
     await stack.close();
   }
 });
+
+Deno.test("with ROUTER_FAIL_OPEN=true an unreachable database sends the call to the baseline model, unrecorded", e2e, async () => {
+  const stack = await startStack({ SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:9/postgres", ROUTER_FAIL_OPEN: "true" });
+  try {
+    const res = await post(stack.endpoint, stack.serviceKey, { agent_id: crypto.randomUUID(), messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    equal(res.body.model, "gpt-4o");
+    const routing = res.body.routing as Record<string, unknown>;
+    equal(routing.reason, "fail_open");
+    equal(routing.decision_id, null);
+    equal(routing.cost_usd, null);
+    equal(stack.sim.received()[0].path, "/v1/chat/completions");
+  } finally {
+    await stack.close();
+  }
+});
