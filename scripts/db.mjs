@@ -59,8 +59,10 @@ export function ensurePackages() {
   }
   log(`installing ${missing.join(", ")} with apt-get (one time)...`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  run("apt-get", ["update"], { env, stdio: ["ignore", "ignore", "inherit"] });
-  run("apt-get", ["install", "-y", "--no-install-recommends", ...APT_PACKAGES], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // Wait for another apt run (a concurrent install, unattended upgrades) instead of failing.
+  const lockWait = ["-o", "DPkg::Lock::Timeout=300"];
+  run("apt-get", [...lockWait, "update"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  run("apt-get", [...lockWait, "install", "-y", "--no-install-recommends", ...APT_PACKAGES], { env, stdio: ["ignore", "ignore", "inherit"] });
   // Debian's package creates and starts a default cluster on 5432; we never use it.
   spawnSync("pg_ctlcluster", ["15", "main", "stop"], { stdio: "ignore" });
 }
