@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./apt.mjs";
 import { updateEnvFile } from "./env-file.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,7 +24,7 @@ const dataDir = join(stateDir, "data");
 const portFile = join(stateDir, "port");
 const logFile = join(stateDir, "postgres.log");
 const DEFAULT_PORT = 54322; // Supabase's local database port
-const APT_PACKAGES = ["postgresql-15", "postgresql-15-pgtap", "libtap-parser-sourcehandler-pgtap-perl"];
+
 
 const isRoot = process.getuid?.() === 0;
 const log = (msg) => process.stderr.write(`[db] ${msg}\n`);
@@ -53,16 +54,8 @@ function missingPackages() {
 export function ensurePackages() {
   const missing = missingPackages();
   if (missing.length === 0) return;
-  const command = `apt-get update && apt-get install -y ${APT_PACKAGES.join(" ")}`;
-  if (!isRoot) {
-    throw new Error(`PostgreSQL 15 with pgTAP is missing (${missing.join(", ")}). Install it with:\n  sudo sh -c '${command}'`);
-  }
-  log(`installing ${missing.join(", ")} with apt-get (one time)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  // Wait for another apt run (a concurrent install, unattended upgrades) instead of failing.
-  const lockWait = ["-o", "DPkg::Lock::Timeout=300"];
-  run("apt-get", [...lockWait, "update"], { env, stdio: ["ignore", "ignore", "inherit"] });
-  run("apt-get", [...lockWait, "install", "-y", "--no-install-recommends", ...APT_PACKAGES], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // Only what is missing: reinstalling postgresql-15 could upgrade it under a running cluster.
+  aptInstall(missing, { why: `PostgreSQL 15 with pgTAP is missing (${missing.join(", ")}).`, log });
   // Debian's package creates and starts a default cluster on 5432; we never use it.
   spawnSync("pg_ctlcluster", ["15", "main", "stop"], { stdio: "ignore" });
 }

@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start as startDatabase } from "./db.mjs";
+import { ensureChromium } from "./install-chromium.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -50,6 +51,7 @@ async function main() {
   process.stderr.write("[test] pgTAP suite\n");
   const db = await runPgTap(databaseUrl);
   process.stderr.write("[test] Deno tests\n");
+  ensureChromium(); // for the dashboard's browser test
   const deno = await runDeno();
   const passed = db.passed + deno.passed;
   const failed = db.failed + deno.failed;

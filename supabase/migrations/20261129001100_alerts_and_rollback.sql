@@ -1,0 +1,532 @@
+-- =============================================================================
+-- Alerts and automatic rollback (ROUTING-SPEC §7; plan §7.2, §9.3)
+-- =============================================================================
+-- Three rules. Their thresholds are columns of routing.config (one line to
+-- change each, audited by its trigger like every other setting):
+--   routed_success_rate  success rate of the executions of the ROUTED cohort below
+--                        alert_success_rate_min (95%) over alert_success_window_minutes
+--                        (15), with at least alert_success_min_executions (20):
+--                        fires and TRIPS the automatic rollback (unless
+--                        auto_rollback_enabled is false: then it only fires).
+--   provider_error_rate  per provider: failed attempts (any error but the caller's
+--                        own invalid_request / payload_too_large) / attempts above
+--                        alert_provider_error_rate_max (10%) over 5 min, >= 20 attempts.
+--   cost_per_execution   cost of all calls of the executions recorded in the last
+--                        60 min / those executions above $0.05, >= 20 executions.
+-- Where they are evaluated (each reading is an index range scan of its window
+-- only: executions_recorded_at_idx, attempts_created_provider_idx, then primary
+-- key / calls_decision_idx lookups; never a scan of the history):
+--   * record_agent_execution -> routing._after_execution_recorded: the routed
+--     success rule, only when the new outcome belongs to a routed decision. A
+--     breach trips the rollback in the same transaction, so the very next
+--     route_model answers `routing_disabled`.
+--   * record_completion -> routing._after_call_recorded: the error rule of each
+--     provider that failed an attempt of the call (only a failure raises a rate).
+--   * public.evaluate_routing_alerts(): every rule, on demand and every minute by
+--     pg_cron where the extension exists. Only this evaluation measures the cost
+--     rule and resolves a provider alert (the call hook looks at failures only).
+-- The hooks write routing.alert_states only on a transition (ok <-> firing), so
+-- no row becomes a hot spot; the evaluation refreshes every value.
+-- A trip sets routing.config.rollback_tripped_at / rollback_reason (route_model
+-- then answers the baseline whatever the environment says) and is cleared only
+-- by public.clear_routing_rollback(note). Trips, clears, fires and resolves are
+-- rows of routing.alert_events with their figures.
+
+-- -----------------------------------------------------------------------------
+-- Thresholds: columns of routing.config
+-- -----------------------------------------------------------------------------
+alter table routing.config
+  add column auto_rollback_enabled boolean not null default true,
+  add column alert_success_rate_min numeric(5, 2) not null default 95
+    constraint alert_success_rate_min_between_0_and_100 check (alert_success_rate_min between 0 and 100),
+  add column alert_success_window_minutes integer not null default 15
+    constraint alert_success_window_between_1_and_1440 check (alert_success_window_minutes between 1 and 1440),
+  add column alert_success_min_executions integer not null default 20
+    constraint alert_success_min_executions_positive check (alert_success_min_executions >= 1),
+  add column alert_provider_error_rate_max numeric(5, 2) not null default 10
+    constraint alert_provider_error_rate_max_between_0_and_100 check (alert_provider_error_rate_max between 0 and 100),
+  add column alert_provider_window_minutes integer not null default 5
+    constraint alert_provider_window_between_1_and_1440 check (alert_provider_window_minutes between 1 and 1440),
+  add column alert_provider_min_attempts integer not null default 20
+    constraint alert_provider_min_attempts_positive check (alert_provider_min_attempts >= 1),
+  add column alert_cost_per_execution_max numeric(12, 6) not null default 0.05
+    constraint alert_cost_per_execution_max_not_negative check (alert_cost_per_execution_max >= 0),
+  add column alert_cost_window_minutes integer not null default 60
+    constraint alert_cost_window_between_1_and_1440 check (alert_cost_window_minutes between 1 and 1440),
+  add column alert_cost_min_executions integer not null default 20
+    constraint alert_cost_min_executions_positive check (alert_cost_min_executions >= 1),
+  add column rollback_cleared_at timestamptz;
+comment on column routing.config.auto_rollback_enabled is 'false: a routed success rate breach only fires its alert and does not trip the rollback.';
+comment on column routing.config.alert_success_rate_min is 'Routed success rate (%) below which the rollback trips.';
+comment on column routing.config.alert_success_window_minutes is 'Window of the routed success rate, in minutes.';
+comment on column routing.config.alert_success_min_executions is 'Routed executions needed in the window before the success rate is judged.';
+comment on column routing.config.alert_provider_error_rate_max is 'A provider''s error rate (% of attempts) above which its alert fires.';
+comment on column routing.config.alert_provider_window_minutes is 'Window of the provider error rate, in minutes.';
+comment on column routing.config.alert_provider_min_attempts is 'Attempts of a provider needed in the window before its error rate is judged.';
+comment on column routing.config.alert_cost_per_execution_max is 'Cost per execution (USD) above which the cost alert fires.';
+comment on column routing.config.alert_cost_window_minutes is 'Window of the cost per execution, in minutes.';
+comment on column routing.config.alert_cost_min_executions is 'Executions needed in the window before the cost per execution is judged.';
+comment on column routing.config.rollback_cleared_at is 'When an operator last cleared a rollback; the routed success window starts no earlier.';
+
+-- -----------------------------------------------------------------------------
+-- Types
+-- -----------------------------------------------------------------------------
+create type routing.alert_reading as (
+  alert text,            -- routed_success_rate | provider_error_rate:<provider> | cost_per_execution
+  rule text,
+  provider text,
+  comparator text,       -- below | above: the direction that breaches
+  value numeric,         -- the figure (%, or USD per execution); null without a sample
+  sample bigint,         -- executions or attempts in the window
+  threshold numeric,
+  window_minutes integer,
+  min_sample integer,
+  breached boolean,      -- sample >= min_sample and value beyond the threshold
+  action text,           -- rollback | notify
+  message text,
+  figures jsonb
+);
+comment on type routing.alert_reading is 'One rule measured over its window now: the value, the sample, the threshold and whether it is breached.';
+
+create type routing.alert_status as (
+  day date,
+  alert text,
+  state text,
+  value numeric,
+  threshold numeric,
+  "window" interval,
+  since timestamptz,
+  rule text,
+  provider text,
+  comparator text,
+  sample bigint,
+  min_sample integer,
+  action text,
+  message text,
+  evaluated_at timestamptz
+);
+comment on type routing.alert_status is 'A row of public.routing_alerts: an alert''s current state and the figures of its last evaluation.';
+
+-- -----------------------------------------------------------------------------
+-- routing.alert_states: the current state of each alert
+-- -----------------------------------------------------------------------------
+create table routing.alert_states (
+  alert text primary key,
+  rule text not null check (rule in ('auto_rollback', 'routed_success_rate', 'provider_error_rate', 'cost_per_execution')),
+  provider text,
+  state text not null default 'ok' check (state in ('ok', 'firing')),
+  value numeric,
+  sample bigint not null default 0,
+  threshold numeric,
+  comparator text check (comparator in ('below', 'above')),
+  window_minutes integer,
+  min_sample integer,
+  action text not null default 'notify' check (action in ('rollback', 'notify')),
+  message text,
+  since timestamptz not null default now(),
+  evaluated_at timestamptz
+);
+comment on table routing.alert_states is
+  'Current state of each alert (ok / firing since when) with the figures of its last evaluation. The row auto_rollback '
+  'mirrors routing.config.rollback_tripped_at. Hooks write only on a transition; evaluate_routing_alerts refreshes all.';
+comment on column routing.alert_states.since is 'When the current state began.';
+comment on column routing.alert_states.evaluated_at is 'When value and sample were last measured.';
+
+insert into routing.alert_states (alert, rule, provider, action, comparator, message) values
+  ('auto_rollback', 'auto_rollback', null, 'rollback', null, 'not tripped'),
+  ('routed_success_rate', 'routed_success_rate', null, 'rollback', 'below', 'not evaluated yet'),
+  ('cost_per_execution', 'cost_per_execution', null, 'notify', 'above', 'not evaluated yet');
+insert into routing.alert_states (alert, rule, provider, action, comparator, message)
+select 'provider_error_rate:' || b.provider, 'provider_error_rate', b.provider, 'notify', 'above', 'not evaluated yet'
+from routing.provider_breakers b;
+
+-- -----------------------------------------------------------------------------
+-- routing.alert_events: trips, clears, fires and resolves, with their figures
+-- -----------------------------------------------------------------------------
+create table routing.alert_events (
+  id bigint generated always as identity primary key,
+  created_at timestamptz not null default now(),
+  kind text not null check (kind in ('trip', 'clear', 'fire', 'resolve')),
+  alert text not null,
+  value numeric,
+  sample bigint,
+  threshold numeric,
+  window_minutes integer,
+  reason text not null,
+  figures jsonb not null default '{}'::jsonb,
+  actor text not null
+);
+comment on table routing.alert_events is
+  'Audit of alerts: fire / resolve (a state change), trip (the automatic rollback, with the figures that tripped it) '
+  'and clear (an operator''s clear_routing_rollback, with the note).';
+comment on column routing.alert_events.actor is 'alert-evaluator / auto-rollback for automatic events; the operator (JWT email or role, else database user) for a clear.';
+create index alert_events_created_at_idx on routing.alert_events (created_at);
+comment on index routing.alert_events_created_at_idx is 'The alert audit by time.';
+
+-- -----------------------------------------------------------------------------
+-- Readings: one windowed range scan each
+-- -----------------------------------------------------------------------------
+-- PL/pgSQL on purpose: the window start is a plain value when the query is
+-- planned, so the planner picks the index range scan (a SQL function would be
+-- planned with an opaque parameter, estimated at a third of the table).
+create function routing._read_routed_success_rate(cfg routing.config)
+returns routing.alert_reading
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  window_start timestamptz := greatest(now() - make_interval(mins => cfg.alert_success_window_minutes),
+                                       coalesce(cfg.rollback_cleared_at, '-infinity'));
+  n bigint;
+  ok bigint;
+  rate numeric;
+begin
+  select count(*), count(*) filter (where e.succeeded) into n, ok
+  from routing.executions e
+  join routing.decisions d on d.id = e.decision_id
+  where e.recorded_at > window_start
+    and d.cohort = 'routed';
+  rate := 100.0 * ok / nullif(n, 0);
+  return row('routed_success_rate', 'routed_success_rate', null, 'below', round(rate, 2), n, cfg.alert_success_rate_min,
+             cfg.alert_success_window_minutes, cfg.alert_success_min_executions,
+             coalesce(n >= cfg.alert_success_min_executions and rate < cfg.alert_success_rate_min, false),
+             case when cfg.auto_rollback_enabled then 'rollback' else 'notify' end,
+             format('routed success rate %s%% over %s min (%s of %s executions succeeded; trips below %s%%, judged from %s executions)',
+                    coalesce(round(rate, 2)::text, '-'), cfg.alert_success_window_minutes, ok, n,
+                    cfg.alert_success_rate_min, cfg.alert_success_min_executions),
+             jsonb_build_object('executions', n, 'succeeded', ok, 'failed', n - ok, 'window_start', window_start)
+         )::routing.alert_reading;
+end
+$$;
+comment on function routing._read_routed_success_rate(routing.config) is
+  'The routed cohort''s success rate over the window (not before the last rollback clear): executions by recorded_at, decisions by key.';
+
+create function routing._read_provider_error_rates(cfg routing.config, providers text[] default null)
+returns setof routing.alert_reading
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  window_start timestamptz := now() - make_interval(mins => cfg.alert_provider_window_minutes);
+begin
+  return query
+  select (x.r).* from (
+  select row('provider_error_rate:' || b.provider, 'provider_error_rate', b.provider, 'above',
+             round(100.0 * a.failed / nullif(a.n, 0), 2), a.n, cfg.alert_provider_error_rate_max,
+             cfg.alert_provider_window_minutes, cfg.alert_provider_min_attempts,
+             coalesce(a.n >= cfg.alert_provider_min_attempts and 100.0 * a.failed / nullif(a.n, 0) > cfg.alert_provider_error_rate_max, false),
+             'notify',
+             format('%s error rate %s%% over %s min (%s of %s attempts failed; fires above %s%%, judged from %s attempts)',
+                    b.provider, coalesce(round(100.0 * a.failed / nullif(a.n, 0), 2)::text, '-'), cfg.alert_provider_window_minutes,
+                    a.failed, a.n, cfg.alert_provider_error_rate_max, cfg.alert_provider_min_attempts),
+             jsonb_build_object('attempts', a.n, 'failed', a.failed, 'error_types', a.error_types)
+         )::routing.alert_reading as r
+  from routing.provider_breakers b
+  cross join lateral (
+    select coalesce(sum(t.n), 0)::bigint as n,
+           coalesce(sum(t.n) filter (where t.error_type not in ('invalid_request', 'payload_too_large')), 0)::bigint as failed,
+           coalesce(jsonb_object_agg(t.error_type, t.n) filter (where t.error_type is not null), '{}'::jsonb) as error_types
+    from (
+      select x.error_type, count(*) as n
+      from routing.attempts x
+      where x.created_at > window_start
+        and x.provider = b.provider
+      group by x.error_type
+    ) t
+  ) a
+  where providers is null or b.provider = any (providers)
+  ) x
+  order by (x.r).provider;
+end
+$$;
+comment on function routing._read_provider_error_rates(routing.config, text[]) is
+  'Each provider''s error rate over the window: attempts failed for any reason but the caller''s own (invalid_request, payload_too_large) / attempts.';
+
+create function routing._read_cost_per_execution(cfg routing.config)
+returns routing.alert_reading
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  window_start timestamptz := now() - make_interval(mins => cfg.alert_cost_window_minutes);
+  n bigint;
+  cost numeric;
+  per_execution numeric;
+begin
+  select count(*), coalesce(sum(k.cost), 0) into n, cost
+  from routing.executions e
+  cross join lateral (select coalesce(sum(c.cost_usd), 0) as cost from routing.calls c where c.decision_id = e.decision_id) k
+  where e.recorded_at > window_start
+    and e.decision_id is not null;
+  per_execution := cost / nullif(n, 0);
+  return row('cost_per_execution', 'cost_per_execution', null, 'above',
+             trim_scale(round(per_execution, 10)), n, cfg.alert_cost_per_execution_max,
+             cfg.alert_cost_window_minutes, cfg.alert_cost_min_executions,
+             coalesce(n >= cfg.alert_cost_min_executions and per_execution > cfg.alert_cost_per_execution_max, false),
+             'notify',
+             format('cost per execution $%s over %s min ($%s for %s executions; fires above $%s, judged from %s executions)',
+                    coalesce(trim_scale(round(per_execution, 6))::text, '-'), cfg.alert_cost_window_minutes,
+                    trim_scale(cost), n, trim_scale(cfg.alert_cost_per_execution_max), cfg.alert_cost_min_executions),
+             jsonb_build_object('executions', n, 'cost_usd', trim_scale(cost))
+         )::routing.alert_reading;
+end
+$$;
+comment on function routing._read_cost_per_execution(routing.config) is
+  'Cost of all calls of the executions recorded in the window / those executions (all cohorts), in exact USD.';
+
+-- -----------------------------------------------------------------------------
+-- State transitions and the trip
+-- -----------------------------------------------------------------------------
+create function routing._record_alert_reading(r routing.alert_reading, refresh boolean, source text)
+returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  current_state text;
+  new_state text := case when r.breached then 'firing' else 'ok' end;
+  kind text;
+begin
+  select s.state into current_state from routing.alert_states s where s.alert = r.alert;
+  if not found then
+    insert into routing.alert_states (alert, rule, provider, action, comparator)
+    values (r.alert, r.rule, r.provider, r.action, r.comparator)
+    on conflict (alert) do nothing;
+    current_state := 'ok';
+  end if;
+
+  if current_state is distinct from new_state then
+    -- The state changes: one writer wins the row (the where clause is rechecked under its lock).
+    update routing.alert_states s
+       set state = new_state, since = now(), value = r.value, sample = r.sample, threshold = r.threshold,
+           comparator = r.comparator, window_minutes = r.window_minutes, min_sample = r.min_sample,
+           action = r.action, message = r.message, evaluated_at = now()
+     where s.alert = r.alert and s.state is distinct from new_state;
+    if found then
+      kind := case new_state when 'firing' then 'fire' else 'resolve' end;
+      insert into routing.alert_events (kind, alert, value, sample, threshold, window_minutes, reason, figures, actor)
+      values (kind, r.alert, r.value, r.sample, r.threshold, r.window_minutes, r.message,
+              r.figures || jsonb_build_object('source', source, 'comparator', r.comparator, 'min_sample', r.min_sample),
+              'alert-evaluator');
+      return kind;
+    end if;
+  elsif refresh then
+    update routing.alert_states s
+       set value = r.value, sample = r.sample, threshold = r.threshold, comparator = r.comparator,
+           window_minutes = r.window_minutes, min_sample = r.min_sample, action = r.action,
+           message = r.message, evaluated_at = now()
+     where s.alert = r.alert;
+  end if;
+  return null;
+end
+$$;
+comment on function routing._record_alert_reading(routing.alert_reading, boolean, text) is
+  'Applies a reading to routing.alert_states: on a transition writes the state and a fire / resolve event and returns its kind; '
+  'otherwise writes only when refresh is true (the periodic evaluation), so hooks do not rewrite a hot row.';
+
+create function routing._trip_rollback(r routing.alert_reading, source text)
+returns boolean
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  tripped timestamptz;
+  reason text := 'auto-rollback: ' || r.message;
+begin
+  -- Only the first breach trips; concurrent ones find rollback_tripped_at set under the row lock.
+  update routing.config c
+     set rollback_tripped_at = now(), rollback_reason = reason
+   where c.id and c.rollback_tripped_at is null
+  returning c.rollback_tripped_at into tripped;
+  if tripped is null then
+    return false;
+  end if;
+  insert into routing.alert_events (kind, alert, value, sample, threshold, window_minutes, reason, figures, actor)
+  values ('trip', r.alert, r.value, r.sample, r.threshold, r.window_minutes, reason,
+          r.figures || jsonb_build_object('source', source, 'triggered_by', routing._actor(), 'tripped_at', tripped),
+          'auto-rollback');
+  update routing.alert_states s
+     set state = 'firing', since = tripped, value = r.value, sample = r.sample, threshold = r.threshold,
+         comparator = r.comparator, window_minutes = r.window_minutes, min_sample = r.min_sample,
+         message = reason, evaluated_at = now()
+   where s.alert = 'auto_rollback';
+  return true;
+end
+$$;
+comment on function routing._trip_rollback(routing.alert_reading, text) is
+  'Trips the automatic rollback once: sets routing.config.rollback_tripped_at / rollback_reason (audited by its trigger) and logs a trip event with the figures.';
+
+create function routing._evaluate_alerts(source text)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  cfg routing.config;
+  r routing.alert_reading;
+begin
+  select c.* into cfg from routing.config c where c.id;
+  for r in
+    select * from routing._read_routed_success_rate(cfg)
+    union all select * from routing._read_provider_error_rates(cfg)
+    union all select * from routing._read_cost_per_execution(cfg)
+  loop
+    perform routing._record_alert_reading(r, true, source);
+    if r.breached and r.action = 'rollback' and cfg.rollback_tripped_at is null then
+      perform routing._trip_rollback(r, source);
+    end if;
+  end loop;
+  -- The auto_rollback row follows routing.config (also when it was edited by hand).
+  select c.* into cfg from routing.config c where c.id;
+  update routing.alert_states s
+     set state = case when cfg.rollback_tripped_at is null then 'ok' else 'firing' end,
+         since = case when (cfg.rollback_tripped_at is null) = (s.state = 'ok') then s.since
+                      else coalesce(cfg.rollback_tripped_at, now()) end,
+         action = case when cfg.auto_rollback_enabled then 'rollback' else 'notify' end,
+         message = coalesce(cfg.rollback_reason, case when cfg.rollback_tripped_at is null then 'not tripped' else 'tripped' end),
+         evaluated_at = now()
+   where s.alert = 'auto_rollback';
+end
+$$;
+comment on function routing._evaluate_alerts(text) is 'Measures every rule, records transitions and fresh figures, trips the rollback on a routed success breach.';
+
+-- -----------------------------------------------------------------------------
+-- Hooks (bodies replace the no-ops of record_agent_execution / record_completion)
+-- -----------------------------------------------------------------------------
+create or replace function routing._after_execution_recorded(execution routing.executions) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  cohort text;
+  cfg routing.config;
+  r routing.alert_reading;
+begin
+  -- Only an outcome of the routed cohort can move the routed success rate.
+  if execution.decision_id is null then
+    return;
+  end if;
+  select d.cohort into cohort from routing.decisions d where d.id = execution.decision_id;
+  if cohort is distinct from 'routed' then
+    return;
+  end if;
+  select c.* into cfg from routing.config c where c.id;
+  r := routing._read_routed_success_rate(cfg);
+  perform routing._record_alert_reading(r, false, 'record_agent_execution');
+  if r.breached and r.action = 'rollback' and cfg.rollback_tripped_at is null then
+    perform routing._trip_rollback(r, 'record_agent_execution');
+  end if;
+end
+$$;
+comment on function routing._after_execution_recorded(routing.executions) is
+  'HOOK of record_agent_execution (same transaction): for an outcome of a routed decision, measures the routed success rate '
+  'over its window and trips the automatic rollback on a breach. One decision lookup and one windowed range scan.';
+
+create or replace function routing._after_call_recorded(call routing.calls) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  failed text[];
+  cfg routing.config;
+  r routing.alert_reading;
+begin
+  -- Only a failed attempt can raise a provider's error rate: a healthy call costs one indexed probe.
+  select array_agg(distinct a.provider) into failed
+  from routing.attempts a
+  where a.call_id = $1.id
+    and a.error_type is not null and a.error_type not in ('invalid_request', 'payload_too_large');
+  if failed is null then
+    return;
+  end if;
+  select c.* into cfg from routing.config c where c.id;
+  for r in select * from routing._read_provider_error_rates(cfg, failed) loop
+    perform routing._record_alert_reading(r, false, 'record_completion');
+  end loop;
+end
+$$;
+comment on function routing._after_call_recorded(routing.calls) is
+  'HOOK of record_completion (same transaction): for each provider that failed an attempt of the call, measures its error '
+  'rate over its window and fires its alert on a breach.';
+
+-- -----------------------------------------------------------------------------
+-- public.routing_alerts and public.evaluate_routing_alerts()
+-- -----------------------------------------------------------------------------
+create view public.routing_alerts with (security_invoker = true) as
+select (timezone('UTC', s.since))::date as day,
+       s.alert, s.state, s.value, s.threshold, make_interval(mins => s.window_minutes) as "window", s.since,
+       s.rule, s.provider, s.comparator, s.sample, s.min_sample, s.action, s.message, s.evaluated_at
+from routing.alert_states s;
+comment on view public.routing_alerts is
+  'Current alert states (ok / firing since when) with the figures of their last evaluation (evaluated_at). Global figures: '
+  'the service role sees them; a signed-in user sees no row (RLS); anon may not select.';
+comment on column public.routing_alerts.day is 'UTC date of since (the start of the current state).';
+comment on column public.routing_alerts.alert is 'auto_rollback, routed_success_rate, provider_error_rate:<provider> or cost_per_execution.';
+comment on column public.routing_alerts.value is '% for the rates, USD per execution for the cost; null without a sample.';
+comment on column public.routing_alerts."window" is 'The window the value was measured over (quote it: "window").';
+comment on column public.routing_alerts.action is 'rollback: a breach trips the automatic rollback; notify: alert only.';
+
+create function public.evaluate_routing_alerts()
+returns setof routing.alert_status
+language plpgsql volatile
+security definer  -- writes routing.alert_states / alert_events / config, which API roles cannot
+set search_path = ''
+as $$
+declare
+  who routing.caller := routing._caller();
+begin
+  if not who.trusted then
+    raise exception 'evaluate_routing_alerts requires the service role' using errcode = '42501';
+  end if;
+  perform routing._evaluate_alerts('evaluate_routing_alerts');
+  return query
+  select (timezone('UTC', s.since))::date, s.alert, s.state, s.value, s.threshold, make_interval(mins => s.window_minutes),
+         s.since, s.rule, s.provider, s.comparator, s.sample, s.min_sample, s.action, s.message, s.evaluated_at
+  from routing.alert_states s
+  order by case s.rule when 'auto_rollback' then 0 when 'routed_success_rate' then 1 when 'provider_error_rate' then 2 else 3 end, s.alert;
+end
+$$;
+comment on function public.evaluate_routing_alerts() is
+  'Evaluates every alert rule now (recording transitions, tripping the rollback on a routed success breach) and returns '
+  'the alert states. Service role / owner only (42501). Scheduled every minute by pg_cron where available.';
+
+-- -----------------------------------------------------------------------------
+-- pg_cron: every minute, only where the extension exists (not locally)
+-- -----------------------------------------------------------------------------
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_cron') then
+    begin
+      create extension if not exists pg_cron with schema pg_catalog;
+      perform cron.schedule('routing-evaluate-alerts', '* * * * *', 'select count(*) from public.evaluate_routing_alerts()');
+    exception when others then
+      raise warning 'pg_cron is available but the alert schedule was not created (%): run public.evaluate_routing_alerts() every minute from another scheduler', sqlerrm;
+    end;
+  end if;
+end
+$$;
+
+-- -----------------------------------------------------------------------------
+-- Row level security and privileges
+-- -----------------------------------------------------------------------------
+alter table routing.alert_states enable row level security;
+alter table routing.alert_events enable row level security;
+-- Alert figures are global (every tenant's traffic): no policy for authenticated, so a
+-- signed-in user reading public.routing_alerts gets no row; the service role bypasses RLS.
+revoke all on routing.alert_states, routing.alert_events from public, anon, authenticated, service_role;
+grant select on routing.alert_states to authenticated;
+grant select on routing.alert_states, routing.alert_events to service_role;
+
+revoke all on public.routing_alerts from public, anon, authenticated, service_role;
+grant select on public.routing_alerts to authenticated, service_role;
+
+revoke all on function routing._read_routed_success_rate(routing.config) from public;
+revoke all on function routing._read_provider_error_rates(routing.config, text[]) from public;
+revoke all on function routing._read_cost_per_execution(routing.config) from public;
+revoke all on function routing._record_alert_reading(routing.alert_reading, boolean, text) from public;
+revoke all on function routing._trip_rollback(routing.alert_reading, text) from public;
+revoke all on function routing._evaluate_alerts(text) from public;
+revoke all on function routing._after_execution_recorded(routing.executions) from public;
+revoke all on function routing._after_call_recorded(routing.calls) from public;
+revoke all on function public.evaluate_routing_alerts() from public, anon, authenticated, service_role;
+grant execute on function public.evaluate_routing_alerts() to service_role;

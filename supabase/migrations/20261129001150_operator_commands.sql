@@ -1,0 +1,288 @@
+-- =============================================================================
+-- Operator commands (ROUTING-SPEC §3, §7; plan §9.3 rollback procedure)
+-- =============================================================================
+-- One SQL line each, service role / database owner only (42501 otherwise),
+-- each returning the routing status as jsonb:
+--   select public.get_routing_status();
+--   select public.set_routing_enabled(false);              -- instant kill switch
+--   select public.set_rollout_percentage(10);
+--   select public.force_model('gpt-4o');                   -- null clears
+--   select public.set_agent_model_preference('<agent uuid>', 'premium');  -- null clears
+--   select public.clear_routing_rollback('why routing may resume');
+-- Config changes are audited by routing.config's trigger (routing.config_changes);
+-- a clear also writes a `clear` row of routing.alert_events; preference changes
+-- (by operators or by owners) are audited in routing.agent_preference_changes.
+-- SECURITY DEFINER because the audit tables are not writable by any API role;
+-- each command checks its caller (routing._caller) before anything else.
+
+-- -----------------------------------------------------------------------------
+-- routing.agent_preference_changes: who changed an agent's model preference
+-- -----------------------------------------------------------------------------
+create table routing.agent_preference_changes (
+  id bigint generated always as identity primary key,
+  changed_at timestamptz not null default now(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  user_id uuid not null,
+  changed_by text not null,
+  old_preference text,
+  new_preference text
+);
+comment on table routing.agent_preference_changes is 'Audit of public.agents.model_preference changes: who, when, old -> new (operators and owners alike).';
+create index agent_preference_changes_agent_idx on routing.agent_preference_changes (agent_id, changed_at);
+comment on index routing.agent_preference_changes_agent_idx is 'An agent''s preference history by time.';
+
+create function routing._audit_agent_preference()
+returns trigger
+language plpgsql
+security definer  -- owners update their agents directly; the audit table is not theirs to write
+set search_path = ''
+as $$
+begin
+  if new.model_preference is distinct from old.model_preference then
+    insert into routing.agent_preference_changes (agent_id, user_id, changed_by, old_preference, new_preference)
+    values (new.id, new.user_id, routing._actor(), old.model_preference, new.model_preference);
+  end if;
+  return null;
+end
+$$;
+comment on function routing._audit_agent_preference() is 'Trigger: logs every effective change of agents.model_preference in routing.agent_preference_changes.';
+
+create trigger audit_agent_preference
+  after update of model_preference on public.agents
+  for each row execute function routing._audit_agent_preference();
+comment on trigger audit_agent_preference on public.agents is 'Audits model_preference changes (routing.agent_preference_changes).';
+
+-- -----------------------------------------------------------------------------
+-- Helpers: the caller, validation, the status
+-- -----------------------------------------------------------------------------
+create function routing._require_operator(command text)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if not (routing._caller()).trusted then
+    raise exception '% requires the service role', command using errcode = '42501';
+  end if;
+end
+$$;
+comment on function routing._require_operator(text) is 'Raises 42501 "<command> requires the service role" unless the caller is the service role or a database owner.';
+
+create function routing.validate_rollout_percentage(percentage integer)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if percentage is null or percentage not between 0 and 100 then
+    raise exception 'percentage must be an integer from 0 to 100' using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_rollout_percentage(integer) is 'Raises 22023 unless the rollout percentage is 0-100.';
+
+create function routing.validate_operator_note(note text)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if note is null or btrim(note) = '' then
+    raise exception 'note is required: say why routing may resume' using errcode = '22023';
+  end if;
+  if length(note) > 1000 then
+    raise exception 'note must be at most 1000 characters' using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_operator_note(text) is 'Raises 22023 unless the note is 1-1000 characters and not blank.';
+
+create function routing.validate_forced_model(model text)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if model is not null and not exists (select 1 from routing.models m where m.model = validate_forced_model.model and m.active) then
+    raise exception 'unknown model "%": use an active model of routing.models, or null to clear', model using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_forced_model(text) is 'Raises 22023 unless the model is null or an active model of routing.models.';
+
+create function routing._routing_status()
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'enabled', c.enabled,
+    'rollback_tripped', c.rollback_tripped_at is not null,
+    -- What route_model does without environment overrides (ENABLE_INTELLIGENT_ROUTING may
+    -- still switch it on or off; it can never override a trip).
+    'routing_on', c.enabled and c.rollback_tripped_at is null,
+    'rollout_percentage', c.rollout_percentage,
+    'force_model', c.force_model,
+    'force_provider', c.force_provider,
+    'rollback_tripped_at', c.rollback_tripped_at,
+    'rollback_reason', c.rollback_reason,
+    'rollback_cleared_at', c.rollback_cleared_at,
+    'auto_rollback_enabled', c.auto_rollback_enabled,
+    'baseline_model', c.baseline_model,
+    'updated_at', c.updated_at,
+    'updated_by', c.updated_by)
+  from routing.config c
+  where c.id
+$$;
+comment on function routing._routing_status() is 'The routing switches as jsonb: enabled, the rollback trip, rollout, forced model, last change.';
+
+-- -----------------------------------------------------------------------------
+-- The commands
+-- -----------------------------------------------------------------------------
+create function public.get_routing_status()
+returns jsonb
+language plpgsql stable
+security definer  -- reads routing.config for the operator's view only
+set search_path = ''
+as $$
+begin
+  perform routing._require_operator('get_routing_status');
+  return routing._routing_status();
+end
+$$;
+comment on function public.get_routing_status() is 'Operator: the routing switches (enabled, trip, rollout, forced model). Service role only.';
+
+create function public.set_routing_enabled(enabled boolean)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+begin
+  perform routing._require_operator('set_routing_enabled');
+  if set_routing_enabled.enabled is null then
+    raise exception 'enabled must be true or false' using errcode = '22023';
+  end if;
+  update routing.config c set enabled = set_routing_enabled.enabled where c.id;
+  return routing._routing_status();
+end
+$$;
+comment on function public.set_routing_enabled(boolean) is
+  'Operator: routing on / off (routing.config.enabled, audited). Does not clear an automatic rollback. Service role only.';
+
+create function public.set_rollout_percentage(percentage integer)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+begin
+  perform routing._require_operator('set_rollout_percentage');
+  perform routing.validate_rollout_percentage(set_rollout_percentage.percentage);
+  update routing.config c set rollout_percentage = set_rollout_percentage.percentage where c.id;
+  return routing._routing_status();
+end
+$$;
+comment on function public.set_rollout_percentage(integer) is
+  'Operator: share (0-100) of agents, by sticky bucket, in the routed cohort; the rest are the control cohort. Audited. Service role only.';
+
+create function public.force_model(model text)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+begin
+  perform routing._require_operator('force_model');
+  perform routing.validate_forced_model(force_model.model);
+  -- The forced model is served by its catalog provider; null clears both.
+  update routing.config c set force_model = force_model.model, force_provider = null where c.id;
+  return routing._routing_status();
+end
+$$;
+comment on function public.force_model(text) is
+  'Operator: force every decision to one active model (rule 1), or null to stop forcing. Audited. Service role only.';
+
+create function public.set_agent_model_preference(agent_id uuid, preference text)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  old_preference text;
+  owner_id uuid;
+begin
+  perform routing._require_operator('set_agent_model_preference');
+  if set_agent_model_preference.agent_id is null then
+    raise exception 'agent_id is required' using errcode = '22023';
+  end if;
+  select a.model_preference, a.user_id into old_preference, owner_id
+  from public.agents a where a.id = set_agent_model_preference.agent_id for update;
+  if not found then
+    raise exception 'agent % not found', set_agent_model_preference.agent_id using errcode = 'P0002';
+  end if;
+  -- routing._validate_agent_row refuses an unknown model (22023); the trigger audit_agent_preference logs the change.
+  update public.agents a set model_preference = set_agent_model_preference.preference, updated_at = now()
+  where a.id = set_agent_model_preference.agent_id;
+  return jsonb_build_object('agent_id', set_agent_model_preference.agent_id, 'user_id', owner_id,
+                            'old_preference', old_preference, 'model_preference', set_agent_model_preference.preference);
+end
+$$;
+comment on function public.set_agent_model_preference(uuid, text) is
+  'Operator: set an agent''s model preference (''premium'' or an active model; null = routed). Audited in '
+  'routing.agent_preference_changes. Errors: 42501 caller, 22023 unknown model, P0002 agent not found.';
+
+create function public.clear_routing_rollback(note text)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  cfg routing.config;
+begin
+  perform routing._require_operator('clear_routing_rollback');
+  perform routing.validate_operator_note(clear_routing_rollback.note);
+  select c.* into cfg from routing.config c where c.id for update;
+  if cfg.rollback_tripped_at is null then
+    return routing._routing_status() || jsonb_build_object('cleared', false);
+  end if;
+  -- The routed success window restarts here, so the figures that tripped do not trip again.
+  update routing.config c set rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = now() where c.id;
+  insert into routing.alert_events (kind, alert, value, sample, threshold, window_minutes, reason, figures, actor)
+  select 'clear', 'auto_rollback', s.value, s.sample, s.threshold, s.window_minutes, clear_routing_rollback.note,
+         jsonb_build_object('tripped_at', cfg.rollback_tripped_at, 'tripped_reason', cfg.rollback_reason,
+                            'tripped_for', (now() - cfg.rollback_tripped_at)::text),
+         routing._actor()
+  from routing.alert_states s where s.alert = 'auto_rollback';
+  perform routing._evaluate_alerts('clear_routing_rollback');
+  return routing._routing_status()
+         || jsonb_build_object('cleared', true, 'tripped_at', cfg.rollback_tripped_at, 'tripped_reason', cfg.rollback_reason);
+end
+$$;
+comment on function public.clear_routing_rollback(text) is
+  'Operator: clears the automatic rollback with a note (audited: routing.alert_events clear + routing.config_changes); '
+  'routing resumes as configured and the routed success window restarts. Returns cleared false when nothing was tripped.';
+
+-- -----------------------------------------------------------------------------
+-- Row level security and privileges
+-- -----------------------------------------------------------------------------
+alter table routing.agent_preference_changes enable row level security;
+create policy "Owners can see their agents' preference changes" on routing.agent_preference_changes
+  for select to authenticated using (user_id = (select auth.uid()));
+revoke all on routing.agent_preference_changes from public, anon, authenticated, service_role;
+grant select on routing.agent_preference_changes to authenticated, service_role;
+
+revoke all on function routing._audit_agent_preference() from public;
+revoke all on function routing._require_operator(text) from public;
+revoke all on function routing.validate_rollout_percentage(integer) from public;
+revoke all on function routing.validate_operator_note(text) from public;
+revoke all on function routing.validate_forced_model(text) from public;
+revoke all on function routing._routing_status() from public;
+revoke all on function public.get_routing_status(), public.set_routing_enabled(boolean), public.set_rollout_percentage(integer),
+  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text)
+  from public, anon, authenticated, service_role;
+grant execute on function public.get_routing_status(), public.set_routing_enabled(boolean), public.set_rollout_percentage(integer),
+  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text)
+  to service_role;

@@ -1,0 +1,110 @@
+// Known figures for the dashboard tests: one user with three agents, seven executions of one call
+// each, made through the real SQL functions (route_model, record_completion,
+// record_agent_execution) as the database owner, then moved to a UTC day of the past week that
+// holds no other traffic, so that the day's row of the cost report is exactly these calls.
+//
+//   agent             decision (env)                          calls x tokens (in/out)   outcome
+//   pref-3.5          agent_preference -> gpt-3.5-turbo       3 x 1000/500              2 ok, 1 failed
+//   medium            tier medium (5.0) -> claude-3-haiku      2 x 2000/400              2 ok
+//   control           rollout_control (ROUTING_PERCENTAGE=0)   2 x 1000/200 on gpt-4o    2 ok
+//
+// Costs at the catalog prices (USD / Mtok): gpt-3.5-turbo 0.50/1.50, claude-3-haiku 0.25/1.25,
+// gpt-4o 2.50/10.00 (also the baseline):
+//   actual   = 3 x 0.00125 + 2 x 0.001 + 2 x 0.0045 = 0.01475
+//   baseline = 3 x 0.0075  + 2 x 0.009 + 2 x 0.0045 = 0.0495
+//   savings  = 0.03475 (70.20%), cost per execution = 0.01475 / 7 = 0.0021071429 (10 decimals)
+import type { Sql } from "../function/harness.ts";
+
+export const SEED_EMAIL_PREFIX = "dashboard-seed+";
+
+export const EXPECTED = {
+  calls: 7,
+  executions: 7,
+  actualCost: "0.01475",
+  baselineCost: "0.0495",
+  savings: "0.03475",
+  savingsPct: "70.20",
+  costPerExecution: "0.0021071429",
+  gpt35Calls: 3,
+  gpt35Succeeded: 2,
+};
+
+export interface Seeded {
+  userId: string;
+  email: string;
+  day: string;
+  agents: { preference: string; medium: string; control: string };
+}
+
+const ROUTED_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "100" };
+const CONTROL_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "0" };
+
+/** Removes what earlier runs seeded (their agents, decisions, calls and executions cascade). */
+export async function removeSeed(sql: Sql): Promise<void> {
+  await sql`delete from auth.users where email like ${SEED_EMAIL_PREFIX + "%"}`;
+}
+
+export async function seedKnownFigures(sql: Sql): Promise<Seeded> {
+  await removeSeed(sql);
+  const [free] = await sql`
+    select d::date::text as day
+    from generate_series((timezone('UTC', now()))::date - 1, (timezone('UTC', now()))::date - 6, interval '-1 day') d
+    where not exists (select 1 from public.routing_cost_savings v where v.day = d::date)
+    order by d desc
+    limit 1`;
+  if (!free) {
+    throw new Error("No day of the past week is free of routing traffic to seed the dashboard's figures on: run `npm run db:reset`.");
+  }
+  const day = free.day as string;
+
+  const userId = crypto.randomUUID();
+  const email = `${SEED_EMAIL_PREFIX}${userId}@test.local`;
+  await sql`insert into auth.users (id, aud, role, email) values (${userId}, 'authenticated', 'authenticated', ${email})`;
+  const agents = {
+    preference: await agent(sql, userId, "Dashboard: prefers gpt-3.5-turbo", "gpt-3.5-turbo", 5.0),
+    medium: await agent(sql, userId, "Dashboard: medium tier", null, 5.0),
+    control: await agent(sql, userId, "Dashboard: control cohort", null, 5.0),
+  };
+
+  let n = 0;
+  const run = async (agentId: string, env: Record<string, string>, expectModel: string, input: number, output: number, succeeded: boolean) => {
+    const executionId = `dashboard-seed-${++n}`;
+    const [{ decision }] = await sql`select public.route_model(${agentId}::uuid, ${executionId}, ${sql.json(env)}::jsonb) as decision`;
+    if (decision.model !== expectModel) {
+      throw new Error(`seed: expected ${expectModel} for ${executionId}, route_model chose ${decision.model} (${decision.reason}, ${decision.cohort})`);
+    }
+    const call = {
+      status: "succeeded", model: decision.model, provider: decision.provider, fallback_used: false, latency_ms: 400 + n * 10,
+      attempts: [{
+        model: decision.model, provider: decision.provider, status: 200, error_type: null, latency_ms: 400 + n * 10,
+        input_tokens: input, output_tokens: output, cached_tokens: 0, cache_write_tokens: 0,
+      }],
+    };
+    await sql`select public.record_completion(${decision.decision_id}::uuid, ${sql.json(call)}::jsonb)`;
+    await sql`select public.record_agent_execution(${agentId}::uuid, ${executionId}, ${succeeded}, ${input + output}, ${1000 + n * 100})`;
+  };
+
+  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, true);
+  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, false);
+  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, true);
+  await run(agents.medium, ROUTED_ENV, "claude-3-haiku", 2000, 400, true);
+  await run(agents.medium, ROUTED_ENV, "claude-3-haiku", 2000, 400, true);
+  await run(agents.control, CONTROL_ENV, "gpt-4o", 1000, 200, true);
+  await run(agents.control, CONTROL_ENV, "gpt-4o", 1000, 200, true);
+
+  // Move the seeded traffic to the free day (noon UTC).
+  const at = sql`(${day}::date + time '12:00') at time zone 'UTC'`;
+  await sql`update routing.decisions set created_at = ${at} where user_id = ${userId}`;
+  await sql`update routing.calls set created_at = ${at} where user_id = ${userId}`;
+  await sql`update routing.attempts set created_at = ${at} where user_id = ${userId}`;
+  await sql`update routing.executions set recorded_at = ${at} where user_id = ${userId}`;
+  return { userId, email, day, agents };
+}
+
+async function agent(sql: Sql, userId: string, name: string, preference: string | null, score: number): Promise<string> {
+  const agentId = crypto.randomUUID();
+  await sql`insert into public.agents (id, user_id, name, model_preference) values (${agentId}, ${userId}, ${name}, ${preference})`;
+  await sql`insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
+            values (${agentId}, ${score}, 20, 20, 100)`;
+  return agentId;
+}

@@ -1,0 +1,193 @@
+-- Automatic rollback (ROUTING-SPEC §3, §7): a routed success rate below 95% over
+-- 15 minutes (>= 20 executions) trips the rollback inside record_agent_execution,
+-- so the next route_model answers routing_disabled; only an operator clears it.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(45);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures (as postgres): a clean slate, default thresholds, two agents
+-- -----------------------------------------------------------------------------
+delete from routing.decisions;
+delete from routing.executions;
+delete from routing.alert_events;
+update routing.alert_states set state = 'ok', since = now(), value = null, sample = 0, evaluated_at = null;
+update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
+  rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = null, auto_rollback_enabled = true,
+  alert_success_rate_min = 95, alert_success_window_minutes = 15, alert_success_min_executions = 20 where id;
+
+insert into auth.users (id, email) values
+  ('41000000-0000-4000-a000-000000000001', 'owner41@example.com'),
+  ('41000000-0000-4000-a000-000000000002', 'stranger41@example.com');
+insert into public.agents (id, user_id, name) values
+  ('41000000-0000-4000-b000-000000000001', '41000000-0000-4000-a000-000000000001', 'Routed agent'),
+  ('41000000-0000-4000-b000-000000000002', '41000000-0000-4000-a000-000000000001', 'Control agent'),
+  ('41000000-0000-4000-b000-000000000003', '41000000-0000-4000-a000-000000000002', 'Stranger agent');
+insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
+values ('41000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
+       ('41000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
+       ('41000000-0000-4000-b000-000000000003', 5.2, 40, 39, 97.5);
+
+-- -----------------------------------------------------------------------------
+-- Service role: failures outside the routed cohort, and below the minimum sample
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select public.set_rollout_percentage(0) is not null as rollout_zero \gset
+create temp table control_runs on commit drop as
+select g, public.route_model('41000000-0000-4000-b000-000000000002', 'control-' || g) ->> 'cohort' as cohort,
+       public.record_agent_execution('41000000-0000-4000-b000-000000000002', 'control-' || g, false) ->> 'recorded' as recorded
+from generate_series(1, 25) g;
+select is((select count(*) from control_runs where cohort = 'control' and recorded = 'true'), 25::bigint,
+  'Twenty-five failed executions of the control cohort are recorded.');
+select is((select rollback_tripped_at from routing.config), null,
+  'Failures of the control cohort do not trip the rollback: only the routed cohort counts.');
+select public.set_rollout_percentage(100) is not null as rollout_full \gset
+
+create temp table routed_runs on commit drop as
+select g, public.route_model('41000000-0000-4000-b000-000000000001', 'routed-' || g) ->> 'cohort' as cohort,
+       public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'routed-' || g, g <> 19) ->> 'recorded' as recorded
+from generate_series(1, 19) g;
+select is((select count(*) from routed_runs where cohort = 'routed' and recorded = 'true'), 19::bigint,
+  'Nineteen routed executions are recorded, one of them failed (18 of 19 = 94.7%).');
+select is((select rollback_tripped_at from routing.config), null,
+  'Below the minimum sample of 20 executions, a 94.7% success rate does not trip.');
+select is(public.route_model('41000000-0000-4000-b000-000000000001') ->> 'cohort', 'routed',
+  'Routing is still on before the breach.');
+select is((select state from public.routing_alerts where alert = 'routed_success_rate'), 'ok',
+  'The routed success alert is ok below the minimum sample.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: the breach, and the time until routing is off
+-- -----------------------------------------------------------------------------
+create temp table timing (step text, at timestamptz default clock_timestamp(), result jsonb) on commit drop;
+insert into timing (step, result) select 'decided', public.route_model('41000000-0000-4000-b000-000000000001', 'routed-20');
+insert into timing (step) values ('breach');
+insert into timing (step, result)
+  select 'recorded', jsonb_build_object('outcome', public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'routed-20', false));
+insert into timing (step, result)
+  select 'routed', public.route_model('41000000-0000-4000-b000-000000000001', 'after-breach-1');
+insert into timing (step) values ('routing_off');
+
+select is((select result -> 'outcome' ->> 'recorded' from timing where step = 'recorded'), 'true',
+  'The twentieth routed execution, a failure (18 of 20 = 90%), is recorded.');
+select is((select result ->> 'cohort' from timing where step = 'routed'), 'disabled',
+  'Right after the breaching record_agent_execution returns, route_model answers the disabled cohort.');
+select is((select result ->> 'reason' from timing where step = 'routed'), 'routing_disabled',
+  'The next decision''s reason is routing_disabled.');
+select is((select result ->> 'model' from timing where step = 'routed'), 'gpt-4o', 'The next decision takes the baseline model.');
+select is((select result ->> 'reasoning' from timing where step = 'routed'), 'Routing rolled back automatically - baseline model',
+  'The next decision says the routing was rolled back automatically.');
+select is((select result ->> 'shadow_model' from timing where step = 'routed'), 'claude-3-haiku',
+  'The rolled-back decision still records the shadow model routing would have chosen.');
+select diag(format('breach -> routing off: %s ms (from before the breaching record_agent_execution to after route_model answered disabled)',
+  (select round(extract(epoch from (select at from timing where step = 'routing_off') - (select at from timing where step = 'breach')) * 1000, 3))));
+select cmp_ok(
+  (select (select at from timing where step = 'routing_off') - (select at from timing where step = 'breach')),
+  '<', interval '1 second', 'Routing is off within a second of the breach (same transaction as the outcome).');
+
+select isnt((select rollback_tripped_at from routing.config), null, 'The trip is stored in routing.config.rollback_tripped_at.');
+select is((select rollback_reason from routing.config),
+  'auto-rollback: routed success rate 90.00% over 15 min (18 of 20 executions succeeded; trips below 95.00%, judged from 20 executions)',
+  'The trip''s reason names the rate, the window and the sample.');
+select results_eq(
+  $$select kind, alert, value, sample, threshold, window_minutes, actor from routing.alert_events order by id$$,
+  $$values ('fire'::text, 'routed_success_rate'::text, 90.00::numeric, 20::bigint, 95.00::numeric, 15, 'alert-evaluator'::text),
+           ('trip', 'routed_success_rate', 90.00, 20, 95.00, 15, 'auto-rollback')$$,
+  'The breach is audited as a fire and a trip with its figures.');
+select is(
+  (select figures - 'window_start' - 'tripped_at' from routing.alert_events where kind = 'trip'),
+  '{"executions": 20, "succeeded": 18, "failed": 2, "source": "record_agent_execution", "triggered_by": "service_role"}'::jsonb,
+  'The trip event keeps the counts, where it was evaluated and whose outcome tripped it.');
+select ok(
+  (select new_values ? 'rollback_tripped_at' and new_values ->> 'rollback_reason' like 'auto-rollback: %'
+   from routing.config_changes order by id desc limit 1),
+  'The config trigger audits the trip like any other change.');
+select is(public.route_model('41000000-0000-4000-b000-000000000001', null, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'cohort',
+  'disabled', 'The environment saying on does not beat the trip.');
+select is((public.set_routing_enabled(true) ->> 'routing_on')::boolean, false,
+  'Enabling routing does not clear the trip.');
+select is(
+  (select (state, value, threshold, "window", sample)::text from public.routing_alerts where alert = 'routed_success_rate'),
+  '(firing,90.00,95.00,00:15:00,20)', 'The alerts view shows the routed success alert firing at 90% over 15 minutes.');
+select is((select state from public.routing_alerts where alert = 'auto_rollback'), 'firing',
+  'The alerts view shows the automatic rollback firing.');
+select is((select count(*) from public.evaluate_routing_alerts()), 5::bigint,
+  'evaluate_routing_alerts returns every alert: rollback, routed success, two providers, cost.');
+select is((select count(*) from routing.alert_events where kind = 'trip'), 1::bigint,
+  'Evaluating again does not trip twice.');
+
+-- -----------------------------------------------------------------------------
+-- Owner: routed to the baseline too, sees no global alert, may not clear
+-- -----------------------------------------------------------------------------
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "41000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+
+select is(public.route_model('41000000-0000-4000-b000-000000000001') ->> 'cohort', 'disabled',
+  'The owner''s own routing is off while the rollback is tripped.');
+select is_empty($$select * from public.routing_alerts$$, 'The owner sees no global alert row.');
+select throws_ok($$select public.clear_routing_rollback('I want my routing back')$$, '42501',
+  'permission denied for function clear_routing_rollback', 'The owner may not clear the rollback.');
+select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
+  'permission denied for function evaluate_routing_alerts', 'The owner may not evaluate the alerts.');
+
+-- -----------------------------------------------------------------------------
+-- Stranger and anon
+-- -----------------------------------------------------------------------------
+set local request.jwt.claims = '{"sub": "41000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select is_empty($$select * from public.routing_alerts$$, 'The stranger sees no global alert row.');
+
+reset role;
+set local role anon;
+set local request.jwt.claims = '{"role": "anon"}';
+select throws_ok($$select * from public.routing_alerts$$, '42501', 'permission denied for view routing_alerts',
+  'Anon may not read the alerts.');
+select throws_ok($$select public.clear_routing_rollback('anon says so')$$, '42501',
+  'permission denied for function clear_routing_rollback', 'Anon may not clear the rollback.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: the clear
+-- -----------------------------------------------------------------------------
+reset role;
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select throws_ok($$select public.clear_routing_rollback(null)$$, '22023', 'note is required: say why routing may resume',
+  'A clear without a note is refused.');
+select throws_ok($$select public.clear_routing_rollback('   ')$$, '22023', 'note is required: say why routing may resume',
+  'A clear with a blank note is refused.');
+select is((public.clear_routing_rollback('Haiku outage over; resuming routing') ->> 'cleared')::boolean, true,
+  'The service role clears the rollback with a note.');
+select is((select rollback_tripped_at from routing.config), null, 'The trip is gone from routing.config.');
+select isnt((select rollback_cleared_at from routing.config), null, 'The time of the clear is kept.');
+select is(
+  (select (actor, reason, figures ->> 'tripped_reason' like 'auto-rollback: routed success rate 90.00%')::text
+   from routing.alert_events where kind = 'clear'),
+  '(service_role,"Haiku outage over; resuming routing",t)',
+  'The clear is audited with who, the note and the reason of the trip it cleared.');
+select ok(
+  (select old_values ? 'rollback_tripped_at' and new_values -> 'rollback_tripped_at' = 'null'::jsonb
+   from routing.config_changes where old_values ? 'rollback_tripped_at' order by id desc limit 1),
+  'The config trigger audits the clear.');
+select results_eq(
+  $$select kind, alert from routing.alert_events order by id$$,
+  $$values ('fire'::text, 'routed_success_rate'::text), ('trip', 'routed_success_rate'), ('clear', 'auto_rollback'),
+           ('resolve', 'routed_success_rate')$$,
+  'The clear restarts the routed window, so the routed success alert resolves: fire, trip, clear, resolve.');
+select is(public.route_model('41000000-0000-4000-b000-000000000001', 'after-clear-1') ->> 'cohort', 'routed',
+  'Routing is on again after the clear.');
+select is(public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'after-clear-1', false) ->> 'recorded', 'true',
+  'A failure right after the clear is recorded.');
+select is((select rollback_tripped_at from routing.config), null,
+  'The failures that tripped do not trip again: the window restarted at the clear.');
+select is((public.clear_routing_rollback('nothing to clear') ->> 'cleared')::boolean, false,
+  'Clearing when nothing is tripped answers cleared false.');
+select is((select count(*) from routing.alert_events where kind = 'clear'), 1::bigint,
+  'A clear with nothing tripped writes no audit row.');
+select is((select state from public.routing_alerts where alert = 'auto_rollback'), 'ok',
+  'The alerts view shows the rollback ok after the clear.');
+
+select * from finish();
+ROLLBACK;

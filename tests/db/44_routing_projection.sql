@@ -1,0 +1,159 @@
+-- Shadow projection (ROUTING-SPEC §2 shadow, plan §10): the window's calls with
+-- routing on, re-pricing disabled / control calls at their shadow model's price
+-- in force when each call was made, against actual and baseline.
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(20);
+
+-- -----------------------------------------------------------------------------
+-- Fixtures (as postgres)
+--   routed   high agent: 2 gpt-4o calls 1500/1800 (+1 call 40 days old)   actual 0.0435, projected 0.0435
+--   control  medium agent: 2 gpt-4o calls 1500/1800, shadow claude-3-haiku actual 0.0435, projected 2 x 0.002625
+--   disabled low agent: 1 gpt-4o call 1000 in / 500 out / 2000 cached,   actual 0.01,   projected 0.0006 (mini)
+--   stranger routed medium: 1 claude-3-haiku call 1500/1800              actual 0.002625, baseline 0.02175
+-- -----------------------------------------------------------------------------
+delete from routing.decisions;
+delete from routing.executions;
+update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
+  rollback_tripped_at = null, rollback_reason = null, anthropic_enabled = true, openai_mini_enabled = true where id;
+update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
+insert into auth.users (id, email) values
+  ('44000000-0000-4000-a000-000000000001', 'owner44@example.com'),
+  ('44000000-0000-4000-a000-000000000002', 'stranger44@example.com');
+insert into public.agents (id, user_id, name) values
+  ('44000000-0000-4000-b000-000000000001', '44000000-0000-4000-a000-000000000001', 'High agent'),
+  ('44000000-0000-4000-b000-000000000002', '44000000-0000-4000-a000-000000000001', 'Medium agent (control)'),
+  ('44000000-0000-4000-b000-000000000003', '44000000-0000-4000-a000-000000000001', 'Low agent (disabled)'),
+  ('44000000-0000-4000-b000-000000000004', '44000000-0000-4000-a000-000000000002', 'Stranger agent');
+insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
+values ('44000000-0000-4000-b000-000000000001', 8.4, 40, 39, 97.5),
+       ('44000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
+       ('44000000-0000-4000-b000-000000000003', 2.0, 40, 39, 97.5),
+       ('44000000-0000-4000-b000-000000000004', 5.2, 40, 39, 97.5);
+
+create temp table calls_made (label text, decision jsonb) on commit drop;
+create function pg_temp.call(agent uuid, label text, input_tokens integer, output_tokens integer, cached_tokens integer)
+returns void language plpgsql as $$
+declare
+  d jsonb := public.route_model(agent);
+begin
+  insert into calls_made values (label, d);
+  perform public.record_completion((d ->> 'decision_id')::uuid, jsonb_build_object(
+    'status', 'succeeded', 'model', d ->> 'model', 'provider', d ->> 'provider', 'latency_ms', 100,
+    'attempts', jsonb_build_array(jsonb_build_object('model', d ->> 'model', 'provider', d ->> 'provider', 'status', 200,
+      'input_tokens', input_tokens, 'output_tokens', output_tokens, 'cached_tokens', cached_tokens))));
+end
+$$;
+select pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-1', 1500, 1800, 0),
+       pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-2', 1500, 1800, 0),
+       pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-old', 1500, 1800, 0),
+       pg_temp.call('44000000-0000-4000-b000-000000000004', 'stranger-1', 1500, 1800, 0) \gset
+update routing.config set rollout_percentage = 0 where id;
+select pg_temp.call('44000000-0000-4000-b000-000000000002', 'control-1', 1500, 1800, 0),
+       pg_temp.call('44000000-0000-4000-b000-000000000002', 'control-2', 1500, 1800, 0) \gset
+update routing.config set rollout_percentage = 100, enabled = false where id;
+select pg_temp.call('44000000-0000-4000-b000-000000000003', 'disabled-1', 1000, 500, 2000) \gset
+update routing.config set enabled = true where id;
+-- The old call leaves a 30-day window; the control calls were made before a haiku price rise.
+update routing.calls c set created_at = now() - interval '40 days'
+from calls_made m where m.label = 'routed-old' and c.decision_id = (m.decision ->> 'decision_id')::uuid;
+update routing.calls c set created_at = now() - interval '2 hours'
+from calls_made m where m.label like 'control-%' and c.decision_id = (m.decision ->> 'decision_id')::uuid;
+insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
+values ('claude-3-haiku', now() - interval '1 hour', 0.50, 2.50, 0.06, 0.60);
+
+select is(
+  (select string_agg(format('%s:%s:%s', label, decision ->> 'cohort', coalesce(decision ->> 'shadow_model', '-')), ' ' order by label)
+   from calls_made),
+  'control-1:control:claude-3-haiku control-2:control:claude-3-haiku disabled-1:disabled:gpt-4o-mini '
+  'routed-1:routed:- routed-2:routed:- routed-old:routed:- stranger-1:routed:-',
+  'route_model recorded the shadow model of the control and disabled decisions.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: every call of the window
+-- -----------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role": "service_role"}';
+
+select is(
+  (select (calls, share_pct, actual_cost_usd, baseline_cost_usd, projected_cost_usd, actual_savings_usd, projected_savings_usd,
+           projected_savings_pct, repriced_calls)::text
+   from public.routing_projection(30) where dimension = 'total'),
+  '(6,100.00,0.099625,0.11875,0.051975,0.019125,0.066775,56.23,3)',
+  'Over 30 days routing on would cost $0.051975 instead of $0.099625, against a $0.11875 baseline.');
+select results_eq(
+  $$select key, calls, actual_cost_usd, projected_cost_usd, repriced_calls from public.routing_projection(30)
+    where dimension = 'cohort' order by key$$,
+  $$values ('control'::text, 2::bigint, 0.0435::numeric, 0.00525::numeric, 2::bigint),
+           ('disabled', 1, 0.01, 0.0006, 1),
+           ('routed', 3, 0.046125, 0.046125, 0)$$,
+  'Control calls are re-priced at haiku, the disabled call at mini (cached tokens at its cached price), routed calls as they were.');
+select is(
+  (select projected_cost_usd from public.routing_projection(30) where dimension = 'cohort' and key = 'control'),
+  2 * 0.002625, 'The shadow price is the one in force when the call was made, not today''s raised price.');
+select results_eq(
+  $$select key, calls, share_pct from public.routing_projection(30) where dimension = 'model' order by key$$,
+  $$values ('claude-3-haiku'::text, 3::bigint, 50.00::numeric), ('gpt-4o', 2, 33.33), ('gpt-4o-mini', 1, 16.67)$$,
+  'The model mix with routing on: haiku 3, gpt-4o 2, mini 1.');
+select results_eq(
+  $$select key, calls from public.routing_projection(30) where dimension = 'tier' order by key$$,
+  $$values ('high'::text, 2::bigint), ('low', 1), ('medium', 3)$$,
+  'The tier mix of the window.');
+select is((select calls from public.routing_projection(60) where dimension = 'total'), 7::bigint,
+  'A 60-day window takes in the 40-day-old call.');
+select is((select calls from public.routing_projection() where dimension = 'total'), 6::bigint, 'The window defaults to 30 days.');
+select throws_ok($$select * from public.routing_projection(0)$$, '22023', 'days must be between 1 and 3650',
+  'A window of 0 days is refused.');
+select throws_ok($$select * from public.routing_projection(-5)$$, '22023', 'days must be between 1 and 3650',
+  'A negative window is refused.');
+select throws_ok($$select * from public.routing_projection(null)$$, '22023', 'days must be between 1 and 3650',
+  'A null window is refused.');
+select is((select provolatile from pg_catalog.pg_proc where oid = 'public.routing_projection(integer)'::regprocedure), 's',
+  'The projection is STABLE: it reads, never writes.');
+
+-- -----------------------------------------------------------------------------
+-- Owner: their own calls only
+-- -----------------------------------------------------------------------------
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select is(
+  (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
+   from public.routing_projection(30) where dimension = 'total'),
+  '(5,0.097,0.097,0.04935)', 'The owner projects their own five calls.');
+select is((select count(*) from public.routing_projection(30) where key = 'routed' and calls = 2), 1::bigint,
+  'The owner''s routed cohort holds their two recent calls.');
+
+-- -----------------------------------------------------------------------------
+-- Stranger: their own call only
+-- -----------------------------------------------------------------------------
+set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select is(
+  (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
+   from public.routing_projection(30) where dimension = 'total'),
+  '(1,0.002625,0.02175,0.002625)', 'The stranger projects only their own call.');
+select is_empty($$select * from public.routing_projection(30) where dimension = 'cohort' and key in ('control', 'disabled')$$,
+  'The stranger sees none of the owner''s control or disabled calls.');
+
+-- -----------------------------------------------------------------------------
+-- A user without calls, and anon
+-- -----------------------------------------------------------------------------
+set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-00000000ffff", "role": "authenticated"}';
+select is(
+  (select (calls, actual_cost_usd, projected_cost_usd, projected_savings_pct)::text from public.routing_projection(30)),
+  '(0,0,0,)', 'A user without calls gets one total row of zeros.');
+
+reset role;
+set local role anon;
+set local request.jwt.claims = '{"role": "anon"}';
+select throws_ok($$select * from public.routing_projection(30)$$, '42501', 'permission denied for function routing_projection',
+  'Anon may not project.');
+
+reset role;
+select ok(has_function_privilege('authenticated', 'public.routing_projection(integer)', 'execute')
+          and has_function_privilege('service_role', 'public.routing_projection(integer)', 'execute'),
+  'Signed-in users and the service role may project.');
+select is((select prosecdef from pg_catalog.pg_proc where oid = 'public.routing_projection(integer)'::regprocedure), false,
+  'The projection runs with the caller''s rights (SECURITY INVOKER), so RLS filters it.');
+select * from finish();
+ROLLBACK;
