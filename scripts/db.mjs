@@ -183,6 +183,16 @@ export function stop() {
   log("cluster stopped");
 }
 
+/** Throws the local cluster away and starts a fresh one (never a DATABASE_URL database). */
+export async function reset() {
+  if (process.env.DATABASE_URL) {
+    throw new Error("reset only throws away the local cluster; for DATABASE_URL use `supabase db reset --db-url ...`.");
+  }
+  stop();
+  rmSync(stateDir, { recursive: true, force: true });
+  return await start();
+}
+
 async function main() {
   const command = process.argv[2] ?? "start";
   switch (command) {
@@ -193,12 +203,7 @@ async function main() {
       stop();
       break;
     case "reset":
-      if (process.env.DATABASE_URL) {
-        throw new Error("reset only throws away the local cluster; for DATABASE_URL use `supabase db reset --db-url ...`.");
-      }
-      stop();
-      rmSync(stateDir, { recursive: true, force: true });
-      console.log(await start());
+      console.log(await reset());
       break;
     case "status":
       console.log(clusterRunning() ? `running on port ${readFileSync(portFile, "utf8")}` : "stopped");

@@ -13,10 +13,13 @@ const TIER_MIX = [
   { tier: "high", share: 0.2, min: 7.0, max: 9.8 },
 ];
 
-/** Success probability of an execution by the model that answered (the success model). */
-export const MODEL_SUCCESS = { "gpt-4o": 0.995, "claude-3-5-haiku": 0.99, "claude-3-haiku": 0.985, "gpt-4o-mini": 0.985, "gpt-3.5-turbo": 0.95 };
-/** A model below the agent's complexity fails more often: the risk routing must avoid. */
-const UNDERPOWERED_PENALTY = 0.15;
+/**
+ * The default success model: the chance an execution succeeds, by the model that answered, when
+ * the model fits the agent's complexity. Override with --success "gpt-4o-mini=0.97,...".
+ */
+export const DEFAULT_MODEL_SUCCESS = { "gpt-4o": 0.995, "claude-3-5-haiku": 0.993, "claude-3-haiku": 0.99, "gpt-4o-mini": 0.99, "gpt-3.5-turbo": 0.95 };
+/** A model below the agent's complexity fails this much more often: the risk routing must avoid. */
+export const DEFAULT_UNDERPOWERED_PENALTY = 0.15;
 const MODEL_CEILING = { "gpt-4o-mini": 3.9, "gpt-3.5-turbo": 3.9, "claude-3-haiku": 6.9, "claude-3-5-haiku": 8.0 };
 
 /** Small seeded PRNG (mulberry32), so a demo run can be repeated with --seed. */
@@ -52,9 +55,21 @@ export function demoAgents(count, random) {
   return agents;
 }
 
-export function executionSucceeds({ model, score, random }) {
+/** Parses "model=p,model=p" over the defaults; throws a readable error on bad input. */
+export function parseSuccessModel(text) {
+  const success = { ...DEFAULT_MODEL_SUCCESS };
+  for (const pair of (text ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [model, raw] = pair.split("=");
+    const p = Number(raw);
+    if (!model || !(p >= 0 && p <= 1)) throw new Error(`--success expects model=probability pairs (0..1), got "${pair}"`);
+    success[model.trim()] = p;
+  }
+  return success;
+}
+
+export function executionSucceeds({ model, score, random, success = DEFAULT_MODEL_SUCCESS, penalty = DEFAULT_UNDERPOWERED_PENALTY }) {
   if (!model) return false;
-  const base = MODEL_SUCCESS[model] ?? 0.95;
-  const penalty = score > (MODEL_CEILING[model] ?? 10) ? UNDERPOWERED_PENALTY : 0;
-  return random() < base - penalty;
+  const base = success[model] ?? 0.95;
+  const underpowered = score > (MODEL_CEILING[model] ?? 10) ? penalty : 0;
+  return random() < base - underpowered;
 }

@@ -15,9 +15,18 @@ import postgres from "postgres";
 // Node 20 has no WebSocket; supabase-js's realtime client needs one even when unused.
 import ws from "ws";
 import { signUserToken } from "./local-keys.mjs";
+import { reset as resetDatabase } from "./db.mjs";
 import { prepareFunctionEnv, spawnFunctionServer } from "./serve.mjs";
 import { renderReport } from "./report.mjs";
-import { DEMO_USERS, demoAgents, executionSucceeds, mulberry32 } from "./demo-population.mjs";
+import {
+  DEFAULT_MODEL_SUCCESS,
+  DEFAULT_UNDERPOWERED_PENALTY,
+  DEMO_USERS,
+  demoAgents,
+  executionSucceeds,
+  mulberry32,
+  parseSuccessModel,
+} from "./demo-population.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,7 +40,13 @@ const { values: options } = parseArgs({
     seed: { type: "string", default: "42" },
     // How many Anthropic requests answer 529 during the run, to show retries and fallback.
     outage: { type: "string", default: "6" },
+    success: { type: "string", default: "" },
+    "underpowered-penalty": { type: "string", default: String(DEFAULT_UNDERPOWERED_PENALTY) },
     exit: { type: "boolean", default: false },
+    // By default the local cluster starts fresh, so every figure of the report is this run's.
+    "keep-data": { type: "boolean", default: false },
+    // Below 100, agents outside the rollout form the control cohort on the baseline model.
+    rollout: { type: "string", default: "100" },
     help: { type: "boolean", default: false },
   },
 });
@@ -41,6 +56,10 @@ if (options.help) {
   --agents       demo agents, 30% low / 50% medium / 20% high complexity (default 40)
   --executions   executions to run (default 200); each makes min..max calls in a tool loop
   --outage       Anthropic requests that answer 529 during the run (default 6; 0 = none)
+  --success      the success model, "model=p,..." over ${JSON.stringify(DEFAULT_MODEL_SUCCESS)}
+  --underpowered-penalty  how much more often a model fails above its complexity ceiling (default ${DEFAULT_UNDERPOWERED_PENALTY})
+  --rollout      percentage of agents routed; the rest are the control cohort on gpt-4o (default 100)
+  --keep-data    keep the local database's earlier data (default: start from a fresh local cluster)
   --exit         stop the servers after the report (default: keep serving while a terminal is attached)`);
   process.exit(0);
 }
@@ -59,7 +78,24 @@ const CONCURRENCY = Math.max(1, positiveInt("concurrency"));
 const MIN_CALLS = Math.max(1, positiveInt("min-calls"));
 const MAX_CALLS = Math.max(MIN_CALLS, positiveInt("max-calls"));
 const OUTAGE = positiveInt("outage");
+const ROLLOUT = positiveInt("rollout");
+if (ROLLOUT > 100) {
+  console.error(`[demo] --rollout must be between 0 and 100, got ${ROLLOUT}`);
+  process.exit(2);
+}
 const random = mulberry32(positiveInt("seed"));
+let SUCCESS;
+try {
+  SUCCESS = parseSuccessModel(options.success);
+} catch (err) {
+  console.error(`[demo] ${err.message}`);
+  process.exit(2);
+}
+const PENALTY = Number(options["underpowered-penalty"]);
+if (!(PENALTY >= 0 && PENALTY <= 1)) {
+  console.error(`[demo] --underpowered-penalty must be between 0 and 1, got "${options["underpowered-penalty"]}"`);
+  process.exit(2);
+}
 
 const say = (line) => process.stderr.write(`[demo] ${line}\n`);
 const children = [];
@@ -128,15 +164,18 @@ const TOOLS = [{
   type: "function",
   function: { name: "lookup_record", description: "Fetch a record from the CRM", parameters: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } },
 }];
-// A realistic system prompt (about 1,500 tokens) so that costs resemble the plan's mix.
-const SYSTEM_PROMPT = `You are a business automation agent. Follow the playbook precisely. ${"Check every record against the policy before acting. ".repeat(110)}`;
+// Token sizes that make an execution resemble the plan's §10 mix (about 1,500 input and 1,800
+// output tokens): a ~400-token system prompt, re-sent with the growing conversation on every call,
+// and ~450 output tokens per answer (the simulator's [sim:output_tokens=N] marker).
+const SYSTEM_PROMPT = `You are a business automation agent. Follow the playbook precisely. ${"Check every record against the policy before acting. ".repeat(30)}`;
+const OUTPUT_TOKENS_PER_CALL = 450;
 
 /** One execution: a tool-calling loop of `calls` calls, then the outcome reported. */
 async function runExecution(client, agent, index, runId) {
   const calls = MIN_CALLS + Math.floor(random() * (MAX_CALLS - MIN_CALLS + 1));
   const executionId = `demo-${runId}-${index}`;
   const messages = [
-    { role: "system", content: `${SYSTEM_PROMPT}\n[sim:tool_rounds=${calls - 1}]` },
+    { role: "system", content: `${SYSTEM_PROMPT}\n[sim:tool_rounds=${calls - 1}] [sim:output_tokens=${OUTPUT_TOKENS_PER_CALL}]` },
     { role: "user", content: `Process ticket #${index} for ${agent.name}.` },
   ];
   let model = null;
@@ -160,7 +199,7 @@ async function runExecution(client, agent, index, runId) {
     }
     if (!message.tool_calls) break;
   }
-  const succeeded = ok && executionSucceeds({ model, score: agent.score, random });
+  const succeeded = ok && executionSucceeds({ model, score: agent.score, random, success: SUCCESS, penalty: PENALTY });
   const outcome = await client.functions.invoke("route-completion/outcome", {
     body: { agent_id: agent.id, execution_id: executionId, succeeded, tokens, duration_ms: Date.now() - started },
   });
@@ -184,10 +223,17 @@ function progressPrinter(total) {
 
 async function main() {
   const wallStart = Date.now();
+  if (!process.env.DATABASE_URL && !options["keep-data"]) {
+    say("starting from a fresh local database (--keep-data to keep earlier runs)");
+    await resetDatabase();
+  }
   const providers = await providerEnv();
   const port = await freePort(54321);
   process.env.FUNCTIONS_PORT = String(port);
-  const env = { ...(await prepareFunctionEnv()), ...providers.env, FUNCTIONS_PORT: String(port), ROUTING_LOG_LEVEL: process.env.ROUTING_LOG_LEVEL ?? "warn" };
+  const env = {
+    ...(await prepareFunctionEnv()), ...providers.env, FUNCTIONS_PORT: String(port),
+    ROUTING_LOG_LEVEL: process.env.ROUTING_LOG_LEVEL ?? "warn",
+  };
   const server = await spawnFunctionServer(env, { quiet: true });
   children.push(server);
   const supabaseUrl = `http://127.0.0.1:${port}`;
@@ -196,6 +242,8 @@ async function main() {
   const sql = postgres(env.DATABASE_URL, { max: 2, onnotice: () => {} });
   try {
     const agents = await seedPopulation(sql);
+    // Through the operator command, so the change is audited and the report shows it.
+    await sql`select public.set_rollout_percentage(${ROLLOUT}::int)`;
     const tiers = agents.reduce((acc, a) => ({ ...acc, [a.tier]: (acc[a.tier] ?? 0) + 1 }), {});
     say(`${agents.length} agents (${Object.entries(tiers).map(([t, n]) => `${n} ${t}`).join(", ")}), ${EXECUTIONS} executions of ${MIN_CALLS}-${MAX_CALLS} calls, ${CONCURRENCY} at a time`);
 

@@ -9,8 +9,17 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { readEnvFile } from "./env-file.mjs";
 
-const WIDTH = 64;
-const line = (text = "") => `│ ${text.padEnd(WIDTH - 4)} │`;
+const WIDTH = 80;
+/** Terminal columns of a string: emoji take two, variation selectors none. */
+const columns = (text) =>
+  [...text].reduce((n, ch) => n + (ch === "\uFE0F" ? 0 : /\p{Extended_Pictographic}/u.test(ch) && ch > "\u2000" ? 2 : 1), 0);
+/** One boxed line; text longer than the box is cut with an ellipsis rather than breaking the frame. */
+const line = (text = "") => {
+  const room = WIDTH - 4;
+  let fitted = text;
+  while (columns(fitted) > room) fitted = `${[...fitted].slice(0, -2).join("")}…`;
+  return `│ ${fitted}${" ".repeat(Math.max(0, room - columns(fitted)))} │`;
+};
 const rule = (title) => (title ? `├─ ${title} ${"─".repeat(Math.max(0, WIDTH - 6 - title.length))}┤` : `├${"─".repeat(WIDTH - 2)}┤`);
 const bar = (pct, width = 20) => {
   const filled = Math.round((Number(pct) / 100) * width);
@@ -50,15 +59,16 @@ export async function renderReport(sql, { days = 1 } = {}) {
 
   const out = [];
   out.push(`┌${"─".repeat(WIDTH - 2)}┐`);
-  out.push(line("INTELLIGENT ROUTING DASHBOARD".padStart(44)));
+  out.push(line("INTELLIGENT ROUTING DASHBOARD".padStart(52)));
   out.push(rule());
   const state = status.rollback_tripped_at
-    ? `⛔ ROLLED BACK (${status.rollback_reason ?? "alert"})`
+    ? "⛔ ROLLED BACK by an alert: baseline for all until an operator clears it"
     : status.force_model
       ? `🔒 FORCED to ${status.force_model}`
       : status.enabled ? `✅ ENABLED (${status.rollout_percentage}%)` : "⏸  DISABLED (baseline for all)";
   out.push(line(`ROUTING STATUS:  ${state}`));
   out.push(line(`LAST UPDATED:    ${new Date(status.updated_at).toISOString().replace("T", " ").slice(0, 19)} UTC by ${status.updated_by}`));
+  if (status.rollback_reason) out.push(line(`TRIP REASON:     ${status.rollback_reason}`));
   out.push(line(`CIRCUITS:        ${Object.entries(status.breakers ?? {}).map(([p, s]) => `${p} ${s}`).join(", ")}`));
   out.push(rule(`MODEL DISTRIBUTION (last ${days} day${days === 1 ? "" : "s"}, share of calls)`));
   if (distribution.length === 0) out.push(line("no calls yet"));

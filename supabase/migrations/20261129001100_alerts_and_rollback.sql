@@ -5,7 +5,7 @@
 -- change each, audited by its trigger like every other setting):
 --   routed_success_rate  success rate of the executions of the ROUTED cohort below
 --                        alert_success_rate_min (95%) over alert_success_window_minutes
---                        (15), with at least alert_success_min_executions (20):
+--                        (15), with at least alert_success_min_executions (50):
 --                        fires and TRIPS the automatic rollback (unless
 --                        auto_rollback_enabled is false: then it only fires).
 --   provider_error_rate  per provider: failed attempts (any error but the caller's
@@ -41,7 +41,7 @@ alter table routing.config
     constraint alert_success_rate_min_between_0_and_100 check (alert_success_rate_min between 0 and 100),
   add column alert_success_window_minutes integer not null default 15
     constraint alert_success_window_between_1_and_1440 check (alert_success_window_minutes between 1 and 1440),
-  add column alert_success_min_executions integer not null default 20
+  add column alert_success_min_executions integer not null default 50
     constraint alert_success_min_executions_positive check (alert_success_min_executions >= 1),
   add column alert_provider_error_rate_max numeric(5, 2) not null default 10
     constraint alert_provider_error_rate_max_between_0_and_100 check (alert_provider_error_rate_max between 0 and 100),

@@ -142,14 +142,17 @@ interface WireUsage {
 
 /** Token counts on the wire: estimated from the request, then the step's overrides as given. */
 function wireUsage(provider: Provider, body: JsonObject, answer: Answer, step: ScriptStep | null): WireUsage {
-  const estimate = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+  // About 4 characters a token, counting the system prompt on both wires (Anthropic keeps it apart).
+  const system = provider === "anthropic" ? systemText(provider, body).length : 0;
+  const estimate = Math.ceil((JSON.stringify(body.messages ?? []).length + system) / 4);
   const cached = step?.usage?.cachedTokens ?? marker(provider, body, "cached_tokens") ?? 0;
   const cacheCreation = step?.usage?.cacheCreationTokens ?? 0;
   // OpenAI's prompt_tokens include cached tokens; Anthropic's input_tokens exclude cache reads and writes.
   const input = provider === "openai" ? Math.max(estimate, cached) : Math.max(0, estimate - cached - cacheCreation);
   return {
     input: step?.usage?.inputTokens ?? input,
-    output: step?.usage?.outputTokens ?? (answer.toolCall ? TOOL_CALL_OUTPUT_TOKENS : TEXT_OUTPUT_TOKENS),
+    output: step?.usage?.outputTokens ?? marker(provider, body, "output_tokens") ??
+      (answer.toolCall ? TOOL_CALL_OUTPUT_TOKENS : TEXT_OUTPUT_TOKENS),
     cached,
     cacheCreation,
   };
