@@ -74,7 +74,7 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
     const status = result.failure.status ?? 400;
     throw new RouterHttpError(status, result.failure.message, { code: result.failure.providerCode, headers });
   }
-  throw new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${result.class.errorType}.`, {
+  throw new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${result.class.errorType}: ${result.failure.message}`, {
     type: "api_error",
     code: "all_attempts_failed",
     headers,

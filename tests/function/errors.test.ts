@@ -151,3 +151,17 @@ Deno.test("with ROUTER_FAIL_OPEN=true an unreachable database sends the call to 
     await stack.close();
   }
 });
+
+Deno.test("a missing provider key is a 502 naming the variable, and the key is never echoed", e2e, async () => {
+  const stack = await startStack({ OPENAI_API_KEY: "" });
+  try {
+    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
+    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages });
+    equal(res.status, 502);
+    assertOpenAIError(res.body);
+    ok(String((res.body.error as Record<string, unknown>).message).includes("OPENAI_API_KEY"), JSON.stringify(res.body));
+    equal(stack.sim.received().length, 0, "no request reached the provider");
+  } finally {
+    await stack.close();
+  }
+});
