@@ -29,7 +29,8 @@ const mark = (ok) => (ok ? "✅" : "⚠️");
 
 /** Renders the report for the last `days` UTC days (today included). */
 export async function renderReport(sql, { days = 1 } = {}) {
-  const since = sql`current_date - ${days - 1}::int`;
+  // The views' `day` is the UTC date, whatever the session's time zone.
+  const since = sql`(timezone('UTC', now()))::date - ${days - 1}::int`;
   const [status] = await sql`select * from public.routing_status`;
   const distribution = await sql`
     select model, provider, sum(calls)::int as calls, sum(executions)::int as executions,

@@ -4,10 +4,11 @@
 import type { Caller } from "../_shared/auth/verify-caller.ts";
 import type { RouterSettings } from "../_shared/config/settings.ts";
 import { readRoutingEnv } from "../_shared/config/settings.ts";
-import { recordCompletion, routeModel, type RecordedCall } from "../_shared/db/router-db.ts";
+import { type CallRecord, recordCompletion, type RecordedCall, routeModel } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import { log } from "../_shared/log.ts";
 import { callProvider } from "../_shared/providers/call-provider.ts";
+import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
 import { callWithFallback, planTargets } from "../_shared/routing/fallback.ts";
 import { attemptWithRetries, type RetryPolicy, type Target } from "../_shared/routing/retry.ts";
 import type { AttemptRecord, RoutingDecision } from "../_shared/routing/types.ts";
@@ -36,35 +37,37 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
     decision.breakers ?? {},
   );
   const attempts: AttemptRecord[] = [];
-  const policy: RetryPolicy = {
+  const deadline = Date.now() + settings.totalBudgetMs;
+  const policyFor = (target: Target): RetryPolicy => ({
     maxRetries: decision.max_retries,
     attemptTimeoutMs: settings.attemptTimeoutMs,
     baseDelayMs: settings.retryBaseDelayMs,
     maxDelayMs: settings.retryMaxDelayMs,
-    deadline: Date.now() + settings.totalBudgetMs,
+    deadline,
+    minAttemptMs: MIN_ATTEMPT_MS,
+    // Keep one full attempt for the next model, unless this is the last one.
+    reserveMs: target === targets[targets.length - 1] ? 0 : settings.attemptTimeoutMs,
     now: Date.now,
     sleep,
     random: Math.random,
-  };
+  });
   const result = await callWithFallback<ChatCompletion>(targets, (target: Target) =>
-    attemptWithRetries(target, (timeoutMs) => callProvider(target, request.body, settings, timeoutMs), policy, (a) => attempts.push(a))
+    attemptWithRetries(target, (timeoutMs) => callProvider(target, request.body, settings, timeoutMs), policyFor(target), (a) => attempts.push(a))
   );
 
   const last = result.ok ? result.answeredBy : result.lastTarget;
+  const fallbackUsed = last.model !== decision.model;
   const call = {
     status: result.ok ? "succeeded" as const : "failed" as const,
     model: last.model,
     provider: last.provider,
-    fallback_used: result.ok ? result.fallbackUsed : last.model !== decision.model,
+    fallback_used: fallbackUsed,
     latency_ms: Math.round(performance.now() - started),
     attempts,
   };
-  // Fail-open decisions have no database to record into: the answer says so (cost null).
-  const recorded = decision.decision_id === FAIL_OPEN_ID
-    ? NOT_RECORDED
-    : await recordCompletion(settings.databaseUrl, decision.decision_id, call);
+  const recorded = attempts.length === 0 ? NOT_RECORDED : await recordSafely(settings, decision, call);
 
-  const routing = routingSummary(decision, last, attempts.length, result.ok ? result.fallbackUsed : last.model !== decision.model, recorded);
+  const routing = routingSummary(decision, last, attempts.length, fallbackUsed, recorded);
   const headers = routingHeaders(routing);
   if (result.ok) {
     return { status: 200, body: { ...result.value, model: last.model, routing }, headers };
@@ -74,7 +77,7 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
     const status = result.failure.status ?? 400;
     throw new RouterHttpError(status, result.failure.message, { code: result.failure.providerCode, headers });
   }
-  throw new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${result.class.errorType}: ${result.failure.message}`, {
+  throw new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${result.class.errorType}: ${callerSafeMessage(result.failure)}`, {
     type: "api_error",
     code: "all_attempts_failed",
     headers,
@@ -82,6 +85,8 @@ export async function routeCompletion(request: CompletionRequest, caller: Caller
   });
 }
 
+/** An attempt with less time left than this is not started: it could only time out. */
+const MIN_ATTEMPT_MS = 250;
 const FAIL_OPEN_ID = "";
 const NOT_RECORDED: RecordedCall = { call_id: "", cost_usd: "", baseline_cost_usd: "", attempts: 0, breakers: {} };
 
@@ -109,6 +114,31 @@ async function decide(request: CompletionRequest, caller: Caller, settings: Rout
       max_retries: 2, warnings: ["routing database unreachable: fail-open to gpt-4o"], replayed: false,
     };
   }
+}
+
+/**
+ * Records the call. The provider has answered (and been paid) by now, so a recording failure
+ * must not cost the caller the answer: it is logged, and the answer says `cost_usd: null`.
+ */
+async function recordSafely(settings: RouterSettings, decision: RoutingDecision, call: CallRecord): Promise<RecordedCall> {
+  // Fail-open decisions have no database to record into.
+  if (decision.decision_id === FAIL_OPEN_ID) return NOT_RECORDED;
+  try {
+    return await recordCompletion(settings.databaseUrl, decision.decision_id, call);
+  } catch (error) {
+    log("error", "record_completion_failed", {
+      decision_id: decision.decision_id, status: (error as RouterHttpError).status, message: (error as Error).message,
+    });
+    return NOT_RECORDED;
+  }
+}
+
+/** Provider auth and quota messages can quote (masked) keys: the caller gets a generic line. */
+function callerSafeMessage(failure: ProviderFailure): string {
+  if (failure.providerCode === "missing_api_key") return failure.message;
+  if (failure.status === 401 || failure.status === 403) return "the provider refused the router's credentials.";
+  if (failure.providerCode === "insufficient_quota") return "the provider's quota or credit is exhausted.";
+  return failure.message;
 }
 
 export interface RoutingSummary {

@@ -56,8 +56,8 @@ function executionIdFrom(value: unknown, required: boolean): string | null {
     if (required) throw invalid("execution_id is required.", "execution_id", "missing_required_parameter");
     return null;
   }
-  if (typeof value !== "string" || value.length < 1 || value.length > 200) {
-    throw invalid("execution_id must be a string of 1 to 200 characters.", "execution_id");
+  if (typeof value !== "string" || value.trim() === "" || value.length > 200) {
+    throw invalid("execution_id must be a string of 1 to 200 characters, not blank.", "execution_id");
   }
   return value;
 }

@@ -53,6 +53,7 @@ Deno.test("route-completion error statuses", e2e, async (t) => {
       ["messages missing", { agent_id: "AGENT" }, "messages"],
       ["n = 2", { agent_id: "AGENT", messages, n: 2 }, "n"],
       ["execution_id too long", { agent_id: "AGENT", messages, execution_id: "x".repeat(201) }, "execution_id"],
+      ["execution_id blank", { agent_id: "AGENT", messages, execution_id: "   " }, "execution_id"],
       ["unparsable tool arguments", {
         agent_id: "AGENT",
         messages: [...messages, { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{oops" } }] }],

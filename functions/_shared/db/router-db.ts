@@ -90,7 +90,8 @@ export function toHttpError(error: unknown): RouterHttpError {
       return new RouterHttpError(403, err.message ?? "forbidden", { type: "permission_error", code: "forbidden" });
     default:
       // Connection refused, DNS, timeouts, a server shutting down: the database is unreachable.
-      if (!err.code || /^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_.*|57P0[1-3]|08...)$/.test(err.code)) {
+      // Anything else (a bug, an unknown error) is a 500, so fail-open never hides it.
+      if (err.code && /^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_.*|57P0[1-3]|08...)$/.test(err.code)) {
         return new RouterHttpError(503, "The routing database is unreachable.", { code: "database_unavailable" });
       }
       return new RouterHttpError(500, "The routing database failed.", { code: "database_error" });

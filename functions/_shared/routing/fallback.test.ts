@@ -39,6 +39,7 @@ const planCases: Array<[string, Target, Target[], Record<string, string>, Target
   ["skips a model whose circuit is open", mini, [haiku, gpt4o], { anthropic: "open" }, [mini, gpt4o]],
   ["keeps open-circuit models when nothing else is left", mini, [haiku], { anthropic: "open" }, [mini, haiku]],
   ["an empty chain is just the primary", gpt4o, [], {}, [gpt4o]],
+  ["a replayed decision whose circuit opened tries the chain first", haiku, [gpt4o], { anthropic: "open" }, [gpt4o, haiku]],
 ];
 
 for (const [name, primary, chain, breakers, expected] of planCases) {

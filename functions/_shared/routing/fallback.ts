@@ -24,7 +24,9 @@ export async function callWithFallback<T>(
 
 /**
  * The models to try, in order: the decision's model, then its fallback chain, skipping models
- * whose provider circuit is open, unless nothing else would be left to try.
+ * whose provider circuit is open, unless nothing else would be left to try. The decision's model
+ * itself goes last when its circuit is open: a replayed decision (same execution_id) keeps its
+ * model for the whole execution, but should not knock on a provider known to be down.
  */
 export function planTargets(
   primary: Target,
@@ -34,5 +36,6 @@ export function planTargets(
   const seen = new Set([primary.model]);
   const unique = chain.filter((t) => !seen.has(t.model) && seen.add(t.model));
   const healthy = unique.filter((t) => breakers[t.provider] !== "open");
+  if (breakers[primary.provider] === "open" && healthy.length > 0) return [...healthy, primary];
   return [primary, ...(healthy.length > 0 ? healthy : unique)];
 }

@@ -15,7 +15,7 @@ function policy(overrides: Partial<RetryPolicy> = {}) {
   let now = 0;
   const sleeps: number[] = [];
   const p: RetryPolicy = {
-    maxRetries: 2, attemptTimeoutMs: 1000, baseDelayMs: 100, maxDelayMs: 1000, deadline: 60_000,
+    maxRetries: 2, attemptTimeoutMs: 1000, baseDelayMs: 100, maxDelayMs: 1000, deadline: 60_000, minAttemptMs: 50, reserveMs: 0,
     now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1,
     ...overrides,
   };
@@ -80,4 +80,29 @@ Deno.test("retry: a caller error (400) is returned without a retry", async () =>
 Deno.test("retry: the attempt timeout shrinks to the budget left", async () => {
   const { timeouts } = await run([fail(500), ok], { deadline: 600, attemptTimeoutMs: 1000 });
   deepStrictEqual(timeouts, [600, 500]);
+});
+
+/** Attempts that hang until their timeout, on the fake clock. */
+async function runHanging(overrides: Partial<RetryPolicy>) {
+  const { p } = policy(overrides);
+  let clock = 0;
+  const records: AttemptRecord[] = [];
+  const timed: RetryPolicy = { ...p, now: () => clock, sleep: (ms) => { clock += ms; return Promise.resolve(); } };
+  const result = await attemptWithRetries(target, (t) => {
+    clock += t;
+    return Promise.resolve(fail(0, { kind: "timeout", status: null }));
+  }, timed, (a) => records.push(a));
+  return { result, records };
+}
+
+Deno.test("retry: hangs stop retrying early enough to leave the fallback one full attempt", async () => {
+  const { result, records } = await runHanging({ attemptTimeoutMs: 30_000, deadline: 90_000, reserveMs: 30_000, random: () => 0 });
+  deepStrictEqual(!result.ok && result.action, "fallback");
+  deepStrictEqual(records.map((r) => r.latency_ms), [30_000, 30_000], "a third attempt would leave the fallback nothing");
+});
+
+Deno.test("retry: no attempt is started, or recorded, once the budget is spent", async () => {
+  const { result, records } = await run([ok], { deadline: 10, minAttemptMs: 50 });
+  deepStrictEqual(result.ok === false && result.failure.providerCode, "budget_exhausted");
+  deepStrictEqual(records, []);
 });

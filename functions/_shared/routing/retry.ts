@@ -11,6 +11,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Epoch ms after which no attempt starts and no wait is begun. */
   deadline: number;
+  /** An attempt with less time than this is not started: it could only time out. */
+  minAttemptMs: number;
+  /** Budget kept back for the next model of the chain: retries stop when they would eat into it. */
+  reserveMs: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -40,7 +44,12 @@ export async function attemptWithRetries<T>(
 ): Promise<RetryResult<T>> {
   for (let retry = 0; ; retry++) {
     const remaining = policy.deadline - policy.now();
-    const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
+    if (remaining < policy.minAttemptMs) {
+      // Nothing was sent, so nothing is recorded and no provider is blamed.
+      const failure: ProviderFailure = { kind: "timeout", status: null, providerCode: "budget_exhausted", message: "The call's time budget ran out.", retryAfterMs: null };
+      return { ok: false, action: "fallback", failure, class: { errorType: "timeout", action: "fallback" } };
+    }
+    const timeoutMs = Math.min(policy.attemptTimeoutMs, remaining);
     const started = policy.now();
     const outcome = await attempt(timeoutMs);
     const latency = Math.max(0, Math.round(policy.now() - started));
@@ -55,7 +64,7 @@ export async function attemptWithRetries<T>(
     }
     const delay = outcome.failure.retryAfterMs ?? backoffDelay(retry, policy);
     const outOfRetries = retry >= policy.maxRetries;
-    const outOfBudget = policy.now() + delay >= policy.deadline;
+    const outOfBudget = policy.now() + delay + policy.minAttemptMs + policy.reserveMs > policy.deadline;
     if (outOfRetries || outOfBudget) {
       return { ok: false, action: "fallback", failure: outcome.failure, class: failureClass };
     }
