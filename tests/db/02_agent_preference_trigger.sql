@@ -3,7 +3,7 @@ BEGIN;
 create extension if not exists pgtap with schema extensions;
 select plan(10);
 
-insert into auth.users (id, email) values ('02000000-0000-4000-a000-000000000001', 'owner-02@test.local');
+select tests.create_user('owner-02@test.local', '02000000-0000-4000-a000-000000000001');
 
 -- -----------------------------------------------------------------------------
 -- Database owner
@@ -36,8 +36,7 @@ update routing.models set active = true where model = 'claude-3-5-haiku';
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated, through RLS)
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "02000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('02000000-0000-4000-a000-000000000001');
 select lives_ok($$ update public.agents set model_preference = 'gpt-4o-mini' where id = '02000000-0000-4000-b000-000000000003' $$,
   'An owner can set a catalog model as preference.');
 select throws_ok($$ insert into public.agents (user_id, name, model_preference) values

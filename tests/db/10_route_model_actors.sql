@@ -6,24 +6,16 @@ select plan(24);
 -- -----------------------------------------------------------------------------
 -- Fixtures: two users, one agent each (medium tier), routing on
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values
-  ('10000000-0000-4000-a000-000000000001', 'owner-10@test.local'),
-  ('10000000-0000-4000-a000-000000000002', 'stranger-10@test.local');
-insert into public.agents (id, user_id, name) values
-  ('10000000-0000-4000-b000-000000000001', '10000000-0000-4000-a000-000000000001', 'owner agent'),
-  ('10000000-0000-4000-b000-000000000002', '10000000-0000-4000-a000-000000000002', 'stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate) values
-  ('10000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
-  ('10000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5);
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, rollback_tripped_at = null,
-  anthropic_enabled = true, openai_mini_enabled = true;
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.create_user('owner-10@test.local', '10000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger-10@test.local', '10000000-0000-4000-a000-000000000002');
+select tests.create_agent('10000000-0000-4000-a000-000000000001', 'owner agent', 5.2, 40, 97.5, id => '10000000-0000-4000-b000-000000000001'),
+       tests.create_agent('10000000-0000-4000-a000-000000000002', 'stranger agent', 5.2, 40, 97.5, id => '10000000-0000-4000-b000-000000000002');
+select tests.reset_routing();
 
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated, own agent)
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "10000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('10000000-0000-4000-a000-000000000001');
 
 select is(public.route_model('10000000-0000-4000-b000-000000000001') ->> 'model', 'claude-3-haiku',
   'An owner routes their own medium agent to the medium model.');
@@ -42,7 +34,7 @@ select throws_ok($$ select public.route_model('10000000-0000-4000-b000-000000000
 -- -----------------------------------------------------------------------------
 -- Stranger (authenticated, someone else's agent)
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "10000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('10000000-0000-4000-a000-000000000002');
 
 select throws_ok($$ select public.route_model('10000000-0000-4000-b000-000000000001') $$,
   'P0002', 'agent 10000000-0000-4000-b000-000000000001 not found',
@@ -56,16 +48,14 @@ select throws_ok($$ select public.route_model('10000000-0000-4000-b000-000000000
 select is(public.route_model('10000000-0000-4000-b000-000000000002') ->> 'model', 'claude-3-haiku',
   'The stranger can route their own agent.');
 
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 select is((select count(*)::integer from routing.decisions where agent_id = '10000000-0000-4000-b000-000000000001'), 2,
   'The stranger''s refused calls wrote no decision for the owner''s agent.');
 
 -- -----------------------------------------------------------------------------
 -- Anon, and authenticated without a user
 -- -----------------------------------------------------------------------------
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$ select public.route_model('10000000-0000-4000-b000-000000000001') $$,
   '42501', 'permission denied for function route_model',
   'The anon role cannot execute route_model at all.');
@@ -87,8 +77,7 @@ select throws_ok($$ select public.route_model('10000000-0000-4000-b000-000000000
 -- -----------------------------------------------------------------------------
 -- Service role (trusted)
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 select is(public.route_model('10000000-0000-4000-b000-000000000001') ->> 'model', 'claude-3-haiku',
   'The service role routes the owner''s agent.');
 select is(public.route_model('10000000-0000-4000-b000-000000000002') ->> 'model', 'claude-3-haiku',
@@ -107,8 +96,7 @@ select is(public.route_model('10000000-0000-4000-b000-000000000002') ->> 'model'
 -- -----------------------------------------------------------------------------
 -- Database owner / superuser (psql, the edge function's direct connection)
 -- -----------------------------------------------------------------------------
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 select is(route_model('10000000-0000-4000-b000-000000000001') ->> 'model', 'claude-3-haiku',
   'A superuser can call route_model(''<uuid>'') unqualified.');
 select is(route_model('10000000-0000-4000-b000-000000000001', null, '{"ENABLE_INTELLIGENT_ROUTING": "off"}') ->> 'reason', 'routing_disabled',

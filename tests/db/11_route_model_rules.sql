@@ -4,41 +4,31 @@ create extension if not exists pgtap with schema extensions;
 select plan(27);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: one owner; agents made by pg_temp.agent; routing on, defaults
+-- Fixtures: one owner; agents with their metrics; routing on, defaults
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11000000-0000-4000-a000-000000000001', 'owner-11@test.local');
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true,
-  low_threshold = 3.9, medium_threshold = 6.9, min_executions = 3, min_success_rate = 85,
-  failure_upgrade_count = 3, failure_upgrade_minutes = 60;
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.create_user('owner-11@test.local', '11000000-0000-4000-a000-000000000001');
+select tests.reset_routing();
 
-create function pg_temp.agent(id uuid, score numeric, execs integer, success numeric,
-                              failures integer default 0, last_failure timestamptz default null)
-returns uuid language sql as $$
-  insert into public.agents (id, user_id, name) values (id, '11000000-0000-4000-a000-000000000001', 'rules agent');
-  insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions,
-                                              success_rate, consecutive_failures, last_failure_at)
-  select id, score, execs, floor(execs * success / 100), success, failures, last_failure where execs is not null;
-  select id;
-$$;
-
-select pg_temp.agent('11000000-0000-4000-b000-000000000001', 3.90, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000002', 3.95, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000003', 6.90, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000004', 6.95, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000005', 0.00, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000006', 10.0, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000007', 5.20, 2, 100);
-select pg_temp.agent('11000000-0000-4000-b000-000000000008', 5.20, 3, 100);
-select pg_temp.agent('11000000-0000-4000-b000-000000000009', 5.20, null, null);
-select pg_temp.agent('11000000-0000-4000-b000-000000000010', 2.00, 40, 84.9);
-select pg_temp.agent('11000000-0000-4000-b000-000000000011', 2.00, 40, 85.0);
-select pg_temp.agent('11000000-0000-4000-b000-000000000012', 2.00, 40, 90, 3, now() - interval '59 minutes 59 seconds');
-select pg_temp.agent('11000000-0000-4000-b000-000000000013', 2.00, 40, 90, 3, now() - interval '60 minutes');
-select pg_temp.agent('11000000-0000-4000-b000-000000000014', 2.00, 40, 90, 2, now() - interval '1 minute');
-select pg_temp.agent('11000000-0000-4000-b000-000000000015', null, 40, 97.5);
-select pg_temp.agent('11000000-0000-4000-b000-000000000016', 2.00, 1, 0, 3, now() - interval '5 minutes');
+-- Agent n is '11000000-0000-4000-b000-<n, 12 digits>' (see pg_temp.route).
+select tests.create_agent('11000000-0000-4000-a000-000000000001', 'rules agent', a.score, a.executions, a.success_rate,
+                          ('11000000-0000-4000-b000-' || lpad(a.n::text, 12, '0'))::uuid,
+                          consecutive_failures => a.failures, last_failure_at => a.last_failure)
+from (values (1, 3.90, 40, 97.5, 0, null),
+             (2, 3.95, 40, 97.5, 0, null),
+             (3, 6.90, 40, 97.5, 0, null),
+             (4, 6.95, 40, 97.5, 0, null),
+             (5, 0.00, 40, 97.5, 0, null),
+             (6, 10.0, 40, 97.5, 0, null),
+             (7, 5.20, 2, 100, 0, null),
+             (8, 5.20, 3, 100, 0, null),
+             (9, null, null, null, 0, null),  -- no metrics row
+             (10, 2.00, 40, 84.9, 0, null),
+             (11, 2.00, 40, 85.0, 0, null),
+             (12, 2.00, 40, 90, 3, now() - interval '59 minutes 59 seconds'),
+             (13, 2.00, 40, 90, 3, now() - interval '60 minutes'),
+             (14, 2.00, 40, 90, 2, now() - interval '1 minute'),
+             (15, null, 40, 97.5, 0, null),
+             (16, 2.00, 1, 0, 3, now() - interval '5 minutes')) a(n, score, executions, success_rate, failures, last_failure);
 
 create function pg_temp.route(n integer) returns jsonb language sql as $$
   select public.route_model(('11000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid)

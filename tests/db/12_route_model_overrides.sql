@@ -6,25 +6,19 @@ select plan(30);
 -- -----------------------------------------------------------------------------
 -- Fixtures
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('12000000-0000-4000-a000-000000000001', 'owner-12@test.local');
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true;
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.create_user('owner-12@test.local', '12000000-0000-4000-a000-000000000001');
+select tests.reset_routing();
 
-create function pg_temp.agent(id uuid, score numeric, execs integer, success numeric, preference text default null,
-                              failures integer default 0, last_failure timestamptz default null)
-returns uuid language sql as $$
-  insert into public.agents (id, user_id, name, model_preference) values (id, '12000000-0000-4000-a000-000000000001', 'override agent', preference);
-  insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions,
-                                              success_rate, consecutive_failures, last_failure_at)
-  select id, score, execs, floor(execs * success / 100), success, failures, last_failure where execs is not null;
-  select id;
-$$;
-select pg_temp.agent('12000000-0000-4000-b000-000000000001', 5.2, 40, 97.5);                       -- medium
-select pg_temp.agent('12000000-0000-4000-b000-000000000002', 2.1, 40, 97.5, 'premium');            -- prefers premium
-select pg_temp.agent('12000000-0000-4000-b000-000000000003', 8.4, 40, 97.5, 'claude-3-5-haiku');   -- prefers a model
-select pg_temp.agent('12000000-0000-4000-b000-000000000004', 2.1, 40, 97.5, 'premium', 5, now());  -- preference beats failures
-select pg_temp.agent('12000000-0000-4000-b000-000000000005', 5.2, 40, 97.5, 'claude-3-5-haiku');   -- model to deactivate
+-- Agent n is '12000000-0000-4000-b000-<n, 12 digits>' (see pg_temp.route).
+select tests.create_agent('12000000-0000-4000-a000-000000000001', 'override agent', a.score, 40, 97.5,
+                          ('12000000-0000-4000-b000-' || lpad(a.n::text, 12, '0'))::uuid, a.preference,
+                          a.failures, a.last_failure)
+from (values (1, 5.2, null, 0, null),                  -- medium
+             (2, 2.1, 'premium', 0, null),             -- prefers premium
+             (3, 8.4, 'claude-3-5-haiku', 0, null),    -- prefers a model
+             (4, 2.1, 'premium', 5, now()),            -- preference beats failures
+             (5, 5.2, 'claude-3-5-haiku', 0, null))    -- model to deactivate
+  a(n, score, preference, failures, last_failure);
 
 create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
   select public.route_model(('12000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)

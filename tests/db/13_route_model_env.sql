@@ -6,14 +6,9 @@ select plan(32);
 -- -----------------------------------------------------------------------------
 -- Fixtures: a medium agent (5.2, 40 executions, 97.5%), routing on
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('13000000-0000-4000-a000-000000000001', 'owner-13@test.local');
-insert into public.agents (id, user_id, name) values ('13000000-0000-4000-b000-000000000001', '13000000-0000-4000-a000-000000000001', 'env agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('13000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5);
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true,
-  low_threshold = 3.9, medium_threshold = 6.9, min_executions = 3, min_success_rate = 85, log_level = 'info';
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.create_user('owner-13@test.local', '13000000-0000-4000-a000-000000000001');
+select tests.create_agent('13000000-0000-4000-a000-000000000001', 'env agent', 5.2, 40, 97.5, id => '13000000-0000-4000-b000-000000000001');
+select tests.reset_routing();
 
 create function pg_temp.route(env jsonb) returns jsonb language sql as $$
   select public.route_model('13000000-0000-4000-b000-000000000001', null, env)

@@ -6,19 +6,12 @@ select plan(31);
 -- -----------------------------------------------------------------------------
 -- Fixtures: a low (2.1), a medium (5.2) and a high (8.4) agent; routing on
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('14000000-0000-4000-a000-000000000001', 'owner-14@test.local');
-insert into public.agents (id, user_id, name) values
-  ('14000000-0000-4000-b000-000000000001', '14000000-0000-4000-a000-000000000001', 'low agent'),
-  ('14000000-0000-4000-b000-000000000002', '14000000-0000-4000-a000-000000000001', 'medium agent'),
-  ('14000000-0000-4000-b000-000000000003', '14000000-0000-4000-a000-000000000001', 'high agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate) values
-  ('14000000-0000-4000-b000-000000000001', 2.1, 40, 39, 97.5),
-  ('14000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
-  ('14000000-0000-4000-b000-000000000003', 8.4, 40, 39, 97.5);
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true, breaker_cooldown_seconds = 60,
-  fallback_chains = '{"*": ["gpt-4o"], "gpt-4o": []}';
-update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
+select tests.create_user('owner-14@test.local', '14000000-0000-4000-a000-000000000001');
+select tests.create_agent('14000000-0000-4000-a000-000000000001', 'low agent', 2.1, 40, 97.5, id => '14000000-0000-4000-b000-000000000001'),
+       tests.create_agent('14000000-0000-4000-a000-000000000001', 'medium agent', 5.2, 40, 97.5, id => '14000000-0000-4000-b000-000000000002'),
+       tests.create_agent('14000000-0000-4000-a000-000000000001', 'high agent', 8.4, 40, 97.5, id => '14000000-0000-4000-b000-000000000003');
+select tests.reset_routing();
+update routing.config set breaker_cooldown_seconds = 60, fallback_chains = '{"*": ["gpt-4o"], "gpt-4o": []}';
 
 create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
   select public.route_model(('14000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)

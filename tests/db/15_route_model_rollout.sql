@@ -6,15 +6,12 @@ select plan(9);
 -- -----------------------------------------------------------------------------
 -- Fixtures: 1,000 medium agents with fixed ids (md5 of a counter), routing on at 10%
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('15000000-0000-4000-a000-000000000001', 'owner-15@test.local');
-insert into public.agents (id, user_id, name)
-select md5('rollout-agent-' || i)::uuid, '15000000-0000-4000-a000-000000000001', 'rollout agent ' || i
+select tests.create_user('owner-15@test.local', '15000000-0000-4000-a000-000000000001');
+select count(tests.create_agent('15000000-0000-4000-a000-000000000001', 'rollout agent ' || i, 5.2, 40, 97.5,
+                                id => md5('rollout-agent-' || i)::uuid))
 from generate_series(1, 1000) i;
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-select md5('rollout-agent-' || i)::uuid, 5.2, 40, 39, 97.5 from generate_series(1, 1000) i;
-update routing.config set enabled = true, rollout_percentage = 10, rollout_salt = 'model-router-v1', force_model = null,
-  rollback_tripped_at = null, anthropic_enabled = true, openai_mini_enabled = true;
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.reset_routing();
+update routing.config set rollout_percentage = 10, rollout_salt = 'model-router-v1';
 
 create temporary table first_pass on commit drop as
 select a.id, public.route_model(a.id) as d

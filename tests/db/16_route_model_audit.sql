@@ -7,18 +7,11 @@ select plan(26);
 -- -----------------------------------------------------------------------------
 -- Fixtures: an owner with one agent, a stranger with one agent
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values
-  ('16000000-0000-4000-a000-000000000001', 'owner-16@test.local'),
-  ('16000000-0000-4000-a000-000000000002', 'stranger-16@test.local');
-insert into public.agents (id, user_id, name) values
-  ('16000000-0000-4000-b000-000000000001', '16000000-0000-4000-a000-000000000001', 'audited agent'),
-  ('16000000-0000-4000-b000-000000000002', '16000000-0000-4000-a000-000000000002', 'stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate) values
-  ('16000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
-  ('16000000-0000-4000-b000-000000000002', 2.1, 40, 39, 97.5);
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, rollback_tripped_at = null,
-  anthropic_enabled = true, openai_mini_enabled = true;
-update routing.provider_breakers set state = 'closed', opened_at = null, trial_started_at = null;
+select tests.create_user('owner-16@test.local', '16000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger-16@test.local', '16000000-0000-4000-a000-000000000002');
+select tests.create_agent('16000000-0000-4000-a000-000000000001', 'audited agent', 5.2, 40, 97.5, id => '16000000-0000-4000-b000-000000000001'),
+       tests.create_agent('16000000-0000-4000-a000-000000000002', 'stranger agent', 2.1, 40, 97.5, id => '16000000-0000-4000-b000-000000000002');
+select tests.reset_routing();
 
 create function pg_temp.decisions() returns integer language sql as $$
   select count(*)::integer from routing.decisions
@@ -79,8 +72,7 @@ select is(pg_temp.decisions(), 5, 'Refused calls wrote no row (only the 200-char
 -- -----------------------------------------------------------------------------
 -- Owner: sees their own decisions through RLS
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "16000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('16000000-0000-4000-a000-000000000001');
 select is((select count(*)::integer from routing.decisions), 4, 'The owner sees exactly their own agent''s decisions.');
 select throws_ok($$ select public.route_model('16000000-0000-4000-b000-000000000001', repeat('y', 300)) $$,
   '22023', 'route_model: execution_id must be 1 to 200 characters and not blank', 'The owner''s bad input is refused.');
@@ -89,7 +81,7 @@ select is((select count(*)::integer from routing.decisions), 4, 'The owner''s re
 -- -----------------------------------------------------------------------------
 -- Stranger: sees none of the owner's decisions
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "16000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('16000000-0000-4000-a000-000000000002');
 select is_empty($$ select id from routing.decisions where agent_id = '16000000-0000-4000-b000-000000000001' $$,
   'A stranger sees none of the owner''s decisions.');
 select is((select count(*)::integer from routing.decisions), 1, 'A stranger sees only their own decision.');
@@ -97,8 +89,7 @@ select is((select count(*)::integer from routing.decisions), 1, 'A stranger sees
 -- -----------------------------------------------------------------------------
 -- Anon: no access to decisions
 -- -----------------------------------------------------------------------------
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$ select count(*) from routing.decisions $$, '42501', 'permission denied for schema routing',
   'Anon cannot read decisions at all.');
 

@@ -7,10 +7,9 @@ select plan(33);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): one new agent, one with a seeded track record
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'New agent'),
-  ('aaaaaaaa-0000-4000-8000-000000000002', '11111111-1111-4111-8111-111111111111', 'Seasoned agent');
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'New agent', id => 'aaaaaaaa-0000-4000-8000-000000000001'),
+       tests.create_agent('11111111-1111-4111-8111-111111111111', 'Seasoned agent', id => 'aaaaaaaa-0000-4000-8000-000000000002');
 -- Written by the scoring system, without sample counters (legacy row).
 insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate,
   avg_tokens_per_execution, avg_execution_time_ms, consecutive_failures, last_failure_at)
@@ -19,8 +18,7 @@ values ('aaaaaaaa-0000-4000-8000-000000000002', 5.2, 40, 38, 95, 1000, 500, 2, '
 -- -----------------------------------------------------------------------------
 -- Service role: a new agent's first outcomes
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(
   public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true, 100, 1000),

@@ -7,22 +7,17 @@ select plan(17);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): two agents of one owner, a decision for one execution
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Agent one'),
-  ('aaaaaaaa-0000-4000-8000-000000000002', '11111111-1111-4111-8111-111111111111', 'Agent two');
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Agent one', id => 'aaaaaaaa-0000-4000-8000-000000000001'),
+       tests.create_agent('11111111-1111-4111-8111-111111111111', 'Agent two', id => 'aaaaaaaa-0000-4000-8000-000000000002');
 -- As route_model would have written it for execution 'exec-linked' of agent one.
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled)
-values ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-        'exec-linked', 'claude-3-haiku', 'anthropic', 'medium', 'tier', 'Medium complexity (5.2) - balanced model', 'routed',
-        'gpt-4o', true);
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-linked',
+                             'dddddddd-0000-4000-8000-000000000001');
 
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated): decision linking
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 
 select is(
   public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-linked', true, 1200, 900) ->> 'decision_id',
@@ -78,8 +73,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Service role: a repeat of an execution first reported by the owner
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(
   public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-linked', true) - 'agent_id' - 'execution_id',

@@ -6,18 +6,15 @@ select plan(20);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): an owner and a stranger, one agent each
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values
-  ('11111111-1111-4111-8111-111111111111', 'owner@example.com'),
-  ('22222222-2222-4222-8222-222222222222', 'stranger@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent'),
-  ('bbbbbbbb-0000-4000-8000-000000000001', '22222222-2222-4222-8222-222222222222', 'Stranger agent');
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111'),
+       tests.create_user('stranger@example.com', '22222222-2222-4222-8222-222222222222');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001'),
+       tests.create_agent('22222222-2222-4222-8222-222222222222', 'Stranger agent', id => 'bbbbbbbb-0000-4000-8000-000000000001');
 
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated)
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 
 select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-1', true) ->> 'recorded', 'true',
   'The owner records an outcome of their own agent.');
@@ -41,7 +38,7 @@ select is((select count(*)::integer from routing.executions
 -- -----------------------------------------------------------------------------
 -- Stranger (authenticated)
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "22222222-2222-4222-8222-222222222222", "role": "authenticated"}';
+select tests.authenticate_as('22222222-2222-4222-8222-222222222222');
 
 select throws_ok(
   $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'stranger-1', false)$$,
@@ -66,8 +63,7 @@ select throws_ok(
 -- -----------------------------------------------------------------------------
 -- Anon
 -- -----------------------------------------------------------------------------
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 
 select throws_ok(
   $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'anon-1', true)$$,
@@ -77,8 +73,7 @@ select throws_ok(
 -- -----------------------------------------------------------------------------
 -- Service role
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'service-1', true) ->> 'recorded', 'true',
   'The service role records an outcome for any agent.');
@@ -103,8 +98,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Database owner (postgres, no JWT)
 -- -----------------------------------------------------------------------------
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 
 select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-db-1', false) ->> 'recorded', 'true',
   'The database owner records an outcome for any agent.');

@@ -7,15 +7,13 @@ select plan(15);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
 
 -- -----------------------------------------------------------------------------
 -- Service role: each validated field
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select throws_ok($$select public.record_agent_execution(null, 'exec-1', true)$$,
   '22023', 'agent_id is required', 'A null agent_id is refused.');
@@ -42,8 +40,7 @@ select is_empty($$select 1 from public.agent_intensity_metrics where agent_id = 
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated): the same rules
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true, 0, -1)$$,
   '22023', 'duration_ms must be >= 0', 'The owner''s bad input is refused the same way.');
@@ -53,8 +50,7 @@ select is_empty($$select 1 from routing.executions where agent_id = 'aaaaaaaa-00
 -- -----------------------------------------------------------------------------
 -- Service role: the limits themselves are accepted
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', repeat('x', 200), true, 0, 0) ->> 'recorded', 'true',
   'An execution_id of 200 characters with zero tokens and zero duration is accepted.');

@@ -8,23 +8,19 @@ select plan(30);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): decisions as route_model would have written them
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled) values
-  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-premium', 'gpt-4o', 'openai', 'high', 'tier', 'High complexity (8.1) - premium model', 'routed', 'gpt-4o', true),
-  ('dddddddd-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-medium', 'claude-3-haiku', 'anthropic', 'medium', 'tier', 'Medium complexity (5.2) - balanced model', 'routed', 'gpt-4o', true),
-  ('dddddddd-0000-4000-8000-000000000003', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   null, 'gpt-4o-mini', 'openai', 'low', 'tier', 'Low complexity (2.0) - budget model', 'routed', 'gpt-4o-mini', true);
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', 'high', 8.1, 'exec-premium',
+                             'dddddddd-0000-4000-8000-000000000001'),
+       tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-medium',
+                             'dddddddd-0000-4000-8000-000000000002'),
+       tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o-mini', 'low', 2.0, null,
+                             'dddddddd-0000-4000-8000-000000000003', baseline_model => 'gpt-4o-mini');
 
 -- -----------------------------------------------------------------------------
 -- Service role: gpt-4o, 1,500 in / 1,800 out
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 create temp table r1 on commit drop as
 select public.record_completion('dddddddd-0000-4000-8000-000000000001',
@@ -157,8 +153,7 @@ select is((select r ->> 'cost_usd' from r6), '0', 'Zero is returned as the strin
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated): reads the calls of their agent
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 7, 'The owner sees the seven calls of their agent.');
 
 select * from finish();

@@ -7,13 +7,10 @@ select plan(12);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled) values
-  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-1', 'claude-3-haiku', 'anthropic', 'medium', 'tier', 'Medium complexity (5.2) - balanced model', 'routed', 'gpt-4o', true);
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-1',
+                             'dddddddd-0000-4000-8000-000000000001');
 
 -- 1,500 in / 1,800 out on gpt-4o, and 1,000 in / 1,000 out on claude-3-haiku
 create function pg_temp.gpt4o_call() returns jsonb language sql as $$
@@ -28,8 +25,7 @@ $$;
 -- -----------------------------------------------------------------------------
 -- Service role: prices change while calls are recorded
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 -- At list price.
 create temp table c1 on commit drop as

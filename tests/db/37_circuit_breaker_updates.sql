@@ -8,17 +8,12 @@ select plan(37);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled) values
-  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-1', 'claude-3-haiku', 'anthropic', 'medium', 'tier', 'Medium complexity (5.2) - balanced model', 'routed', 'gpt-4o', true);
--- Start from healthy breakers whatever the database holds.
-update routing.provider_breakers
-set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, last_failure_at = null, last_error_type = null
-where state <> 'closed' or consecutive_failures <> 0;
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-1',
+                             'dddddddd-0000-4000-8000-000000000001');
+-- Start from the default config and healthy breakers whatever the database holds.
+select tests.reset_routing();
 
 -- One attempt; and a call of attempts, succeeded when the last one got an answer.
 create function pg_temp.attempt(model text, status integer, error_type text default null) returns jsonb language sql as $$
@@ -44,8 +39,7 @@ grant all on seen, calls_made to service_role;
 -- -----------------------------------------------------------------------------
 -- Service role: a success on a healthy provider writes nothing
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 insert into seen values ('openai before success', pg_temp.row_version('openai'));
 select is(pg_temp.record(pg_temp.attempt('gpt-4o', 200)) -> 'breakers', '{"anthropic": "closed", "openai": "closed"}'::jsonb,
@@ -170,8 +164,7 @@ select is(pg_temp.row_version('openai'), (select value from seen where label = '
 -- -----------------------------------------------------------------------------
 -- Database owner: the threshold comes from routing.config
 -- -----------------------------------------------------------------------------
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 update routing.config set breaker_failure_threshold = 2;
 
 select is(pg_temp.record(pg_temp.attempt('gpt-4o', 503, 'server_error')) #>> '{breakers,openai}', 'closed',

@@ -7,15 +7,11 @@ select plan(22);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values
-  ('11111111-1111-4111-8111-111111111111', 'owner@example.com'),
-  ('22222222-2222-4222-8222-222222222222', 'stranger@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled) values
-  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-1', 'gpt-4o', 'openai', 'high', 'tier', 'High complexity (8.1) - premium model', 'routed', 'gpt-4o', true);
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111'),
+       tests.create_user('stranger@example.com', '22222222-2222-4222-8222-222222222222');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', 'high', 8.1, 'exec-1',
+                             'dddddddd-0000-4000-8000-000000000001');
 
 create function pg_temp.a_call() returns text language sql as $$
   select $q$select public.record_completion('dddddddd-0000-4000-8000-000000000001',
@@ -26,8 +22,7 @@ $$;
 -- -----------------------------------------------------------------------------
 -- Anon
 -- -----------------------------------------------------------------------------
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 
 select throws_ok(pg_temp.a_call(), '42501', 'permission denied for function record_completion',
   'The anon key cannot record a completion.');
@@ -37,8 +32,7 @@ select throws_ok($$select public.reset_circuit_breaker('openai')$$, '42501', 'pe
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated)
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 
 select throws_ok(pg_temp.a_call(), '42501', 'permission denied for function record_completion',
   'A signed-in user cannot record a completion, even for their own agent''s decision.');
@@ -52,8 +46,7 @@ select throws_ok($$select * from routing.breaker_events$$, '42501', 'permission 
 -- -----------------------------------------------------------------------------
 -- Service role
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 create temp table recorded on commit drop as
 select public.record_completion('dddddddd-0000-4000-8000-000000000001',
@@ -65,8 +58,7 @@ select is(public.reset_circuit_breaker('anthropic') ->> 'state', 'closed', 'The 
 -- -----------------------------------------------------------------------------
 -- Owner and stranger (authenticated): reading the recorded rows
 -- -----------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 
 select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 1,
   'The owner sees the call of their agent.');
@@ -75,7 +67,7 @@ select is((select count(*)::integer from routing.attempts a join routing.calls c
 select throws_ok($$update routing.calls set cost_usd = 0$$, '42501', 'permission denied for table calls',
   'The owner cannot alter a recorded cost.');
 
-set local request.jwt.claims = '{"sub": "22222222-2222-4222-8222-222222222222", "role": "authenticated"}';
+select tests.authenticate_as('22222222-2222-4222-8222-222222222222');
 select is_empty($$select 1 from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
   'A stranger does not see the owner''s calls.');
 select is_empty($$select 1 from routing.attempts where created_at = now()$$, 'A stranger does not see the owner''s attempts.');
@@ -83,13 +75,11 @@ select is_empty($$select 1 from routing.attempts where created_at = now()$$, 'A 
 -- -----------------------------------------------------------------------------
 -- Defence in depth: the functions check the caller themselves
 -- -----------------------------------------------------------------------------
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 -- As if someone granted too much by mistake.
 grant execute on function public.record_completion(uuid, jsonb), public.reset_circuit_breaker(text) to authenticated;
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}';
+select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
 select throws_ok(pg_temp.a_call(), '42501', 'record_completion requires the service role',
   'A signed-in user granted execute by mistake is still refused by record_completion.');
 select throws_ok($$select public.reset_circuit_breaker('openai')$$, '42501', 'reset_circuit_breaker requires the service role',
@@ -103,7 +93,7 @@ set local request.jwt.claims = '{"sub": "11111111-1111-4111-8111-111111111111", 
 select throws_ok(pg_temp.a_call(), '42501', 'record_completion requires the service role',
   'The database owner carrying a user''s JWT is treated as that user.');
 
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 select lives_ok(pg_temp.a_call(), 'The database owner without a JWT records a completion.');
 select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 2,
   'Only the two trusted calls were recorded.');

@@ -67,13 +67,10 @@ select results_eq(
 -- -----------------------------------------------------------------------------
 -- Database owner: the hook points are called in the recording transaction
 -- -----------------------------------------------------------------------------
-insert into auth.users (id, email) values ('11111111-1111-4111-8111-111111111111', 'owner@example.com');
-insert into public.agents (id, user_id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'Owner agent');
-insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
-                               baseline_model, routing_enabled) values
-  ('dddddddd-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'exec-1', 'gpt-4o', 'openai', 'high', 'tier', 'High complexity (8.1) - premium model', 'routed', 'gpt-4o', true);
+select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
+select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
+select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', 'high', 8.1, 'exec-1',
+                             'dddddddd-0000-4000-8000-000000000001');
 create temp table hook_calls (hook text, detail text) on commit drop;
 create or replace function routing._after_execution_recorded(execution routing.executions) returns void
 language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('execution', execution.execution_id) $$;
@@ -81,8 +78,7 @@ create or replace function routing._after_call_recorded(call routing.calls) retu
 language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('call', call.status) $$;
 
 -- Service role: the hooks run whoever calls.
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 create temp table outcomes on commit drop as
 select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true) as r
 union all select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true)
@@ -90,8 +86,7 @@ union all select public.record_completion('dddddddd-0000-4000-8000-000000000001'
   '{"status": "failed", "model": "gpt-4o", "provider": "openai",
     "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 503, "error_type": "server_error"}]}');
 
-reset role;
-set local request.jwt.claims = '';
+select tests.clear_authentication();
 select is((select count(*)::integer from outcomes), 3, 'The three recordings ran.');
 select results_eq($$select hook from hook_calls where hook = 'execution'$$, $$values ('execution')$$,
   'The execution hook runs once for a new outcome and not for its duplicate.');

@@ -11,27 +11,16 @@ select plan(43);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): a clean slate, users, agents, metrics, executions
 -- -----------------------------------------------------------------------------
-delete from routing.decisions;
-delete from routing.executions;
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, rollback_reason = null, anthropic_enabled = true, openai_mini_enabled = true where id;
-update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
+select tests.clear_routing_history();
+select tests.reset_routing();
 
-insert into auth.users (id, email) values
-  ('40000000-0000-4000-a000-000000000001', 'owner40@example.com'),
-  ('40000000-0000-4000-a000-000000000002', 'stranger40@example.com');
-insert into public.agents (id, user_id, name) values
-  ('40000000-0000-4000-b000-000000000001', '40000000-0000-4000-a000-000000000001', 'Low agent'),
-  ('40000000-0000-4000-b000-000000000002', '40000000-0000-4000-a000-000000000001', 'Medium agent'),
-  ('40000000-0000-4000-b000-000000000003', '40000000-0000-4000-a000-000000000001', 'High agent'),
-  ('40000000-0000-4000-b000-000000000004', '40000000-0000-4000-a000-000000000001', 'Control agent'),
-  ('40000000-0000-4000-b000-000000000005', '40000000-0000-4000-a000-000000000002', 'Stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('40000000-0000-4000-b000-000000000001', 2.0, 40, 39, 97.5),
-       ('40000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
-       ('40000000-0000-4000-b000-000000000003', 8.4, 40, 39, 97.5),
-       ('40000000-0000-4000-b000-000000000004', 5.2, 40, 39, 97.5),
-       ('40000000-0000-4000-b000-000000000005', 5.2, 40, 39, 97.5);
+select tests.create_user('owner40@example.com', '40000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger40@example.com', '40000000-0000-4000-a000-000000000002');
+select tests.create_agent('40000000-0000-4000-a000-000000000001', 'Low agent', 2.0, 40, 97.5, id => '40000000-0000-4000-b000-000000000001'),
+       tests.create_agent('40000000-0000-4000-a000-000000000001', 'Medium agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000002'),
+       tests.create_agent('40000000-0000-4000-a000-000000000001', 'High agent', 8.4, 40, 97.5, id => '40000000-0000-4000-b000-000000000003'),
+       tests.create_agent('40000000-0000-4000-a000-000000000001', 'Control agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000004'),
+       tests.create_agent('40000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000005');
 
 create temp table fx (agent_id uuid, execution_id text, rollout integer, succeeded boolean, latency_ms integer, day date,
                       decision jsonb) on commit drop;
@@ -61,11 +50,7 @@ begin
   end loop;
   update routing.config set rollout_percentage = 100 where id;
   for f in select * from fx order by latency_ms loop
-    perform public.record_completion((f.decision ->> 'decision_id')::uuid, jsonb_build_object(
-      'status', 'succeeded', 'model', f.decision ->> 'model', 'provider', f.decision ->> 'provider', 'latency_ms', f.latency_ms,
-      'attempts', jsonb_build_array(jsonb_build_object(
-        'model', f.decision ->> 'model', 'provider', f.decision ->> 'provider', 'status', 200, 'latency_ms', f.latency_ms,
-        'input_tokens', 1500, 'output_tokens', 1800))));
+    perform tests.record_completion_for(f.decision, 1500, 1800, latency_ms => f.latency_ms);
     perform public.record_agent_execution(f.agent_id, f.execution_id, f.succeeded, 3300, 2 * f.latency_ms);
   end loop;
   -- Date the fixture on its own days, away from any other data.
@@ -88,8 +73,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Service role: every figure, to the cent
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(
   (select (calls, executions, actual_cost_usd, baseline_cost_usd, savings_usd, savings_pct, execution_cost_usd, cost_per_execution_usd)::text
@@ -151,9 +135,7 @@ select results_eq(
 -- -----------------------------------------------------------------------------
 -- Owner: the same figures for their own agents, nothing of the stranger's
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "40000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('40000000-0000-4000-a000-000000000001');
 
 select is(
   (select (calls, executions, actual_cost_usd, baseline_cost_usd, savings_usd, savings_pct, cost_per_execution_usd)::text
@@ -200,9 +182,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Anon: no view at all
 -- -----------------------------------------------------------------------------
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 
 select throws_ok($$select * from public.routing_model_distribution$$, '42501',
   'permission denied for view routing_model_distribution', 'Anon may not read the model distribution.');
@@ -216,7 +196,7 @@ select throws_ok($$select * from public.routing_cohort_comparison$$, '42501',
 -- -----------------------------------------------------------------------------
 -- Catalog: invoker rights, exact money, grants
 -- -----------------------------------------------------------------------------
-reset role;
+select tests.clear_authentication();
 select is_empty($$
   select c.relname from pg_catalog.pg_class c
   where c.oid in ('public.routing_model_distribution'::regclass, 'public.routing_success_rates'::regclass,

@@ -8,31 +8,20 @@ select plan(45);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): a clean slate, default thresholds, two agents
 -- -----------------------------------------------------------------------------
-delete from routing.decisions;
-delete from routing.executions;
-delete from routing.alert_events;
-update routing.alert_states set state = 'ok', since = now(), value = null, sample = 0, evaluated_at = null;
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = null, auto_rollback_enabled = true,
-  alert_success_rate_min = 95, alert_success_window_minutes = 15, alert_success_min_executions = 20 where id;
+select tests.clear_routing_history(), tests.clear_alert_history();
+select tests.reset_routing();
+update routing.config set alert_success_min_executions = 20 where id;  -- the default is 50
 
-insert into auth.users (id, email) values
-  ('41000000-0000-4000-a000-000000000001', 'owner41@example.com'),
-  ('41000000-0000-4000-a000-000000000002', 'stranger41@example.com');
-insert into public.agents (id, user_id, name) values
-  ('41000000-0000-4000-b000-000000000001', '41000000-0000-4000-a000-000000000001', 'Routed agent'),
-  ('41000000-0000-4000-b000-000000000002', '41000000-0000-4000-a000-000000000001', 'Control agent'),
-  ('41000000-0000-4000-b000-000000000003', '41000000-0000-4000-a000-000000000002', 'Stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('41000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
-       ('41000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
-       ('41000000-0000-4000-b000-000000000003', 5.2, 40, 39, 97.5);
+select tests.create_user('owner41@example.com', '41000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger41@example.com', '41000000-0000-4000-a000-000000000002');
+select tests.create_agent('41000000-0000-4000-a000-000000000001', 'Routed agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000001'),
+       tests.create_agent('41000000-0000-4000-a000-000000000001', 'Control agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000002'),
+       tests.create_agent('41000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000003');
 
 -- -----------------------------------------------------------------------------
 -- Service role: failures outside the routed cohort, and below the minimum sample
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select public.set_rollout_percentage(0) is not null as rollout_zero \gset
 create temp table control_runs on commit drop as
@@ -121,9 +110,7 @@ select is((select count(*) from routing.alert_events where kind = 'trip'), 1::bi
 -- -----------------------------------------------------------------------------
 -- Owner: routed to the baseline too, sees no global alert, may not clear
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "41000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('41000000-0000-4000-a000-000000000001');
 
 select is(public.route_model('41000000-0000-4000-b000-000000000001') ->> 'cohort', 'disabled',
   'The owner''s own routing is off while the rollback is tripped.');
@@ -136,12 +123,10 @@ select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
 -- -----------------------------------------------------------------------------
 -- Stranger and anon
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "41000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('41000000-0000-4000-a000-000000000002');
 select is_empty($$select * from public.routing_alerts$$, 'The stranger sees no global alert row.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select * from public.routing_alerts$$, '42501', 'permission denied for view routing_alerts',
   'Anon may not read the alerts.');
 select throws_ok($$select public.clear_routing_rollback('anon says so')$$, '42501',
@@ -150,9 +135,7 @@ select throws_ok($$select public.clear_routing_rollback('anon says so')$$, '4250
 -- -----------------------------------------------------------------------------
 -- Service role: the clear
 -- -----------------------------------------------------------------------------
-reset role;
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select throws_ok($$select public.clear_routing_rollback(null)$$, '22023', 'note is required: say why routing may resume',
   'A clear without a note is refused.');

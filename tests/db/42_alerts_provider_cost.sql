@@ -7,26 +7,14 @@ select plan(28);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres): a clean slate, default thresholds, agents, a call builder
 -- -----------------------------------------------------------------------------
-delete from routing.decisions;
-delete from routing.executions;
-delete from routing.alert_events;
-update routing.alert_states set state = 'ok', since = now(), value = null, sample = 0, evaluated_at = null;
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = null, auto_rollback_enabled = true,
-  alert_success_rate_min = 95, alert_success_window_minutes = 15, alert_success_min_executions = 20,
-  alert_provider_error_rate_max = 10, alert_provider_window_minutes = 5, alert_provider_min_attempts = 20,
-  alert_cost_per_execution_max = 0.05, alert_cost_window_minutes = 60, alert_cost_min_executions = 20 where id;
-update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
+select tests.clear_routing_history(), tests.clear_alert_history();
+select tests.reset_routing();
+update routing.config set alert_success_min_executions = 20 where id;  -- the default is 50
 
-insert into auth.users (id, email) values ('42000000-0000-4000-a000-000000000001', 'owner42@example.com');
-insert into public.agents (id, user_id, name) values
-  ('42000000-0000-4000-b000-000000000001', '42000000-0000-4000-a000-000000000001', 'Medium agent (anthropic)'),
-  ('42000000-0000-4000-b000-000000000002', '42000000-0000-4000-a000-000000000001', 'Low agent (openai)'),
-  ('42000000-0000-4000-b000-000000000003', '42000000-0000-4000-a000-000000000001', 'High agent (gpt-4o)');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('42000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
-       ('42000000-0000-4000-b000-000000000002', 2.0, 40, 39, 97.5),
-       ('42000000-0000-4000-b000-000000000003', 8.4, 40, 39, 97.5);
+select tests.create_user('owner42@example.com', '42000000-0000-4000-a000-000000000001');
+select tests.create_agent('42000000-0000-4000-a000-000000000001', 'Medium agent (anthropic)', 5.2, 40, 97.5, id => '42000000-0000-4000-b000-000000000001'),
+       tests.create_agent('42000000-0000-4000-a000-000000000001', 'Low agent (openai)', 2.0, 40, 97.5, id => '42000000-0000-4000-b000-000000000002'),
+       tests.create_agent('42000000-0000-4000-a000-000000000001', 'High agent (gpt-4o)', 8.4, 40, 97.5, id => '42000000-0000-4000-b000-000000000003');
 
 -- One call: its attempts as (model, provider, status, error_type, input, output).
 create function pg_temp.call_json(status text, attempts jsonb) returns jsonb language sql immutable as $$
@@ -42,8 +30,7 @@ $$;
 -- -----------------------------------------------------------------------------
 -- Service role: a provider's error rate
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 -- 17 healthy haiku calls, then 2 calls that needed a retry after a 529: 21 attempts, 2 failed (9.5%).
 create temp table haiku_calls on commit drop as
@@ -137,26 +124,21 @@ select is(public.route_model('42000000-0000-4000-b000-000000000003') ->> 'cohort
 -- -----------------------------------------------------------------------------
 -- Owner, anon: the global alerts are not theirs
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "42000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('42000000-0000-4000-a000-000000000001');
 select is_empty($$select * from public.routing_alerts$$, 'The owner sees no global alert row, even with their own traffic firing.');
 select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
   'permission denied for function evaluate_routing_alerts', 'The owner may not evaluate the alerts.');
 select throws_ok($$select * from routing.alert_events$$, '42501', 'permission denied for table alert_events',
   'The owner may not read the alert audit.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
   'permission denied for function evaluate_routing_alerts', 'Anon may not evaluate the alerts.');
 
 -- -----------------------------------------------------------------------------
 -- Owner (database): the evaluation is callable by the schedule's role
 -- -----------------------------------------------------------------------------
-reset role;
-reset request.jwt.claims;
+select tests.clear_authentication();
 select is((select count(*) from public.evaluate_routing_alerts()), 5::bigint,
   'The database owner (pg_cron''s role) may evaluate the alerts.');
 select is(

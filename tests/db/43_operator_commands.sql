@@ -7,24 +7,16 @@ select plan(40);
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
 -- -----------------------------------------------------------------------------
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, rollback_reason = null, anthropic_enabled = true where id;
-update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
-insert into auth.users (id, email) values
-  ('43000000-0000-4000-a000-000000000001', 'owner43@example.com'),
-  ('43000000-0000-4000-a000-000000000002', 'stranger43@example.com');
-insert into public.agents (id, user_id, name) values
-  ('43000000-0000-4000-b000-000000000001', '43000000-0000-4000-a000-000000000001', 'Medium agent'),
-  ('43000000-0000-4000-b000-000000000002', '43000000-0000-4000-a000-000000000002', 'Stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('43000000-0000-4000-b000-000000000001', 5.2, 40, 39, 97.5),
-       ('43000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5);
+select tests.reset_routing();
+select tests.create_user('owner43@example.com', '43000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger43@example.com', '43000000-0000-4000-a000-000000000002');
+select tests.create_agent('43000000-0000-4000-a000-000000000001', 'Medium agent', 5.2, 40, 97.5, id => '43000000-0000-4000-b000-000000000001'),
+       tests.create_agent('43000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '43000000-0000-4000-b000-000000000002');
 
 -- -----------------------------------------------------------------------------
 -- Service role
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(public.get_routing_status() - 'updated_at' - 'updated_by' - 'rollback_cleared_at',
   '{"enabled": true, "rollback_tripped": false, "routing_on": true, "rollout_percentage": 100, "force_model": null,
@@ -87,9 +79,7 @@ select is(public.set_agent_model_preference('43000000-0000-4000-b000-00000000000
 -- -----------------------------------------------------------------------------
 -- Owner: no operator command; their own preference edits are audited too
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "43000000-0000-4000-a000-000000000001", "role": "authenticated", "email": "owner43@example.com"}';
+select tests.authenticate_as('43000000-0000-4000-a000-000000000001', 'owner43@example.com');
 
 select throws_ok($$select public.set_routing_enabled(false)$$, '42501', 'permission denied for function set_routing_enabled',
   'The owner may not switch routing.');
@@ -110,14 +100,12 @@ select is((select count(*) from routing.agent_preference_changes), 3::bigint, 'T
 -- -----------------------------------------------------------------------------
 -- Stranger and anon
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "43000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('43000000-0000-4000-a000-000000000002');
 select is_empty($$select * from routing.agent_preference_changes$$, 'The stranger sees none of the owner''s preference audit.');
 select throws_ok($$select public.clear_routing_rollback('stranger says so')$$, '42501',
   'permission denied for function clear_routing_rollback', 'The stranger may not clear a rollback.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select public.set_routing_enabled(false)$$, '42501', 'permission denied for function set_routing_enabled',
   'Anon may not switch routing.');
 select throws_ok($$select * from routing.agent_preference_changes$$, '42501', 'permission denied for schema routing',
@@ -130,7 +118,7 @@ reset role;
 set local request.jwt.claims = '{"sub": "43000000-0000-4000-a000-000000000001", "role": "authenticated"}';
 select throws_ok($$select public.set_routing_enabled(false)$$, '42501', 'set_routing_enabled requires the service role',
   'A session with a user''s JWT claims is refused by the caller check, whatever its database role.');
-reset request.jwt.claims;
+select tests.clear_authentication();
 select is((public.set_routing_enabled(true) ->> 'enabled')::boolean, true, 'The database owner may run the commands.');
 select is((select enabled from routing.config), true, 'Routing is on at the end.');
 select * from finish();

@@ -12,24 +12,14 @@ select plan(20);
 --   disabled low agent: 1 gpt-4o call 1000 in / 500 out / 2000 cached,   actual 0.01,   projected 0.0006 (mini)
 --   stranger routed medium: 1 claude-3-haiku call 1500/1800              actual 0.002625, baseline 0.02175
 -- -----------------------------------------------------------------------------
-delete from routing.decisions;
-delete from routing.executions;
-update routing.config set enabled = true, rollout_percentage = 100, force_model = null, force_provider = null,
-  rollback_tripped_at = null, rollback_reason = null, anthropic_enabled = true, openai_mini_enabled = true where id;
-update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null;
-insert into auth.users (id, email) values
-  ('44000000-0000-4000-a000-000000000001', 'owner44@example.com'),
-  ('44000000-0000-4000-a000-000000000002', 'stranger44@example.com');
-insert into public.agents (id, user_id, name) values
-  ('44000000-0000-4000-b000-000000000001', '44000000-0000-4000-a000-000000000001', 'High agent'),
-  ('44000000-0000-4000-b000-000000000002', '44000000-0000-4000-a000-000000000001', 'Medium agent (control)'),
-  ('44000000-0000-4000-b000-000000000003', '44000000-0000-4000-a000-000000000001', 'Low agent (disabled)'),
-  ('44000000-0000-4000-b000-000000000004', '44000000-0000-4000-a000-000000000002', 'Stranger agent');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('44000000-0000-4000-b000-000000000001', 8.4, 40, 39, 97.5),
-       ('44000000-0000-4000-b000-000000000002', 5.2, 40, 39, 97.5),
-       ('44000000-0000-4000-b000-000000000003', 2.0, 40, 39, 97.5),
-       ('44000000-0000-4000-b000-000000000004', 5.2, 40, 39, 97.5);
+select tests.clear_routing_history();
+select tests.reset_routing();
+select tests.create_user('owner44@example.com', '44000000-0000-4000-a000-000000000001'),
+       tests.create_user('stranger44@example.com', '44000000-0000-4000-a000-000000000002');
+select tests.create_agent('44000000-0000-4000-a000-000000000001', 'High agent', 8.4, 40, 97.5, id => '44000000-0000-4000-b000-000000000001'),
+       tests.create_agent('44000000-0000-4000-a000-000000000001', 'Medium agent (control)', 5.2, 40, 97.5, id => '44000000-0000-4000-b000-000000000002'),
+       tests.create_agent('44000000-0000-4000-a000-000000000001', 'Low agent (disabled)', 2.0, 40, 97.5, id => '44000000-0000-4000-b000-000000000003'),
+       tests.create_agent('44000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '44000000-0000-4000-b000-000000000004');
 
 create temp table calls_made (label text, decision jsonb) on commit drop;
 create function pg_temp.call(agent uuid, label text, input_tokens integer, output_tokens integer, cached_tokens integer)
@@ -38,10 +28,7 @@ declare
   d jsonb := public.route_model(agent);
 begin
   insert into calls_made values (label, d);
-  perform public.record_completion((d ->> 'decision_id')::uuid, jsonb_build_object(
-    'status', 'succeeded', 'model', d ->> 'model', 'provider', d ->> 'provider', 'latency_ms', 100,
-    'attempts', jsonb_build_array(jsonb_build_object('model', d ->> 'model', 'provider', d ->> 'provider', 'status', 200,
-      'input_tokens', input_tokens, 'output_tokens', output_tokens, 'cached_tokens', cached_tokens))));
+  perform tests.record_completion_for(d, input_tokens, output_tokens, cached_tokens);
 end
 $$;
 select pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-1', 1500, 1800, 0),
@@ -72,8 +59,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Service role: every call of the window
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(
   (select (calls, share_pct, actual_cost_usd, baseline_cost_usd, projected_cost_usd, actual_savings_usd, projected_savings_usd,
@@ -114,9 +100,7 @@ select is((select provolatile from pg_catalog.pg_proc where oid = 'public.routin
 -- -----------------------------------------------------------------------------
 -- Owner: their own calls only
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('44000000-0000-4000-a000-000000000001');
 select is(
   (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
    from public.routing_projection(30) where dimension = 'total'),
@@ -127,7 +111,7 @@ select is((select count(*) from public.routing_projection(30) where key = 'route
 -- -----------------------------------------------------------------------------
 -- Stranger: their own call only
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('44000000-0000-4000-a000-000000000002');
 select is(
   (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
    from public.routing_projection(30) where dimension = 'total'),
@@ -138,18 +122,16 @@ select is_empty($$select * from public.routing_projection(30) where dimension = 
 -- -----------------------------------------------------------------------------
 -- A user without calls, and anon
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "44000000-0000-4000-a000-00000000ffff", "role": "authenticated"}';
+select tests.authenticate_as('44000000-0000-4000-a000-00000000ffff');
 select is(
   (select (calls, actual_cost_usd, projected_cost_usd, projected_savings_pct)::text from public.routing_projection(30)),
   '(0,0,0,)', 'A user without calls gets one total row of zeros.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select * from public.routing_projection(30)$$, '42501', 'permission denied for function routing_projection',
   'Anon may not project.');
 
-reset role;
+select tests.clear_authentication();
 select ok(has_function_privilege('authenticated', 'public.routing_projection(integer)', 'execute')
           and has_function_privilege('service_role', 'public.routing_projection(integer)', 'execute'),
   'Signed-in users and the service role may project.');

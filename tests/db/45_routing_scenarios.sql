@@ -8,23 +8,18 @@ select plan(22);
 -- Fixtures (as postgres): the default tier models and thresholds; a population
 -- of ten agents with the §10.2 mix (3 low, 5 medium, 2 high, one of them unscored)
 -- -----------------------------------------------------------------------------
-update routing.config set low_model = 'gpt-4o-mini', medium_model = 'claude-3-haiku', high_model = 'gpt-4o',
-  baseline_model = 'gpt-4o', low_threshold = 3.9, medium_threshold = 6.9 where id;
+select tests.reset_routing();
 delete from public.agent_intensity_metrics;
-insert into auth.users (id, email) values ('45000000-0000-4000-a000-000000000001', 'owner45@example.com');
-insert into public.agents (id, user_id, name)
-select ('45000000-0000-4000-b000-0000000000' || lpad(g::text, 2, '0'))::uuid, '45000000-0000-4000-a000-000000000001', 'Agent ' || g
-from generate_series(1, 10) g;
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-select ('45000000-0000-4000-b000-0000000000' || lpad(g::text, 2, '0'))::uuid,
-       case when g <= 3 then 2.0 when g <= 8 then 5.2 when g = 9 then 8.4 end, 40, 39, 97.5
+select tests.create_user('owner45@example.com', '45000000-0000-4000-a000-000000000001');
+select tests.create_agent('45000000-0000-4000-a000-000000000001', 'Agent ' || g,
+                          case when g <= 3 then 2.0 when g <= 8 then 5.2 when g = 9 then 8.4 end, 40, 97.5,
+                          ('45000000-0000-4000-b000-0000000000' || lpad(g::text, 2, '0'))::uuid)
 from generate_series(1, 10) g;
 
 -- -----------------------------------------------------------------------------
 -- Service role
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is(
   (select (low_pct, medium_pct, high_pct, cost_per_execution_usd, baseline_cost_per_execution_usd, monthly_cost_usd,
@@ -95,15 +90,11 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Owner and anon: a service-role report
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "45000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('45000000-0000-4000-a000-000000000001');
 select throws_ok($$select * from public.project_routing_scenarios()$$, '42501',
   'permission denied for function project_routing_scenarios', 'A signed-in user may not run the scenarios.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select * from public.project_routing_scenarios()$$, '42501',
   'permission denied for function project_routing_scenarios', 'Anon may not run the scenarios.');
 select * from finish();

@@ -15,17 +15,12 @@ select plan(25);
 --                   (6.5,7.0] 20 runs, all ok;  (7.0,7.5] 20 runs, all ok (agent preference)
 --   gpt-4o          (8.0,8.5] 10 runs, all ok
 -- -----------------------------------------------------------------------------
-delete from routing.decisions;
-delete from routing.executions;
-update routing.config set low_model = 'gpt-4o-mini', medium_model = 'claude-3-haiku', high_model = 'gpt-4o',
-  low_threshold = 3.9, medium_threshold = 6.9, advice_min_executions = 20 where id;
-insert into auth.users (id, email) values ('46000000-0000-4000-a000-000000000001', 'owner46@example.com');
-insert into public.agents (id, user_id, name) values
-  ('46000000-0000-4000-b000-000000000001', '46000000-0000-4000-a000-000000000001', 'Scored agent'),
-  ('46000000-0000-4000-b000-000000000002', '46000000-0000-4000-a000-000000000001', 'Agent scored 4.2 in its metrics');
-insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions, success_rate)
-values ('46000000-0000-4000-b000-000000000001', 5.0, 40, 39, 97.5),
-       ('46000000-0000-4000-b000-000000000002', 4.2, 40, 39, 97.5);
+select tests.clear_routing_history();
+select tests.reset_routing();  -- the default tier models and thresholds; bands judged from 20 executions
+select tests.create_user('owner46@example.com', '46000000-0000-4000-a000-000000000001');
+select tests.create_agent('46000000-0000-4000-a000-000000000001', 'Scored agent', 5.0, 40, 97.5, id => '46000000-0000-4000-b000-000000000001'),
+       tests.create_agent('46000000-0000-4000-a000-000000000001', 'Agent scored 4.2 in its metrics', 4.2, 40, 97.5,
+                          id => '46000000-0000-4000-b000-000000000002');
 
 create function pg_temp.outcomes(agent uuid, model text, score numeric, runs integer, failures integer, age interval,
                                  call_cost numeric default null)
@@ -68,8 +63,7 @@ grant select on config_before, changes_before to service_role;
 -- -----------------------------------------------------------------------------
 -- Service role
 -- -----------------------------------------------------------------------------
-set local role service_role;
-set local request.jwt.claims = '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select results_eq(
   $$select tier, score_from, score_to, model, executions, succeeded, success_rate, meets_target
@@ -145,22 +139,18 @@ select is((select provolatile from pg_catalog.pg_proc where oid = 'public.advise
 -- -----------------------------------------------------------------------------
 -- Owner, stranger, anon: a service-role report
 -- -----------------------------------------------------------------------------
-reset role;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "46000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select tests.authenticate_as('46000000-0000-4000-a000-000000000001');
 select throws_ok($$select * from public.advise_routing_thresholds()$$, '42501',
   'permission denied for function advise_routing_thresholds', 'The owner may not run the advice (it reads the config).');
-set local request.jwt.claims = '{"sub": "46000000-0000-4000-a000-00000000ffff", "role": "authenticated"}';
+select tests.authenticate_as('46000000-0000-4000-a000-00000000ffff');
 select throws_ok($$select * from public.advise_routing_thresholds()$$, '42501',
   'permission denied for function advise_routing_thresholds', 'A stranger may not run the advice.');
 
-reset role;
-set local role anon;
-set local request.jwt.claims = '{"role": "anon"}';
+select tests.authenticate_as_anon();
 select throws_ok($$select * from public.advise_routing_thresholds()$$, '42501',
   'permission denied for function advise_routing_thresholds', 'Anon may not run the advice.');
 
-reset role;
+select tests.clear_authentication();
 select ok(has_function_privilege('service_role', 'public.advise_routing_thresholds(numeric, integer)', 'execute'),
   'The service role may run the advice.');
 select is((select prosecdef from pg_catalog.pg_proc where oid = 'public.advise_routing_thresholds(numeric, integer)'::regprocedure),

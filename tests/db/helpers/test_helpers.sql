@@ -1,0 +1,251 @@
+-- =============================================================================
+-- pgTAP fixture helpers: schema `tests` (test-only, in the style of
+-- supabase-test-helpers)
+-- =============================================================================
+-- The fixture plumbing the files of tests/db share: users, agents with their
+-- metrics, decisions as route_model writes them, the routing switches, and the
+-- actor a test speaks as (role + request.jwt.claims).
+--
+-- Never a migration: `scripts/test.mjs` installs this file with psql, as the
+-- database owner, right before pg_prove (pg_prove runs only tests/db/*.sql, so
+-- this folder is not a test). Idempotent: safe to install on every run.
+--
+-- Nothing outlives a test: the actor helpers use set_config(..., true), like
+-- SET LOCAL, and the rows the builders write go with the test's ROLLBACK. The
+-- actor helpers are executable by the API roles, because a test switches actor
+-- while it is one of them; the fixture builders are for the database owner
+-- only (revoked from PUBLIC).
+
+set client_min_messages = warning;  -- no "already exists, skipping" notices on a re-install
+
+create schema if not exists tests;
+comment on schema tests is
+  'pgTAP fixture helpers (tests/db/helpers/test_helpers.sql): test-only, installed by scripts/test.mjs, never a migration.';
+
+-- -----------------------------------------------------------------------------
+-- Actors: who the next statements run as
+-- -----------------------------------------------------------------------------
+create or replace function tests._set_actor(role text, claims text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Switching roles is for test sessions: a session opened by a superuser or by
+  -- the owner of this schema (who installed it), never a login such as
+  -- PostgREST's authenticator, which is a member of service_role too.
+  if not exists (
+    select 1 from pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+    where r.rolname = session_user and n.nspname = 'tests'
+      and (r.rolsuper or pg_catalog.pg_has_role(r.oid, n.nspowner, 'MEMBER'))
+  ) then
+    raise exception using errcode = '42501',
+      message = pg_catalog.format('tests helpers may switch roles only in a session of the database owner, not of %s', session_user);
+  end if;
+  -- As SET LOCAL: both end with the transaction. The claims first: after the
+  -- role, this function runs as that role.
+  perform pg_catalog.set_config('request.jwt.claims', claims, true);
+  perform pg_catalog.set_config('role', role, true);
+end
+$$;
+comment on function tests._set_actor(text, text) is
+  'Private to the actor helpers: SET LOCAL ROLE role and request.jwt.claims = claims (transaction-local, set_config(..., true)); '
+  'raises 42501 unless the session user is a superuser or a member of the owner of schema tests.';
+
+create or replace function tests.authenticate_as(user_id uuid, email text default null)
+returns void
+language sql
+set search_path = ''
+as $$
+  select tests._set_actor('authenticated',
+    (pg_catalog.jsonb_build_object('sub', user_id, 'role', 'authenticated')
+     || case when email is null then '{}'::jsonb else pg_catalog.jsonb_build_object('email', email) end)::text)
+$$;
+comment on function tests.authenticate_as(uuid, text) is
+  'Act as a signed-in user until the transaction ends: SET LOCAL ROLE authenticated with JWT claims '
+  '{"sub": user_id, "role": "authenticated"} (and "email" when given). The user need not exist.';
+
+create or replace function tests.authenticate_as_service_role()
+returns void
+language sql
+set search_path = ''
+as $$ select tests._set_actor('service_role', '{"role": "service_role"}') $$;
+comment on function tests.authenticate_as_service_role() is
+  'Act as the service role until the transaction ends: SET LOCAL ROLE service_role with JWT claims {"role": "service_role"}.';
+
+create or replace function tests.authenticate_as_anon()
+returns void
+language sql
+set search_path = ''
+as $$ select tests._set_actor('anon', '{"role": "anon"}') $$;
+comment on function tests.authenticate_as_anon() is
+  'Act as the anon key until the transaction ends: SET LOCAL ROLE anon with JWT claims {"role": "anon"}.';
+
+create or replace function tests.clear_authentication()
+returns void
+language sql
+set search_path = ''
+as $$ select tests._set_actor('none', '') $$;
+comment on function tests.clear_authentication() is
+  'Back to the database owner until the transaction ends: SET LOCAL ROLE none (the session user) and no JWT claims. '
+  'Unlike supabase-test-helpers, this is not anon: use tests.authenticate_as_anon() for that.';
+
+-- -----------------------------------------------------------------------------
+-- Users, agents, decisions
+-- -----------------------------------------------------------------------------
+create or replace function tests.create_user(email text, id uuid default null)
+returns uuid
+language sql
+set search_path = ''
+as $$
+  insert into auth.users (id, email)
+  values (coalesce(create_user.id, pg_catalog.gen_random_uuid()), create_user.email)
+  returning id
+$$;
+comment on function tests.create_user(text, uuid) is
+  'Inserts a user into auth.users with this email (and id, else a random one) and returns the id.';
+
+create or replace function tests.create_agent(
+  owner uuid, name text, score numeric default null, executions integer default null, success_rate numeric default null,
+  id uuid default null, model_preference text default null, consecutive_failures integer default 0,
+  last_failure_at timestamptz default null)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  agent_id uuid;
+begin
+  if executions is null
+     and (score is not null or success_rate is not null or consecutive_failures <> 0 or last_failure_at is not null) then
+    raise exception using errcode = '22023',
+      message = 'tests.create_agent: a score, success rate or failures need executions (no metrics row without them)';
+  end if;
+  insert into public.agents (id, user_id, name, model_preference)
+  values (coalesce(create_agent.id, pg_catalog.gen_random_uuid()), owner, name, model_preference)
+  returning agents.id into agent_id;
+  if executions is not null then
+    insert into public.agent_intensity_metrics (agent_id, combined_score, total_executions, successful_executions,
+                                                success_rate, consecutive_failures, last_failure_at)
+    values (agent_id, score, executions, pg_catalog.floor(executions * coalesce(success_rate, 100) / 100),
+            coalesce(success_rate, 100), consecutive_failures, last_failure_at);
+  end if;
+  return agent_id;
+end
+$$;
+comment on function tests.create_agent(uuid, text, numeric, integer, numeric, uuid, text, integer, timestamptz) is
+  'Inserts an agent of owner (id, else a random one; optional model_preference) and returns its id. With executions it '
+  'also writes the agent_intensity_metrics row: combined_score = score, success_rate (default 100), successful executions '
+  '= floor(executions x success_rate / 100), consecutive_failures, last_failure_at. Without executions: no metrics row.';
+
+create or replace function tests.create_decision(
+  agent uuid, model text, tier text, score numeric, execution_id text default null, id uuid default null,
+  baseline_model text default 'gpt-4o')
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  decision_id uuid;
+begin
+  -- As route_model writes a tier decision of a routed agent (rule 8).
+  insert into routing.decisions (id, agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
+                                 intensity_score, baseline_model, routing_enabled)
+  select coalesce(create_decision.id, pg_catalog.gen_random_uuid()), a.id, a.user_id, create_decision.execution_id,
+         m.model, m.provider, create_decision.tier, 'tier',
+         pg_catalog.format('%s complexity (%s) - %s model', pg_catalog.initcap(create_decision.tier), create_decision.score,
+                           case create_decision.tier when 'low' then 'budget' when 'medium' then 'balanced' else 'premium' end),
+         'routed', create_decision.score, create_decision.baseline_model, true
+  from public.agents a, routing.models m
+  where a.id = create_decision.agent and m.model = create_decision.model
+  returning decisions.id into decision_id;
+  if decision_id is null then
+    raise exception using errcode = 'P0002',
+      message = pg_catalog.format('tests.create_decision: no agent %s or no model %s', agent, model);
+  end if;
+  return decision_id;
+end
+$$;
+comment on function tests.create_decision(uuid, text, text, numeric, text, uuid, text) is
+  'Inserts a routing.decisions row as route_model writes a routed tier decision (reason tier, e.g. "Medium complexity (5.2) '
+  '- balanced model"): the agent''s owner, the model''s catalog provider; returns its id (id, else a random one).';
+
+-- -----------------------------------------------------------------------------
+-- Routing state: switches, breakers, history
+-- -----------------------------------------------------------------------------
+create or replace function tests.reset_routing()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Every setting back to its column default (thresholds, models, chains, alert
+  -- thresholds, no force, no rollback trip), with routing on. Only effective
+  -- changes are audited by routing.config's trigger.
+  execute (
+    select pg_catalog.format('update routing.config set enabled = true, %s where id',
+                             pg_catalog.string_agg(pg_catalog.format('%I = default', a.attname), ', ' order by a.attnum))
+    from pg_catalog.pg_attribute a
+    where a.attrelid = 'routing.config'::pg_catalog.regclass and a.attnum > 0 and not a.attisdropped
+      and a.attname not in ('id', 'enabled', 'updated_at', 'updated_by'));
+  -- Healthy breakers; rows already healthy are not written (nor locked).
+  update routing.provider_breakers
+  set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, last_failure_at = null,
+      last_error_type = null
+  where state <> 'closed' or consecutive_failures <> 0 or opened_at is not null or trial_started_at is not null;
+end
+$$;
+comment on function tests.reset_routing() is
+  'routing.config back to its defaults with routing on (100% rollout, nothing forced, no rollback trip, both providers on), '
+  'and every provider circuit closed with no failures.';
+
+create or replace function tests.clear_routing_history()
+returns void
+language sql
+set search_path = ''
+as $$
+  delete from routing.decisions;  -- and, by cascade, their calls and attempts
+  delete from routing.executions;
+$$;
+comment on function tests.clear_routing_history() is
+  'A clean slate for reports: deletes every decision (with its calls and attempts) and every execution outcome.';
+
+create or replace function tests.clear_alert_history()
+returns void
+language sql
+set search_path = ''
+as $$
+  delete from routing.alert_events;
+  update routing.alert_states set state = 'ok', since = pg_catalog.now(), value = null, sample = 0, evaluated_at = null;
+$$;
+comment on function tests.clear_alert_history() is
+  'Deletes every alert event and puts every alert state back to ok, never evaluated.';
+
+-- -----------------------------------------------------------------------------
+-- Completions
+-- -----------------------------------------------------------------------------
+create or replace function tests.record_completion_for(
+  decision jsonb, input_tokens integer, output_tokens integer, cached_tokens integer default 0, latency_ms integer default 100)
+returns jsonb
+language sql
+set search_path = ''
+as $$
+  select public.record_completion((decision ->> 'decision_id')::uuid, pg_catalog.jsonb_build_object(
+    'status', 'succeeded', 'model', decision ->> 'model', 'provider', decision ->> 'provider', 'latency_ms', latency_ms,
+    'attempts', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+      'model', decision ->> 'model', 'provider', decision ->> 'provider', 'status', 200, 'latency_ms', latency_ms,
+      'input_tokens', input_tokens, 'output_tokens', output_tokens, 'cached_tokens', cached_tokens))))
+$$;
+comment on function tests.record_completion_for(jsonb, integer, integer, integer, integer) is
+  'Records, with public.record_completion, a call of a route_model answer (jsonb) that its model answered in one '
+  'attempt (HTTP 200) with these tokens and latency; returns record_completion''s answer.';
+
+-- -----------------------------------------------------------------------------
+-- Privileges: the API roles may switch actor (a test does so while it is one
+-- of them); only the owner may build fixtures.
+-- -----------------------------------------------------------------------------
+revoke all on all functions in schema tests from public;
+grant usage on schema tests to anon, authenticated, service_role;
+grant execute on function tests._set_actor(text, text), tests.authenticate_as(uuid, text),
+  tests.authenticate_as_service_role(), tests.authenticate_as_anon(), tests.clear_authentication()
+  to anon, authenticated, service_role;
