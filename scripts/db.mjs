@@ -137,16 +137,25 @@ function isSupabaseDatabase(url) {
   return out.stdout.trim() === "t";
 }
 
-function withSslDisabled(url) {
-  if (/[?&]sslmode=/.test(url)) return url;
+const isLocalUrl = (url) => /@(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url);
+
+/** The local cluster speaks no TLS; any other database keeps whatever the URL (or the CLI) asks for. */
+function withSslDisabledIfLocal(url) {
+  if (!isLocalUrl(url) || /[?&]sslmode=/.test(url)) return url;
   return url + (url.includes("?") ? "&" : "?") + "sslmode=disable";
 }
 
+/**
+ * Applies the migrations, and the demo seed only on a local database (or with ROUTER_SEED=true):
+ * the seed creates demo users and switches routing on, which a real project must not get by accident.
+ */
 function migrate(url) {
-  log("applying migrations and seed with the Supabase CLI (supabase db push)");
+  const seed = isLocalUrl(url) || process.env.ROUTER_SEED === "true";
+  log(`applying migrations${seed ? " and seed" : ""} with the Supabase CLI (supabase db push)`);
   const cli = join(root, "node_modules", ".bin", "supabase");
   if (!existsSync(cli)) throw new Error("The Supabase CLI is not installed: run `npm ci` first.");
-  const res = run(cli, ["db", "push", "--db-url", withSslDisabled(url), "--include-all", "--include-seed", "--yes"], {
+  const args = ["db", "push", "--db-url", withSslDisabledIfLocal(url), "--include-all", ...(seed ? ["--include-seed"] : []), "--yes"];
+  const res = run(cli, args, {
     cwd: root, allowFail: true, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
   });
   const output = `${res.stdout}${res.stderr}`;

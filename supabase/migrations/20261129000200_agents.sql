@@ -58,8 +58,8 @@ create policy "Owners can create their agents" on public.agents
   for insert to authenticated with check (user_id = (select auth.uid()));
 create policy "Owners can update their agents" on public.agents
   for update to authenticated using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
-create policy "Owners can delete their agents" on public.agents
-  for delete to authenticated using (user_id = (select auth.uid()));
+-- No delete for users: an agent's decisions, calls and outcomes are the audit trail and feed
+-- everyone's reports and alerts; deleting an agent (which cascades) is the service role's call.
 
 create policy "Owners can see their agents' metrics" on public.agent_intensity_metrics
   for select to authenticated
@@ -74,6 +74,11 @@ create policy "Owners can update their agents' scores" on public.agent_intensity
 
 -- Supabase grants everything on public to the API roles by default; narrow it.
 revoke all on public.agents, public.agent_intensity_metrics from anon, authenticated;
-grant select, insert, update, delete on public.agents to authenticated;
-grant select, insert, update on public.agent_intensity_metrics to authenticated;
+grant select, insert, update on public.agents to authenticated;
+-- Users set the AIS scores (spec §6); the track record (executions, success, failures) is written
+-- only by record_agent_execution, so a user cannot talk their agents out of the safety rules.
+grant select on public.agent_intensity_metrics to authenticated;
+grant insert (agent_id, combined_score, execution_score, creation_score, plugin_count),
+      update (combined_score, execution_score, creation_score, plugin_count)
+  on public.agent_intensity_metrics to authenticated;
 grant all on public.agents, public.agent_intensity_metrics to service_role;

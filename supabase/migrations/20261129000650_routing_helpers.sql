@@ -419,6 +419,9 @@ declare
   moved boolean;
   states jsonb := routing._breaker_states(c.breaker_cooldown_seconds);
   involved text[] := array[c.catalog ->> model];
+  -- Only the trusted caller (the edge function, which then calls the provider) may take the one
+  -- half-open trial: a user's direct RPC would claim it without ever testing the provider.
+  may_claim boolean := (routing._caller()).trusted;
 begin
   r.adjustments := '[]'::jsonb;
   r.warnings := '[]'::jsonb;
@@ -429,14 +432,14 @@ begin
     -- 2. An open circuit moves to the next model of the chain whose circuit is not open.
     prov := c.catalog ->> m;
     if states ->> prov = 'ready' then
-      states := jsonb_set(states, array[prov], to_jsonb(case when routing._claim_trial(prov, c.breaker_cooldown_seconds) then 'half_open' else 'open' end));
+      states := jsonb_set(states, array[prov], to_jsonb(case when may_claim and routing._claim_trial(prov, c.breaker_cooldown_seconds) then 'half_open' else 'open' end));
     end if;
     if states ->> prov = 'open' then
       moved := false;
       foreach alt in array routing._fallback_chain(c, m) loop
         alt_prov := c.catalog ->> alt;
         if states ->> alt_prov = 'ready' then
-          states := jsonb_set(states, array[alt_prov], to_jsonb(case when routing._claim_trial(alt_prov, c.breaker_cooldown_seconds) then 'half_open' else 'open' end));
+          states := jsonb_set(states, array[alt_prov], to_jsonb(case when may_claim and routing._claim_trial(alt_prov, c.breaker_cooldown_seconds) then 'half_open' else 'open' end));
         end if;
         if coalesce(states ->> alt_prov, 'closed') in ('closed', 'half_open') then
           r.adjustments := r.adjustments || jsonb_build_object('from', m, 'to', alt, 'why', 'circuit_open:' || prov);

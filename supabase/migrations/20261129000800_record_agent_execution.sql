@@ -36,8 +36,8 @@ begin
   if execution_id is null then
     raise exception 'execution_id is required' using errcode = '22023';
   end if;
-  if length(execution_id) not between 1 and 200 then
-    raise exception 'execution_id must be between 1 and 200 characters' using errcode = '22023';
+  if length(execution_id) not between 1 and 200 or btrim(execution_id) = '' then
+    raise exception 'execution_id must be between 1 and 200 characters and not blank' using errcode = '22023';
   end if;
   if succeeded is null then
     raise exception 'succeeded is required' using errcode = '22023';

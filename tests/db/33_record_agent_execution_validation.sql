@@ -2,7 +2,7 @@
 -- message naming the field, and writes nothing.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(15);
+select plan(16);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
@@ -20,9 +20,11 @@ select throws_ok($$select public.record_agent_execution(null, 'exec-1', true)$$,
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', null, true)$$,
   '22023', 'execution_id is required', 'A null execution_id is refused.');
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', '', true)$$,
-  '22023', 'execution_id must be between 1 and 200 characters', 'An empty execution_id is refused.');
+  '22023', 'execution_id must be between 1 and 200 characters and not blank', 'An empty execution_id is refused.');
+select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', '   ', true)$$,
+  '22023', 'execution_id must be between 1 and 200 characters and not blank', 'A blank execution_id is refused, as route_model refuses it.');
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', repeat('x', 201), true)$$,
-  '22023', 'execution_id must be between 1 and 200 characters', 'An execution_id of 201 characters is refused.');
+  '22023', 'execution_id must be between 1 and 200 characters and not blank', 'An execution_id of 201 characters is refused.');
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', null)$$,
   '22023', 'succeeded is required', 'A null succeeded is refused.');
 select throws_ok($$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true, -1)$$,
