@@ -44,3 +44,40 @@ Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, a
     await stack.close();
   }
 });
+
+// The seed's agents (supabase/seed.sql), routed as their owner alice would from her app.
+const ALICE = "00000000-0000-4000-a000-000000000001";
+const SEEDED = [
+  { agentId: "00000000-0000-4000-b000-000000000001", model: "gpt-4o-mini", path: "/v1/chat/completions" },
+  { agentId: "00000000-0000-4000-b000-000000000003", model: "claude-3-haiku", path: "/v1/messages" },
+];
+
+Deno.test("seeded low and medium agents are answered by gpt-4o-mini and claude-3-haiku through invoke", e2e, async (t) => {
+  const stack = await startStack();
+  try {
+    const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      global: { headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
+    });
+    for (const seeded of SEEDED) {
+      await t.step(`seeded agent ${seeded.agentId} -> ${seeded.model}`, async () => {
+        stack.sim.reset();
+        const executionId = `seeded-${crypto.randomUUID()}`;
+        const { data, error } = await supabase.functions.invoke("route-completion", {
+          body: { agent_id: seeded.agentId, execution_id: executionId, messages: [{ role: "user", content: "hi" }] },
+        });
+        equal(error, null);
+        equal(data.model, seeded.model);
+        equal(stack.sim.received()[0].path, seeded.path);
+        const [counts] = await stack.sql`
+          select (select count(*) from routing.decisions where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as decisions,
+                 (select count(*) from routing.calls where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as calls,
+                 (select count(*) from routing.attempts a join routing.calls c on c.id = a.call_id
+                   where c.agent_id = ${seeded.agentId} and c.execution_id = ${executionId})::int as attempts`;
+        equal(JSON.stringify(counts), JSON.stringify({ decisions: 1, calls: 1, attempts: 1 }));
+      });
+    }
+  } finally {
+    await stack.close();
+  }
+});
