@@ -3,34 +3,10 @@
 // Figures come from the report views of ROUTING-SPEC §7; sums over the chosen days are done in
 // SQL. Money and percentages leave the database as text (exact numerics, never floats), counts
 // as integers, days as 'YYYY-MM-DD', times as 'YYYY-MM-DD HH24:MI:SS UTC'.
-import { postgres } from "../_shared/deps.ts";
-import { toHttpError } from "../_shared/db/router-db.ts";
-import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { runQuery as run, sqlFor as poolFor } from "../_shared/db/pool.ts";
 import type { ControlCommand } from "./control.ts";
 
-type Sql = ReturnType<typeof postgres>;
-
-let pool: { url: string; sql: Sql } | null = null;
-
-function sqlFor(url: string | null): Sql {
-  if (!url) throw new RouterHttpError(503, "The dashboard has no database configured (SUPABASE_DB_URL).", { code: "database_unavailable" });
-  if (pool?.url !== url) {
-    pool = {
-      url,
-      sql: postgres(url, { max: 3, idle_timeout: 30, connect_timeout: 5, onnotice: () => {}, connection: { application_name: "routing-dashboard" } }),
-    };
-  }
-  return pool.sql;
-}
-
-async function run<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (error) {
-    if (error instanceof RouterHttpError) throw error;
-    throw toHttpError(error);
-  }
-}
+const sqlFor = (url: string | null) => poolFor(url, "routing-dashboard", 3);
 
 type Row = Record<string, unknown>;
 

@@ -166,3 +166,23 @@ Deno.test("a missing provider key is a 502 naming the variable, and the key is n
     await stack.close();
   }
 });
+
+Deno.test("a failure to record the call keeps the paid answer and says cost_usd null", e2e, async () => {
+  const stack = await startStack();
+  // A catalog model without a price: record_completion refuses to cost it.
+  await stack.sql`insert into routing.models (model, provider, description) values ('gpt-unpriced-test', 'openai', 'test only')`;
+  await stack.sql`update routing.config set low_model = 'gpt-unpriced-test'`;
+  try {
+    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
+    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    equal(res.body.model, "gpt-unpriced-test");
+    equal((res.body.routing as Record<string, unknown>).cost_usd, null);
+    ok(stack.logs().includes("record_completion_failed"), "the failure is logged");
+  } finally {
+    await stack.sql`update routing.config set low_model = 'gpt-4o-mini'`;
+    await stack.sql`delete from routing.decisions where model = 'gpt-unpriced-test'`;
+    await stack.sql`delete from routing.models where model = 'gpt-unpriced-test'`;
+    await stack.close();
+  }
+});

@@ -1,0 +1,51 @@
+// One postgres.js pool per isolate and function, made on first use, and the mapping of database
+// errors to HTTP (the SQLSTATEs of docs/architecture.md; 503 when the database is unreachable).
+import { postgres } from "../deps.ts";
+import { RouterHttpError } from "../http/openai-error.ts";
+
+export type Sql = ReturnType<typeof postgres>;
+
+let pool: { url: string; sql: Sql } | null = null;
+
+/** The pool for SUPABASE_DB_URL; `applicationName` shows in pg_stat_activity. */
+export function sqlFor(url: string | null, applicationName: string, max = 4): Sql {
+  if (!url) throw new RouterHttpError(503, "No database is configured (SUPABASE_DB_URL).", { code: "database_unavailable" });
+  if (pool?.url !== url) {
+    pool = {
+      url,
+      sql: postgres(url, { max, idle_timeout: 30, connect_timeout: 5, prepare: true, onnotice: () => {}, connection: { application_name: applicationName } }),
+    };
+  }
+  return pool.sql;
+}
+
+/** Runs a query, turning database errors into RouterHttpErrors. */
+export async function runQuery<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof RouterHttpError) throw error;
+    throw toHttpError(error);
+  }
+}
+
+export function toHttpError(error: unknown): RouterHttpError {
+  const err = error as { code?: string; message?: string };
+  switch (err.code) {
+    case "P0002":
+      return new RouterHttpError(404, err.message ?? "not found", { code: "not_found" });
+    case "22023":
+    case "22P02":
+    case "23514":
+      return new RouterHttpError(400, err.message ?? "invalid input", { code: "invalid_value" });
+    case "42501":
+      return new RouterHttpError(403, err.message ?? "forbidden", { type: "permission_error", code: "forbidden" });
+    default:
+      // Connection refused, DNS, timeouts, a server shutting down: the database is unreachable.
+      // Anything else (a bug, an unknown error) is a 500, so fail-open never hides it.
+      if (err.code && /^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_.*|57P0[1-3]|08...)$/.test(err.code)) {
+        return new RouterHttpError(503, "The routing database is unreachable.", { code: "database_unavailable" });
+      }
+      return new RouterHttpError(500, "The routing database failed.", { code: "database_error" });
+  }
+}
