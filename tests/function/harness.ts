@@ -38,7 +38,7 @@ export async function databaseUrl(): Promise<string> {
   throw new Error("No DATABASE_URL: run `npm run db:start` first (npm test does it for you).");
 }
 
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();

@@ -3,18 +3,11 @@
 import { equal, match } from "node:assert/strict";
 import { createClient } from "npm:@supabase/supabase-js@2.109.0";
 import { startProviderSimulator } from "../simulator/provider-simulator.ts";
-import { createUserWithAgent, databaseUrl, e2e } from "./harness.ts";
+import { createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
 import postgres from "npm:postgres@3.4.7";
 import { signUserToken } from "../../scripts/local-keys.mjs";
 
 const root = new URL("../../", import.meta.url);
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 Deno.test("npm run serve writes .env.local and serves route-completion with the given environment", e2e, async () => {
   const sim = await startProviderSimulator({ port: 0 });
