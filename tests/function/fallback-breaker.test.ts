@@ -6,7 +6,7 @@ import { createUserWithAgent, e2e, post, resetBreakers, startStack, userToken } 
 const messages = [{ role: "user", content: "hello" }];
 
 Deno.test("fallback and circuit breaker", e2e, async (t) => {
-  const stack = await startStack({ ROUTER_ATTEMPT_TIMEOUT_MS: "300" });
+  const stack = await startStack({ ROUTER_ATTEMPT_TIMEOUT_MS: "1000" });
   const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 96 });
   const token = await userToken(stack, userId);
   const call = () => post(stack.endpoint, token, { agent_id: agentId, messages });
