@@ -405,7 +405,9 @@ as $$
 $$;
 comment on function routing._fallback_chain(routing.effective_config, text) is 'The fallback chain of a model (config.fallback_chains[model], else ["*"]) without itself, disabled or inactive models and repeats.';
 
-create function routing._adjust(c routing.effective_config, model text, forced boolean)
+-- may_claim: only the trusted caller (the edge function, which then calls the provider) may take
+-- the one half-open trial; a user's direct RPC would claim it without ever testing the provider.
+create function routing._adjust(c routing.effective_config, model text, forced boolean, may_claim boolean)
 returns routing.adjusted_choice
 language plpgsql volatile
 set search_path = ''
@@ -419,9 +421,6 @@ declare
   moved boolean;
   states jsonb := routing._breaker_states(c.breaker_cooldown_seconds);
   involved text[] := array[c.catalog ->> model];
-  -- Only the trusted caller (the edge function, which then calls the provider) may take the one
-  -- half-open trial: a user's direct RPC would claim it without ever testing the provider.
-  may_claim boolean := (routing._caller()).trusted;
 begin
   r.adjustments := '[]'::jsonb;
   r.warnings := '[]'::jsonb;
@@ -471,7 +470,7 @@ begin
   return r;
 end
 $$;
-comment on function routing._adjust(routing.effective_config, text, boolean) is 'Spec §2 rule 9: provider substitutions and open circuits (claiming a due half-open trial), then the fallback chain and breaker states.';
+comment on function routing._adjust(routing.effective_config, text, boolean, boolean) is 'Spec §2 rule 9: provider substitutions and open circuits (claiming a due half-open trial when may_claim), then the fallback chain and breaker states.';
 
 -- -----------------------------------------------------------------------------
 -- Agent model preference: 'premium' or an active catalog model
@@ -512,7 +511,7 @@ revoke all on function routing._breaker_states(integer) from public;
 revoke all on function routing._claim_trial(text, integer) from public;
 revoke all on function routing._disabled_substitutions(routing.effective_config, text) from public;
 revoke all on function routing._fallback_chain(routing.effective_config, text) from public;
-revoke all on function routing._adjust(routing.effective_config, text, boolean) from public;
+revoke all on function routing._adjust(routing.effective_config, text, boolean, boolean) from public;
 revoke all on function routing._validate_agent_row() from public;
 -- Reports group decisions by bucket; the service role may compute one.
 grant execute on function routing._rollout_bucket(text, uuid) to service_role;

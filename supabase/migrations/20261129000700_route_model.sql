@@ -202,7 +202,7 @@ begin
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
   ch := routing._choose_model(c, a);
-  adj := routing._adjust(c, ch.model, ch.reason = 'forced');
+  adj := routing._adjust(c, ch.model, ch.reason = 'forced', who.trusted);
   if ch.shadow_model is not null then
     -- The shadow gets the provider substitutions, not the breaker.
     shadow_subs := routing._disabled_substitutions(c, ch.shadow_model);
