@@ -1,20 +1,23 @@
-// One postgres.js pool per isolate and function, made on first use, and the mapping of database
+// One postgres.js pool per function and isolate, made on first use, and the mapping of database
 // errors to HTTP (the SQLSTATEs of docs/architecture.md; 503 when the database is unreachable).
 import { postgres } from "../deps.ts";
 import { RouterHttpError } from "../http/openai-error.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
-let pool: { url: string; sql: Sql } | null = null;
+/** Pools by function name: the local server runs several functions in one isolate. */
+const pools = new Map<string, { url: string; sql: Sql }>();
 
 /** The pool for SUPABASE_DB_URL; `applicationName` shows in pg_stat_activity. */
 export function sqlFor(url: string | null, applicationName: string, max = 4): Sql {
   if (!url) throw new RouterHttpError(503, "No database is configured (SUPABASE_DB_URL).", { code: "database_unavailable" });
+  let pool = pools.get(applicationName);
   if (pool?.url !== url) {
     pool = {
       url,
       sql: postgres(url, { max, idle_timeout: 30, connect_timeout: 5, prepare: true, onnotice: () => {}, connection: { application_name: applicationName } }),
     };
+    pools.set(applicationName, pool);
   }
   return pool.sql;
 }
