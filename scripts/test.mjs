@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: starts what the tests need (the local database), then runs
-//   1. the pgTAP suite (tests/db/*.sql) with pg_prove, against the migrated database, after installing
-//      its fixture helpers (tests/db/helpers/test_helpers.sql) with psql;
+//   1. the pgTAP suite (supabase/tests/database/*.test.sql, where `supabase test db` looks) with
+//      pg_prove, against the migrated database; its first file installs the fixture helpers;
 //   2. the Deno tests (translation modules, simulator, the function over HTTP).
 // Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
 import { spawn } from "node:child_process";
@@ -26,13 +26,11 @@ function runStreaming(cmd, args, env) {
 }
 
 async function runPgTap(databaseUrl) {
-  const files = readdirSync(join(root, "tests", "db")).filter((f) => f.endsWith(".sql")).sort();
+  const dir = join("supabase", "tests", "database");
+  // Sorted: the first file (00000_test_helpers.test.sql) installs the fixture helpers.
+  const files = readdirSync(join(root, dir)).filter((f) => f.endsWith(".test.sql")).sort();
   if (files.length === 0) return { passed: 0, failed: 0, ok: true };
-  // The fixture helpers (schema `tests`: test-only, never a migration), as the database owner.
-  const helpers = await runStreaming("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", databaseUrl,
-    "-f", join("tests", "db", "helpers", "test_helpers.sql")]);
-  if (helpers.code !== 0) return { passed: 0, failed: 1, ok: false };
-  const { code, output } = await runStreaming("pg_prove", ["--ext", ".sql", "-d", databaseUrl, ...files.map((f) => join("tests", "db", f))]);
+  const { code, output } = await runStreaming("pg_prove", ["--ext", ".sql", "-d", databaseUrl, ...files.map((f) => join(dir, f))]);
   const total = Number(/Tests=(\d+)/.exec(output)?.[1] ?? 0);
   const failed = [...output.matchAll(/Failed (\d+)\/\d+ subtests/g)].reduce((sum, m) => sum + Number(m[1]), 0);
   // A file that dies before its plan completes counts as one failure at least.

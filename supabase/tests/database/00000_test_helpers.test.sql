@@ -2,13 +2,15 @@
 -- pgTAP fixture helpers: schema `tests` (test-only, in the style of
 -- supabase-test-helpers)
 -- =============================================================================
--- The fixture plumbing the files of tests/db share: users, agents with their
--- metrics, decisions as route_model writes them, the routing switches, and the
--- actor a test speaks as (role + request.jwt.claims).
+-- The fixture plumbing the pgTAP files of supabase/tests/database share: users,
+-- agents with their metrics, decisions as route_model writes them, the routing
+-- switches, and the actor a test speaks as (role + request.jwt.claims).
 --
--- Never a migration: `scripts/test.mjs` installs this file with psql, as the
--- database owner, right before pg_prove (pg_prove runs only tests/db/*.sql, so
--- this folder is not a test). Idempotent: safe to install on every run.
+-- Never a migration: as supabase-test-helpers recommends, this is the first
+-- file of the suite in alphabetical order, so both `npm test` (pg_prove over
+-- the sorted files) and `supabase test db` install it before any test runs;
+-- its statements run outside a transaction, so they persist for the files
+-- after it. Idempotent: safe to install on every run.
 --
 -- Nothing outlives a test: the actor helpers use set_config(..., true), like
 -- SET LOCAL, and the rows the builders write go with the test's ROLLBACK. The
@@ -20,7 +22,7 @@ set client_min_messages = warning;  -- no "already exists, skipping" notices on 
 
 create schema if not exists tests;
 comment on schema tests is
-  'pgTAP fixture helpers (tests/db/helpers/test_helpers.sql): test-only, installed by scripts/test.mjs, never a migration.';
+  'pgTAP fixture helpers (supabase/tests/database/00000_test_helpers.test.sql): test-only, installed by the first test file, never a migration.';
 
 -- -----------------------------------------------------------------------------
 -- Actors: who the next statements run as
@@ -249,3 +251,14 @@ grant usage on schema tests to anon, authenticated, service_role;
 grant execute on function tests._set_actor(text, text), tests.authenticate_as(uuid, text),
   tests.authenticate_as_service_role(), tests.authenticate_as_anon(), tests.clear_authentication()
   to anon, authenticated, service_role;
+
+-- -----------------------------------------------------------------------------
+-- The file is a test too (pg_prove needs a plan from every file)
+-- -----------------------------------------------------------------------------
+reset client_min_messages;
+BEGIN;
+create extension if not exists pgtap with schema extensions;
+select plan(1);
+select has_schema('tests', 'The pgTAP fixture helpers are installed in schema tests.');
+select * from finish();
+ROLLBACK;
