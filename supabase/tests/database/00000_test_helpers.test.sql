@@ -2,9 +2,9 @@
 -- pgTAP fixture helpers: schema `tests` (test-only, in the style of
 -- supabase-test-helpers)
 -- =============================================================================
--- The fixture plumbing the pgTAP files of supabase/tests/database share: users,
--- agents with their metrics, decisions as route_model writes them, the routing
--- switches, and the actor a test speaks as (role + request.jwt.claims).
+-- The fixture plumbing the pgTAP files of supabase/tests/database share: named
+-- actors (users, their agents, decisions), the routing switches, and the actor a
+-- test speaks as (role + request.jwt.claims).
 --
 -- Never a migration: as supabase-test-helpers recommends, this is the first
 -- file of the suite in alphabetical order, so both `npm test` (pg_prove over
@@ -12,17 +12,134 @@
 -- its statements run outside a transaction, so they persist for the files
 -- after it. Idempotent: safe to install on every run.
 --
+-- Named actors: a test says tests.create_user('owner'), then
+-- tests.authenticate_as('owner') or tests.get_user_id('owner'); agents and
+-- decisions likewise by name. Ids are derived from the names (md5 of
+-- 'user:' / 'agent:' / 'decision:' || name, as a uuid), so rollout buckets and
+-- orderings are the same on every run; names repeat freely across files,
+-- because every file rolls its transaction back. An id no helper ever creates
+-- (a missing agent) is tests.unknown_id(name).
+--
 -- Nothing outlives a test: the actor helpers use set_config(..., true), like
 -- SET LOCAL, and the rows the builders write go with the test's ROLLBACK. The
--- actor helpers are executable by the API roles, because a test switches actor
--- while it is one of them; the fixture builders are for the database owner
--- only (revoked from PUBLIC).
+-- actor helpers and the name lookups are executable by the API roles, because
+-- a test switches actor, or names one, while it is one of them; the fixture
+-- builders are for the database owner only (revoked from PUBLIC).
 
 set client_min_messages = warning;  -- no "already exists, skipping" notices on a re-install
 
 create schema if not exists tests;
 comment on schema tests is
   'pgTAP fixture helpers (supabase/tests/database/00000_test_helpers.test.sql): test-only, installed by the first test file, never a migration.';
+
+-- -----------------------------------------------------------------------------
+-- Names: the ids of named users, agents and decisions
+-- -----------------------------------------------------------------------------
+create or replace function tests._named_id(kind text, name text)
+returns uuid
+language sql
+immutable
+set search_path = ''
+as $$ select pg_catalog.md5(kind || ':' || name)::uuid $$;
+comment on function tests._named_id(text, text) is
+  'Private to the name helpers: the id of the named user / agent / decision, md5(kind || '':'' || name) as a uuid. '
+  'Deterministic, so the same names give the same rollout buckets and orderings on every run.';
+
+create or replace function tests.unknown_id(name text)
+returns uuid
+language sql
+immutable
+set search_path = ''
+as $$ select tests._named_id('unknown', name) $$;
+comment on function tests.unknown_id(text) is
+  'An id that no helper creates (md5(''unknown:'' || name) as a uuid), e.g. tests.unknown_id(''missing agent''): '
+  'deterministic, and never the id of a named user, agent or decision.';
+
+create or replace function tests.get_user_id(name text)
+returns uuid
+language plpgsql
+stable
+security definer  -- a test names users while it is an API role that cannot read auth.users
+set search_path = ''
+as $$
+declare
+  user_id uuid := tests._named_id('user', name);
+begin
+  if not exists (select 1 from auth.users u where u.id = user_id) then
+    raise exception using errcode = 'P0002',
+      message = pg_catalog.format('tests: no user named %L (create it first with tests.create_user)', name);
+  end if;
+  return user_id;
+end
+$$;
+comment on function tests.get_user_id(text) is
+  'The id of the user created by tests.create_user(name); raises P0002 for a name never created, so a typo cannot '
+  'pass for a stranger. SECURITY DEFINER: callable while acting as an API role that cannot read auth.users.';
+
+create or replace function tests.get_agent_id(name text)
+returns uuid
+language plpgsql
+stable
+security definer  -- a test names agents while it is a role that RLS keeps from seeing them
+set search_path = ''
+as $$
+declare
+  agent_id uuid := tests._named_id('agent', name);
+begin
+  if not exists (select 1 from public.agents a where a.id = agent_id) then
+    raise exception using errcode = 'P0002',
+      message = pg_catalog.format('tests: no agent named %L (create it first with tests.create_agent)', name);
+  end if;
+  return agent_id;
+end
+$$;
+comment on function tests.get_agent_id(text) is
+  'The id of the agent created by tests.create_agent(owner, name); raises P0002 for a name never created (for a '
+  'missing agent use tests.unknown_id). SECURITY DEFINER: callable as a stranger, whom RLS keeps from the agent.';
+
+create or replace function tests.get_decision_id(name text)
+returns uuid
+language plpgsql
+stable
+security definer  -- a test names decisions while it is a role that cannot read routing.decisions
+set search_path = ''
+as $$
+declare
+  decision_id uuid := tests._named_id('decision', name);
+begin
+  if not exists (select 1 from routing.decisions d where d.id = decision_id) then
+    raise exception using errcode = 'P0002',
+      message = pg_catalog.format('tests: no decision named %L (create it first with tests.create_decision)', name);
+  end if;
+  return decision_id;
+end
+$$;
+comment on function tests.get_decision_id(text) is
+  'The id of the decision created by tests.create_decision(..., name => name); raises P0002 for a name never created. '
+  'SECURITY DEFINER: callable as the service role or a user, who cannot read every decision.';
+
+create or replace function tests._user_email(name text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$ select pg_catalog.lower(pg_catalog.replace(name, ' ', '-')) || '@test.local' $$;
+comment on function tests._user_email(text) is
+  'Private to the name helpers: the email of the named user, its name lower-cased with spaces as dashes @test.local (owner@test.local).';
+
+create or replace function tests.user_claims(name text)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select pg_catalog.jsonb_build_object('sub', tests.get_user_id(name), 'role', 'authenticated',
+                                       'email', tests._user_email(name))
+$$;
+comment on function tests.user_claims(text) is
+  'The JWT claims of the named user as a Supabase session token carries them: {"sub": tests.get_user_id(name), '
+  '"role": "authenticated", "email": tests._user_email(name)}. tests.authenticate_as(name) sets them; a test that sets '
+  'request.jwt.claims itself (a database-owner session carrying a user''s token) uses them too.';
 
 -- -----------------------------------------------------------------------------
 -- Actors: who the next statements run as
@@ -54,6 +171,15 @@ comment on function tests._set_actor(text, text) is
   'Private to the actor helpers: SET LOCAL ROLE role and request.jwt.claims = claims (transaction-local, set_config(..., true)); '
   'raises 42501 unless the session user is a superuser or a member of the owner of schema tests.';
 
+create or replace function tests.authenticate_as(name text)
+returns void
+language sql
+set search_path = ''
+as $$ select tests._set_actor('authenticated', tests.user_claims(name)::text) $$;
+comment on function tests.authenticate_as(text) is
+  'Act as the named user (tests.create_user(name)) until the transaction ends: SET LOCAL ROLE authenticated with '
+  'JWT claims tests.user_claims(name) = {"sub", "role": "authenticated", "email"}, as a Supabase session token carries.';
+
 create or replace function tests.authenticate_as(user_id uuid, email text default null)
 returns void
 language sql
@@ -64,8 +190,8 @@ as $$
      || case when email is null then '{}'::jsonb else pg_catalog.jsonb_build_object('email', email) end)::text)
 $$;
 comment on function tests.authenticate_as(uuid, text) is
-  'Act as a signed-in user until the transaction ends: SET LOCAL ROLE authenticated with JWT claims '
-  '{"sub": user_id, "role": "authenticated"} (and "email" when given). The user need not exist.';
+  'The id form of tests.authenticate_as(name), for a test that holds a user id rather than a name: SET LOCAL ROLE '
+  'authenticated with JWT claims {"sub": user_id, "role": "authenticated"} (and "email" when given). The user need not exist.';
 
 create or replace function tests.authenticate_as_service_role()
 returns void
@@ -95,17 +221,32 @@ comment on function tests.clear_authentication() is
 -- -----------------------------------------------------------------------------
 -- Users, agents, decisions
 -- -----------------------------------------------------------------------------
-create or replace function tests.create_user(email text, id uuid default null)
+create or replace function tests.create_user(name text)
 returns uuid
 language sql
 set search_path = ''
 as $$
-  insert into auth.users (id, email)
-  values (coalesce(create_user.id, pg_catalog.gen_random_uuid()), create_user.email)
+  insert into auth.users (id, email, raw_user_meta_data)
+  values (tests._named_id('user', name), tests._user_email(name), pg_catalog.jsonb_build_object('test_name', name))
   returning id
 $$;
+comment on function tests.create_user(text) is
+  'Inserts the named user into auth.users (id md5(''user:'' || name), email tests._user_email(name), e.g. '
+  'owner@test.local, raw_user_meta_data {"test_name": name}) and returns the id; see tests.get_user_id and tests.authenticate_as.';
+
+-- Before named actors this form had `id uuid default null`, which would make
+-- tests.create_user('owner') ambiguous: drop it on a re-install.
+drop function if exists tests.create_user(text, uuid);
+create or replace function tests.create_user(email text, id uuid)
+returns uuid
+language sql
+set search_path = ''
+as $$
+  insert into auth.users (id, email) values (create_user.id, create_user.email) returning id
+$$;
 comment on function tests.create_user(text, uuid) is
-  'Inserts a user into auth.users with this email (and id, else a random one) and returns the id.';
+  'The id form of tests.create_user(name), for a test that chooses the id itself: inserts a user with this email and id '
+  'into auth.users and returns the id.';
 
 create or replace function tests.create_agent(
   owner uuid, name text, score numeric default null, executions integer default null, success_rate numeric default null,
@@ -136,9 +277,24 @@ begin
 end
 $$;
 comment on function tests.create_agent(uuid, text, numeric, integer, numeric, uuid, text, integer, timestamptz) is
-  'Inserts an agent of owner (id, else a random one; optional model_preference) and returns its id. With executions it '
-  'also writes the agent_intensity_metrics row: combined_score = score, success_rate (default 100), successful executions '
-  '= floor(executions x success_rate / 100), consecutive_failures, last_failure_at. Without executions: no metrics row.';
+  'Inserts an agent of the user owner (id, else a random one; optional model_preference) and returns its id. With executions '
+  'it also writes the agent_intensity_metrics row: combined_score = score, success_rate (default 100), successful executions '
+  '= floor(executions x success_rate / 100), consecutive_failures, last_failure_at. Without executions: no metrics row. '
+  'The named form tests.create_agent(owner => ''owner'', name => ...) calls it.';
+
+create or replace function tests.create_agent(
+  owner text, name text, score numeric default null, executions integer default null, success_rate numeric default null,
+  model_preference text default null, consecutive_failures integer default 0, last_failure_at timestamptz default null)
+returns uuid
+language sql
+set search_path = ''
+as $$
+  select tests.create_agent(tests.get_user_id(owner), name, score, executions, success_rate, tests._named_id('agent', name),
+                            model_preference, consecutive_failures, last_failure_at)
+$$;
+comment on function tests.create_agent(text, text, numeric, integer, numeric, text, integer, timestamptz) is
+  'Inserts the named agent (id md5(''agent:'' || name), so names are unique within a test) of the named user owner, with '
+  'the metrics of tests.create_agent(uuid, ...), and returns its id; see tests.get_agent_id.';
 
 create or replace function tests.create_decision(
   agent uuid, model text, tier text, score numeric, execution_id text default null, id uuid default null,
@@ -170,7 +326,22 @@ end
 $$;
 comment on function tests.create_decision(uuid, text, text, numeric, text, uuid, text) is
   'Inserts a routing.decisions row as route_model writes a routed tier decision (reason tier, e.g. "Medium complexity (5.2) '
-  '- balanced model"): the agent''s owner, the model''s catalog provider; returns its id (id, else a random one).';
+  '- balanced model"): the agent''s owner, the model''s catalog provider; returns its id (id, else a random one). '
+  'The named form tests.create_decision(agent => ''owner agent'', ..., name => ...) calls it.';
+
+create or replace function tests.create_decision(
+  agent text, model text, tier text, score numeric, execution_id text default null, name text default null,
+  baseline_model text default 'gpt-4o')
+returns uuid
+language sql
+set search_path = ''
+as $$
+  select tests.create_decision(tests.get_agent_id(agent), model, tier, score, execution_id,
+                               case when name is not null then tests._named_id('decision', name) end, baseline_model)
+$$;
+comment on function tests.create_decision(text, text, text, numeric, text, text, text) is
+  'tests.create_decision(uuid, ...) for the named agent; a named decision (name => ...) has the id md5(''decision:'' || name), '
+  'see tests.get_decision_id; without a name its id is random. Returns the id.';
 
 -- -----------------------------------------------------------------------------
 -- Routing state: switches, breakers, history
@@ -243,13 +414,15 @@ comment on function tests.record_completion_for(jsonb, integer, integer, integer
   'attempt (HTTP 200) with these tokens and latency; returns record_completion''s answer.';
 
 -- -----------------------------------------------------------------------------
--- Privileges: the API roles may switch actor (a test does so while it is one
--- of them); only the owner may build fixtures.
+-- Privileges: the API roles may switch actor and look names up (a test does so
+-- while it is one of them); only the owner may build fixtures.
 -- -----------------------------------------------------------------------------
 revoke all on all functions in schema tests from public;
 grant usage on schema tests to anon, authenticated, service_role;
-grant execute on function tests._set_actor(text, text), tests.authenticate_as(uuid, text),
-  tests.authenticate_as_service_role(), tests.authenticate_as_anon(), tests.clear_authentication()
+grant execute on function tests._set_actor(text, text), tests.authenticate_as(text), tests.authenticate_as(uuid, text),
+  tests.authenticate_as_service_role(), tests.authenticate_as_anon(), tests.clear_authentication(),
+  tests._named_id(text, text), tests._user_email(text), tests.unknown_id(text), tests.get_user_id(text),
+  tests.get_agent_id(text), tests.get_decision_id(text), tests.user_claims(text)
   to anon, authenticated, service_role;
 
 -- -----------------------------------------------------------------------------
