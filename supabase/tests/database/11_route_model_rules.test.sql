@@ -4,14 +4,13 @@ create extension if not exists pgtap with schema extensions;
 select plan(27);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: one owner; agents with their metrics; routing on, defaults
+-- Fixtures (database owner): the named actor owner; agents with their metrics; routing on, defaults
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-11@test.local', '11000000-0000-4000-a000-000000000001');
+select tests.create_user('owner');
 select tests.reset_routing();
 
--- Agent n is '11000000-0000-4000-b000-<n, 12 digits>' (see pg_temp.route).
-select tests.create_agent('11000000-0000-4000-a000-000000000001', 'rules agent', a.score, a.executions, a.success_rate,
-                          ('11000000-0000-4000-b000-' || lpad(a.n::text, 12, '0'))::uuid,
+-- Agent n is the owner's 'rules agent <n>' (see pg_temp.route).
+select tests.create_agent('owner', 'rules agent ' || a.n, a.score, a.executions, a.success_rate,
                           consecutive_failures => a.failures, last_failure_at => a.last_failure)
 from (values (1, 3.90, 40, 97.5, 0, null),
              (2, 3.95, 40, 97.5, 0, null),
@@ -31,7 +30,7 @@ from (values (1, 3.90, 40, 97.5, 0, null),
              (16, 2.00, 1, 0, 3, now() - interval '5 minutes')) a(n, score, executions, success_rate, failures, last_failure);
 
 create function pg_temp.route(n integer) returns jsonb language sql as $$
-  select public.route_model(('11000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid)
+  select public.route_model(tests.get_agent_id('rules agent ' || n))
 $$;
 
 -- -----------------------------------------------------------------------------
@@ -55,7 +54,7 @@ select is(pg_temp.route(2) ->> 'cohort', 'routed', 'A tier decision is in the ro
 select is(pg_temp.route(15) ->> 'model', 'gpt-4o', 'An agent without a score but with enough executions gets the high model.');
 select ok(pg_temp.route(15) -> 'tier' = 'null'::jsonb, 'An agent without a score has no tier.');
 select is(pg_temp.route(15) -> 'warnings' ->> 0,
-  'agent 11000000-0000-4000-b000-000000000015 has no combined_score: routed to the high tier',
+  format('agent %s has no combined_score: routed to the high tier', tests.get_agent_id('rules agent 15')),
   'An agent without a score gets a warning.');
 
 -- -----------------------------------------------------------------------------

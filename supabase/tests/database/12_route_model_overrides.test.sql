@@ -4,15 +4,13 @@ create extension if not exists pgtap with schema extensions;
 select plan(30);
 
 -- -----------------------------------------------------------------------------
--- Fixtures
+-- Fixtures (database owner): the named actor owner and five agents of theirs
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-12@test.local', '12000000-0000-4000-a000-000000000001');
+select tests.create_user('owner');
 select tests.reset_routing();
 
--- Agent n is '12000000-0000-4000-b000-<n, 12 digits>' (see pg_temp.route).
-select tests.create_agent('12000000-0000-4000-a000-000000000001', 'override agent', a.score, 40, 97.5,
-                          ('12000000-0000-4000-b000-' || lpad(a.n::text, 12, '0'))::uuid, a.preference,
-                          a.failures, a.last_failure)
+-- Agent n is the owner's 'override agent <n>' (see pg_temp.route).
+select tests.create_agent('owner', 'override agent ' || a.n, a.score, 40, 97.5, a.preference, a.failures, a.last_failure)
 from (values (1, 5.2, null, 0, null),                  -- medium
              (2, 2.1, 'premium', 0, null),             -- prefers premium
              (3, 8.4, 'claude-3-5-haiku', 0, null),    -- prefers a model
@@ -21,7 +19,7 @@ from (values (1, 5.2, null, 0, null),                  -- medium
   a(n, score, preference, failures, last_failure);
 
 create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
-  select public.route_model(('12000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)
+  select public.route_model(tests.get_agent_id('override agent ' || n), null, env)
 $$;
 
 -- -----------------------------------------------------------------------------

@@ -4,14 +4,14 @@ create extension if not exists pgtap with schema extensions;
 select plan(32);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: a medium agent (5.2, 40 executions, 97.5%), routing on
+-- Fixtures (database owner): the named actor owner, a medium agent (5.2, 40 executions, 97.5%), routing on
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-13@test.local', '13000000-0000-4000-a000-000000000001');
-select tests.create_agent('13000000-0000-4000-a000-000000000001', 'env agent', 5.2, 40, 97.5, id => '13000000-0000-4000-b000-000000000001');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'env agent', 5.2, 40, 97.5);
 select tests.reset_routing();
 
 create function pg_temp.route(env jsonb) returns jsonb language sql as $$
-  select public.route_model('13000000-0000-4000-b000-000000000001', null, env)
+  select public.route_model(tests.get_agent_id('env agent'), null, env)
 $$;
 
 -- -----------------------------------------------------------------------------

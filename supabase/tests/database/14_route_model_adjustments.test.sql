@@ -4,17 +4,18 @@ create extension if not exists pgtap with schema extensions;
 select plan(31);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: a low (2.1), a medium (5.2) and a high (8.4) agent; routing on
+-- Fixtures (database owner): the named actor owner with a low (2.1), a medium (5.2) and a high (8.4) agent; routing on
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-14@test.local', '14000000-0000-4000-a000-000000000001');
-select tests.create_agent('14000000-0000-4000-a000-000000000001', 'low agent', 2.1, 40, 97.5, id => '14000000-0000-4000-b000-000000000001'),
-       tests.create_agent('14000000-0000-4000-a000-000000000001', 'medium agent', 5.2, 40, 97.5, id => '14000000-0000-4000-b000-000000000002'),
-       tests.create_agent('14000000-0000-4000-a000-000000000001', 'high agent', 8.4, 40, 97.5, id => '14000000-0000-4000-b000-000000000003');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'low agent', 2.1, 40, 97.5),
+       tests.create_agent('owner', 'medium agent', 5.2, 40, 97.5),
+       tests.create_agent('owner', 'high agent', 8.4, 40, 97.5);
 select tests.reset_routing();
 update routing.config set breaker_cooldown_seconds = 60, fallback_chains = '{"*": ["gpt-4o"], "gpt-4o": []}';
 
+-- Agent 1 is the low agent, 2 the medium, 3 the high one.
 create function pg_temp.route(n integer, env jsonb default null) returns jsonb language sql as $$
-  select public.route_model(('14000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, null, env)
+  select public.route_model(tests.get_agent_id((array['low agent', 'medium agent', 'high agent'])[n]), null, env)
 $$;
 
 -- -----------------------------------------------------------------------------

@@ -4,18 +4,19 @@ create extension if not exists pgtap with schema extensions;
 select plan(9);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: 1,000 medium agents with fixed ids (md5 of a counter), routing on at 10%
+-- Fixtures (database owner): the named actor owner with 1,000 medium agents, routing on at 10%
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-15@test.local', '15000000-0000-4000-a000-000000000001');
-select count(tests.create_agent('15000000-0000-4000-a000-000000000001', 'rollout agent ' || i, 5.2, 40, 97.5,
-                                id => md5('rollout-agent-' || i)::uuid))
+-- The buckets hash the agent ids, which are derived from the names 'rollout agent 1' to
+-- 'rollout agent 1000': the same on every run (91 of them fall below 10 with this salt).
+select tests.create_user('owner');
+select count(tests.create_agent('owner', 'rollout agent ' || i, 5.2, 40, 97.5))
 from generate_series(1, 1000) i;
 select tests.reset_routing();
 update routing.config set rollout_percentage = 10, rollout_salt = 'model-router-v1';
 
 create temporary table first_pass on commit drop as
 select a.id, public.route_model(a.id) as d
-from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001';
+from public.agents a where a.user_id = tests.get_user_id('owner');
 
 -- -----------------------------------------------------------------------------
 -- About 10% routed, the rest control with a shadow
@@ -41,10 +42,10 @@ select is_empty($$ select f.id from first_pass f where public.route_model(f.id) 
 update routing.config set rollout_percentage = 30;
 select is_empty($$ select f.id from first_pass f where f.d ->> 'cohort' = 'routed' and public.route_model(f.id) ->> 'cohort' <> 'routed' $$,
   'Raising the rollout keeps every agent that was already routed.');
-select is((select count(*) from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001'
+select is((select count(*) from public.agents a where a.user_id = tests.get_user_id('owner')
            and public.route_model(a.id, null, '{"ROUTING_PERCENTAGE": "100"}') ->> 'cohort' = 'control'), 0::bigint,
   'At 100% no agent is in control.');
-select is((select count(*) from public.agents a where a.user_id = '15000000-0000-4000-a000-000000000001'
+select is((select count(*) from public.agents a where a.user_id = tests.get_user_id('owner')
            and public.route_model(a.id, null, '{"ROUTING_PERCENTAGE": "0"}') ->> 'cohort' = 'routed'), 0::bigint,
   'At 0% no agent is routed.');
 

@@ -5,23 +5,22 @@ create extension if not exists pgtap with schema extensions;
 select plan(26);
 
 -- -----------------------------------------------------------------------------
--- Fixtures: an owner with one agent, a stranger with one agent
+-- Fixtures (database owner): the named actors owner and stranger, one agent each
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner-16@test.local', '16000000-0000-4000-a000-000000000001'),
-       tests.create_user('stranger-16@test.local', '16000000-0000-4000-a000-000000000002');
-select tests.create_agent('16000000-0000-4000-a000-000000000001', 'audited agent', 5.2, 40, 97.5, id => '16000000-0000-4000-b000-000000000001'),
-       tests.create_agent('16000000-0000-4000-a000-000000000002', 'stranger agent', 2.1, 40, 97.5, id => '16000000-0000-4000-b000-000000000002');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'audited agent', 5.2, 40, 97.5),
+       tests.create_agent('stranger', 'stranger agent', 2.1, 40, 97.5);
 select tests.reset_routing();
 
 create function pg_temp.decisions() returns integer language sql as $$
   select count(*)::integer from routing.decisions
-  where agent_id in ('16000000-0000-4000-b000-000000000001', '16000000-0000-4000-b000-000000000002')
+  where agent_id in (tests.get_agent_id('audited agent'), tests.get_agent_id('stranger agent'))
 $$;
 
 -- -----------------------------------------------------------------------------
 -- Database owner: one row per decision, same transaction
 -- -----------------------------------------------------------------------------
-select public.route_model('16000000-0000-4000-b000-000000000001') as first \gset
+select public.route_model(tests.get_agent_id('audited agent')) as first \gset
 select is(pg_temp.decisions(), 1, 'One decision writes exactly one audit row.');
 select results_eq(
   format($$ select id, model, reason, cohort, tier from routing.decisions where id = %L $$, (:'first'::jsonb) ->> 'decision_id'),
@@ -34,20 +33,20 @@ select is(
         'reasoning', 'replayed', 'routing_enabled', 'shadow_model', 'shadow_reason', 'success_rate', 'tier', 'total_executions', 'warnings'],
   'The answer has every key of docs/architecture.md.');
 select is((:'first'::jsonb) -> 'replayed', 'false'::jsonb, 'A new decision is not a replay.');
-select public.route_model('16000000-0000-4000-b000-000000000001') as second \gset
+select public.route_model(tests.get_agent_id('audited agent')) as second \gset
 select is(pg_temp.decisions(), 2, 'A call without an execution id is a new decision each time.');
 
 -- -----------------------------------------------------------------------------
 -- Idempotence per (agent, execution id)
 -- -----------------------------------------------------------------------------
-select public.route_model('16000000-0000-4000-b000-000000000001', 'exec-16-a') as exec_a \gset
-select public.route_model('16000000-0000-4000-b000-000000000001', 'exec-16-a', '{"FORCE_MODEL": "gpt-4o-mini"}') as exec_a_again \gset
+select public.route_model(tests.get_agent_id('audited agent'), 'exec-16-a') as exec_a \gset
+select public.route_model(tests.get_agent_id('audited agent'), 'exec-16-a', '{"FORCE_MODEL": "gpt-4o-mini"}') as exec_a_again \gset
 select is((:'exec_a_again'::jsonb) ->> 'decision_id', (:'exec_a'::jsonb) ->> 'decision_id', 'A repeated execution id returns the same decision id.');
 select is((:'exec_a_again'::jsonb) -> 'replayed', 'true'::jsonb, 'A repeated execution id is marked replayed.');
 select is((:'exec_a_again'::jsonb) ->> 'model', 'claude-3-haiku', 'A replay keeps the model even when the env changed.');
 select is((:'exec_a_again'::jsonb) - 'replayed' - 'breakers', (:'exec_a'::jsonb) - 'replayed' - 'breakers', 'A replay returns the same decision.');
 select is(pg_temp.decisions(), 3, 'A repeated execution id writes no second row.');
-select is(public.route_model('16000000-0000-4000-b000-000000000002', 'exec-16-a') ->> 'model', 'gpt-4o-mini',
+select is(public.route_model(tests.get_agent_id('stranger agent'), 'exec-16-a') ->> 'model', 'gpt-4o-mini',
   'The same execution id for another agent is another decision.');
 select is(pg_temp.decisions(), 4, 'That other decision writes its own row.');
 
@@ -55,34 +54,34 @@ select is(pg_temp.decisions(), 4, 'That other decision writes its own row.');
 -- Refused input writes nothing (22023)
 -- -----------------------------------------------------------------------------
 select throws_ok($$ select public.route_model(null) $$, '22023', 'route_model: agent_id is required', 'A null agent id is refused.');
-select throws_ok($$ select public.route_model('16000000-0000-4000-b000-000000000001', '') $$,
+select throws_ok($$ select public.route_model(tests.get_agent_id('audited agent'), '') $$,
   '22023', 'route_model: execution_id must be 1 to 200 characters and not blank', 'An empty execution id is refused.');
-select throws_ok($$ select public.route_model('16000000-0000-4000-b000-000000000001', '   ') $$,
+select throws_ok($$ select public.route_model(tests.get_agent_id('audited agent'), '   ') $$,
   '22023', 'route_model: execution_id must be 1 to 200 characters and not blank', 'A blank execution id is refused.');
-select throws_ok(format($$ select public.route_model('16000000-0000-4000-b000-000000000001', %L) $$, repeat('x', 201)),
+select throws_ok(format($$ select public.route_model(tests.get_agent_id('audited agent'), %L) $$, repeat('x', 201)),
   '22023', 'route_model: execution_id must be 1 to 200 characters and not blank', 'An execution id over 200 characters is refused.');
-select lives_ok(format($$ select public.route_model('16000000-0000-4000-b000-000000000001', %L) $$, repeat('x', 200)),
+select lives_ok(format($$ select public.route_model(tests.get_agent_id('audited agent'), %L) $$, repeat('x', 200)),
   'An execution id of exactly 200 characters is accepted.');
-select throws_ok($$ select public.route_model('16000000-0000-4000-b000-000000000001', null, '["FORCE_MODEL"]') $$,
+select throws_ok($$ select public.route_model(tests.get_agent_id('audited agent'), null, '["FORCE_MODEL"]') $$,
   '22023', 'route_model: env must be a JSON object of strings', 'An env that is not a JSON object is refused.');
-select throws_ok($$ select public.route_model('16000000-0000-4000-b000-0000000000ff') $$,
-  'P0002', 'agent 16000000-0000-4000-b000-0000000000ff not found', 'An unknown agent is not found.');
+select throws_ok($$ select public.route_model(tests.unknown_id('missing agent')) $$,
+  'P0002', format('agent %s not found', tests.unknown_id('missing agent')), 'An unknown agent is not found.');
 select is(pg_temp.decisions(), 5, 'Refused calls wrote no row (only the 200-character execution id did).');
 
 -- -----------------------------------------------------------------------------
 -- Owner: sees their own decisions through RLS
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('16000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 select is((select count(*)::integer from routing.decisions), 4, 'The owner sees exactly their own agent''s decisions.');
-select throws_ok($$ select public.route_model('16000000-0000-4000-b000-000000000001', repeat('y', 300)) $$,
+select throws_ok($$ select public.route_model(tests.get_agent_id('audited agent'), repeat('y', 300)) $$,
   '22023', 'route_model: execution_id must be 1 to 200 characters and not blank', 'The owner''s bad input is refused.');
 select is((select count(*)::integer from routing.decisions), 4, 'The owner''s refused call wrote nothing.');
 
 -- -----------------------------------------------------------------------------
 -- Stranger: sees none of the owner's decisions
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('16000000-0000-4000-a000-000000000002');
-select is_empty($$ select id from routing.decisions where agent_id = '16000000-0000-4000-b000-000000000001' $$,
+select tests.authenticate_as('stranger');
+select is_empty($$ select id from routing.decisions where agent_id = tests.get_agent_id('audited agent') $$,
   'A stranger sees none of the owner''s decisions.');
 select is((select count(*)::integer from routing.decisions), 1, 'A stranger sees only their own decision.');
 
