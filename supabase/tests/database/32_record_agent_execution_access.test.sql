@@ -4,59 +4,58 @@ create extension if not exists pgtap with schema extensions;
 select plan(20);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): an owner and a stranger, one agent each
+-- Fixtures (database owner): the named actors owner and stranger, one agent each
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111'),
-       tests.create_user('stranger@example.com', '22222222-2222-4222-8222-222222222222');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001'),
-       tests.create_agent('22222222-2222-4222-8222-222222222222', 'Stranger agent', id => 'bbbbbbbb-0000-4000-8000-000000000001');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'Owner agent'),
+       tests.create_agent('stranger', 'Stranger agent');
 
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated)
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
+select tests.authenticate_as('owner');
 
-select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-1', true) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner-1', true) ->> 'recorded', 'true',
   'The owner records an outcome of their own agent.');
 select throws_ok(
-  $$select public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'owner-2', true)$$,
-  'P0002', 'agent bbbbbbbb-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.get_agent_id('Stranger agent'), 'owner-2', true)$$,
+  'P0002', format('agent %s not found', tests.get_agent_id('Stranger agent')),
   'The owner cannot record for another user''s agent, which is reported as not found.');
 select throws_ok(
-  $$select public.record_agent_execution('cccccccc-0000-4000-8000-000000000001', 'owner-3', true)$$,
-  'P0002', 'agent cccccccc-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.unknown_id('missing agent'), 'owner-3', true)$$,
+  'P0002', format('agent %s not found', tests.unknown_id('missing agent')),
   'An agent that does not exist gets the same not-found error (no existence leak).');
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-4', true,
-                                        acting_user => '11111111-1111-4111-8111-111111111111')$$,
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner-4', true,
+                                        acting_user => tests.get_user_id('owner'))$$,
   '42501', 'acting_user may only be passed by a trusted caller',
   'A signed-in user may not pass acting_user, even their own id.');
 select is((select count(*)::integer from routing.executions
-           where agent_id in ('aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001')), 1,
+           where agent_id in (tests.get_agent_id('Owner agent'), tests.get_agent_id('Stranger agent'))), 1,
   'The owner sees exactly their one recorded execution.');
 
 -- -----------------------------------------------------------------------------
 -- Stranger (authenticated)
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('22222222-2222-4222-8222-222222222222');
+select tests.authenticate_as('stranger');
 
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'stranger-1', false)$$,
-  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'stranger-1', false)$$,
+  'P0002', format('agent %s not found', tests.get_agent_id('Owner agent')),
   'A stranger cannot record an outcome for the owner''s agent.');
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-1', false)$$,
-  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner-1', false)$$,
+  'P0002', format('agent %s not found', tests.get_agent_id('Owner agent')),
   'A stranger replaying the owner''s execution id learns nothing either.');
-select is_empty($$select 1 from routing.executions where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+select is_empty($$select 1 from routing.executions where agent_id = tests.get_agent_id('Owner agent')$$,
   'A stranger does not see the owner''s execution outcomes.');
-select is_empty($$select 1 from public.agent_intensity_metrics where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'$$,
+select is_empty($$select 1 from public.agent_intensity_metrics where agent_id = tests.get_agent_id('Owner agent')$$,
   'A stranger does not see the owner''s agent metrics.');
 
 -- A token with the authenticated role but no user.
 set local request.jwt.claims = '{"role": "authenticated"}';
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'nobody-1', true)$$,
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'nobody-1', true)$$,
   '42501', 'record_agent_execution requires a signed-in user or the service role',
   'The authenticated role without a user id is refused.');
 
@@ -66,7 +65,7 @@ select throws_ok(
 select tests.authenticate_as_anon();
 
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'anon-1', true)$$,
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'anon-1', true)$$,
   '42501', 'permission denied for function record_agent_execution',
   'The anon key cannot record outcomes.');
 
@@ -75,24 +74,24 @@ select throws_ok(
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
 
-select is(public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'service-1', true) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('Stranger agent'), 'service-1', true) ->> 'recorded', 'true',
   'The service role records an outcome for any agent.');
 select is(
-  public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'service-2', true,
-                                acting_user => '11111111-1111-4111-8111-111111111111') ->> 'recorded',
+  public.record_agent_execution(tests.get_agent_id('Owner agent'), 'service-2', true,
+                                acting_user => tests.get_user_id('owner')) ->> 'recorded',
   'true', 'The service role records on behalf of the agent''s owner.');
 select throws_ok(
-  $$select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'service-3', true,
-                                        acting_user => '22222222-2222-4222-8222-222222222222')$$,
-  'P0002', 'agent aaaaaaaa-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'service-3', true,
+                                        acting_user => tests.get_user_id('stranger'))$$,
+  'P0002', format('agent %s not found', tests.get_agent_id('Owner agent')),
   'On behalf of a user who does not own the agent, the agent is not found.');
 select throws_ok(
-  $$select public.record_agent_execution('cccccccc-0000-4000-8000-000000000001', 'service-4', true)$$,
-  'P0002', 'agent cccccccc-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.unknown_id('missing agent'), 'service-4', true)$$,
+  'P0002', format('agent %s not found', tests.unknown_id('missing agent')),
   'The service role gets not-found for an agent that does not exist.');
 select is(
-  (select user_id::text from routing.executions where agent_id = 'bbbbbbbb-0000-4000-8000-000000000001' and execution_id = 'service-1'),
-  '22222222-2222-4222-8222-222222222222',
+  (select user_id::text from routing.executions where agent_id = tests.get_agent_id('Stranger agent') and execution_id = 'service-1'),
+  tests.get_user_id('stranger')::text,
   'An outcome recorded by the service role belongs to the agent''s owner.');
 
 -- -----------------------------------------------------------------------------
@@ -100,20 +99,20 @@ select is(
 -- -----------------------------------------------------------------------------
 select tests.clear_authentication();
 
-select is(public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'owner-db-1', false) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner-db-1', false) ->> 'recorded', 'true',
   'The database owner records an outcome for any agent.');
 select throws_ok(
-  $$select public.record_agent_execution('bbbbbbbb-0000-4000-8000-000000000001', 'owner-db-2', true,
-                                        acting_user => '11111111-1111-4111-8111-111111111111')$$,
-  'P0002', 'agent bbbbbbbb-0000-4000-8000-000000000001 not found',
+  $$select public.record_agent_execution(tests.get_agent_id('Stranger agent'), 'owner-db-2', true,
+                                        acting_user => tests.get_user_id('owner'))$$,
+  'P0002', format('agent %s not found', tests.get_agent_id('Stranger agent')),
   'The database owner acting for a user is held to that user''s agents.');
 select is(
   (select array_agg(execution_id order by execution_id) from routing.executions
-   where agent_id in ('aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001')),
+   where agent_id in (tests.get_agent_id('Owner agent'), tests.get_agent_id('Stranger agent'))),
   array['owner-1', 'owner-db-1', 'service-1', 'service-2'],
   'Only the allowed calls wrote an outcome.');
 select is(
-  (select total_executions from public.agent_intensity_metrics where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 3,
+  (select total_executions from public.agent_intensity_metrics where agent_id = tests.get_agent_id('Owner agent')), 3,
   'The owner''s agent counts the three outcomes recorded for it.');
 
 select * from finish();

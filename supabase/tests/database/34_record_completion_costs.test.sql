@@ -6,16 +6,14 @@ create extension if not exists pgtap with schema extensions;
 select plan(30);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): decisions as route_model would have written them
+-- Fixtures (database owner): the named actor owner, their agent, decisions as route_model would have written them
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
-select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', 'high', 8.1, 'exec-premium',
-                             'dddddddd-0000-4000-8000-000000000001'),
-       tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-medium',
-                             'dddddddd-0000-4000-8000-000000000002'),
-       tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o-mini', 'low', 2.0, null,
-                             'dddddddd-0000-4000-8000-000000000003', baseline_model => 'gpt-4o-mini');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Owner agent');
+select tests.create_decision('Owner agent', 'gpt-4o', 'high', 8.1, 'exec-premium', name => 'premium decision'),
+       tests.create_decision('Owner agent', 'claude-3-haiku', 'medium', 5.2, 'exec-medium', name => 'medium decision'),
+       tests.create_decision('Owner agent', 'gpt-4o-mini', 'low', 2.0, null, name => 'lone low decision',
+                             baseline_model => 'gpt-4o-mini');
 
 -- -----------------------------------------------------------------------------
 -- Service role: gpt-4o, 1,500 in / 1,800 out
@@ -23,7 +21,7 @@ select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', '
 select tests.authenticate_as_service_role();
 
 create temp table r1 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+select public.record_completion(tests.get_decision_id('premium decision'),
   '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "latency_ms": 700,
     "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 200, "error_type": null, "latency_ms": 690,
                   "input_tokens": 1500, "output_tokens": 1800, "cached_tokens": 0, "cache_write_tokens": 0}]}') as r;
@@ -39,7 +37,7 @@ select is(
   (select (c.agent_id, c.user_id, c.execution_id, c.status, c.model, c.provider, c.fallback_used, c.attempt_count,
            c.input_tokens, c.output_tokens, c.baseline_model, c.latency_ms)::text
    from routing.calls c where c.id = (select (r ->> 'call_id')::uuid from r1)),
-  '(aaaaaaaa-0000-4000-8000-000000000001,11111111-1111-4111-8111-111111111111,exec-premium,succeeded,gpt-4o,openai,f,1,1500,1800,gpt-4o,700)',
+  format('(%s,%s,exec-premium,succeeded,gpt-4o,openai,f,1,1500,1800,gpt-4o,700)', tests.get_agent_id('Owner agent'), tests.get_user_id('owner')),
   'The call row copies agent, user and execution from the decision and sums the attempt.');
 select is(
   (select a.price_id from routing.attempts a where a.call_id = (select (r ->> 'call_id')::uuid from r1)),
@@ -55,7 +53,7 @@ select is((select r -> 'breakers' from r1), '{"anthropic": "closed", "openai": "
 -- 1000 x 0.25 + 500 x 1.25 + 2000 x 0.03 + 1000 x 0.30 = 1235 per million  -> 0.001235
 -- baseline gpt-4o: 1000 x 2.50 + 500 x 10 + 2000 x 1.25 + 1000 x 2.50 = 12500 -> 0.0125
 create temp table r2 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000002',
+select public.record_completion(tests.get_decision_id('medium decision'),
   '{"status": "succeeded", "model": "claude-3-haiku", "provider": "anthropic",
     "attempts": [{"model": "claude-3-haiku", "provider": "anthropic", "status": 200, "latency_ms": 300,
                   "input_tokens": 1000, "output_tokens": 500, "cached_tokens": 2000, "cache_write_tokens": 1000}]}') as r;
@@ -80,7 +78,7 @@ select is((select latency_ms from routing.calls where id = (select (r ->> 'call_
 -- Service role: retries then a fallback, recorded attempt by attempt
 -- -----------------------------------------------------------------------------
 create temp table r3 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000002',
+select public.record_completion(tests.get_decision_id('medium decision'),
   '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "latency_ms": 1500,
     "attempts": [
       {"model": "claude-3-haiku", "provider": "anthropic", "status": 529, "error_type": "overloaded", "latency_ms": 120},
@@ -106,12 +104,12 @@ select is(
 select is((select jsonb_array_length(r -> 'attempts') from r3), 3, 'The answer lists the three attempts.');
 select is((select r -> 'attempts' -> 2 ->> 'seq' from r3), '3', 'The answer''s attempts carry their seq.');
 select is((select count(*)::integer from routing.attempts where call_id = (select (r ->> 'call_id')::uuid from r3)
-           and user_id = '11111111-1111-4111-8111-111111111111'), 3,
+           and user_id = tests.get_user_id('owner')), 3,
   'Every attempt row carries the owner''s user id (for RLS).');
 
 -- An explicit fallback_used is honoured.
 create temp table r7 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000002',
+select public.record_completion(tests.get_decision_id('medium decision'),
   '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "fallback_used": false,
     "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 200}]}') as r;
 select is((select fallback_used from routing.calls where id = (select (r ->> 'call_id')::uuid from r7)), false,
@@ -121,7 +119,7 @@ select is((select fallback_used from routing.calls where id = (select (r ->> 'ca
 -- Service role: beyond the cent, and a baseline other than gpt-4o
 -- -----------------------------------------------------------------------------
 create temp table r4 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000003',
+select public.record_completion(tests.get_decision_id('lone low decision'),
   '{"status": "succeeded", "model": "gpt-4o-mini", "provider": "openai",
     "attempts": [{"model": "gpt-4o-mini", "provider": "openai", "status": 200, "input_tokens": 1, "output_tokens": 1}]}') as r;
 select is((select r ->> 'cost_usd' from r4), '0.00000075',
@@ -130,7 +128,7 @@ select is((select execution_id from routing.calls where id = (select (r ->> 'cal
   'A call of a lone decision has no execution id.');
 
 create temp table r5 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000003',
+select public.record_completion(tests.get_decision_id('lone low decision'),
   '{"status": "succeeded", "model": "claude-3-haiku", "provider": "anthropic",
     "attempts": [{"model": "claude-3-haiku", "provider": "anthropic", "status": 200,
                   "input_tokens": 1000, "output_tokens": 1000}]}') as r;
@@ -143,7 +141,7 @@ select is((select baseline_model from routing.calls where id = (select (r ->> 'c
 
 -- A failed call is recorded too.
 create temp table r6 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+select public.record_completion(tests.get_decision_id('premium decision'),
   '{"status": "failed", "model": "gpt-4o", "provider": "openai",
     "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 400, "error_type": "invalid_request", "latency_ms": 20}]}') as r;
 select is((select (status, cost_usd, baseline_cost_usd)::text from routing.calls where id = (select (r ->> 'call_id')::uuid from r6)),
@@ -153,8 +151,8 @@ select is((select r ->> 'cost_usd' from r6), '0', 'Zero is returned as the strin
 -- -----------------------------------------------------------------------------
 -- Owner (authenticated): reads the calls of their agent
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('11111111-1111-4111-8111-111111111111');
-select is((select count(*)::integer from routing.calls where agent_id = 'aaaaaaaa-0000-4000-8000-000000000001'), 7, 'The owner sees the seven calls of their agent.');
+select tests.authenticate_as('owner');
+select is((select count(*)::integer from routing.calls where agent_id = tests.get_agent_id('Owner agent')), 7, 'The owner sees the seven calls of their agent.');
 
 select * from finish();
 ROLLBACK;

@@ -5,12 +5,11 @@ create extension if not exists pgtap with schema extensions;
 select plan(12);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres)
+-- Fixtures (database owner): the named actor owner, their agent and one decision
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
-select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-1',
-                             'dddddddd-0000-4000-8000-000000000001');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Owner agent');
+select tests.create_decision('Owner agent', 'claude-3-haiku', 'medium', 5.2, 'exec-1', name => 'the decision');
 
 -- 1,500 in / 1,800 out on gpt-4o, and 1,000 in / 1,000 out on claude-3-haiku
 create function pg_temp.gpt4o_call() returns jsonb language sql as $$
@@ -29,14 +28,14 @@ select tests.authenticate_as_service_role();
 
 -- At list price.
 create temp table c1 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001', pg_temp.gpt4o_call()) as r;
+select public.record_completion(tests.get_decision_id('the decision'), pg_temp.gpt4o_call()) as r;
 select is((select r ->> 'cost_usd' from c1), '0.02175', 'At the list price the call costs $0.02175.');
 
 -- A price announced for tomorrow does not apply today.
 insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
 values ('gpt-4o', now() + interval '1 day', 5.00, 20.00, 2.50, 5.00);
 create temp table c2 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001', pg_temp.gpt4o_call()) as r;
+select public.record_completion(tests.get_decision_id('the decision'), pg_temp.gpt4o_call()) as r;
 select is((select r ->> 'cost_usd' from c2), '0.02175', 'A price effective in the future does not apply yet.');
 select is(
   (select price_id from routing.attempts where call_id = (select (r ->> 'call_id')::uuid from c2)),
@@ -47,7 +46,7 @@ select is(
 insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
 values ('gpt-4o', now() - interval '1 hour', 3.00, 12.00, 1.50, 3.00);
 create temp table c3 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001', pg_temp.gpt4o_call()) as r;
+select public.record_completion(tests.get_decision_id('the decision'), pg_temp.gpt4o_call()) as r;
 select is((select r ->> 'cost_usd' from c3), '0.0261',
   'The latest price effective before now applies: 1500 x 3.00 + 1800 x 12.00 per million = $0.0261.');
 select is(
@@ -64,7 +63,7 @@ select is((select baseline_cost_usd from routing.calls where id = (select (r ->>
 
 -- The baseline follows a price change of the baseline model only.
 create temp table c4 on commit drop as
-select public.record_completion('dddddddd-0000-4000-8000-000000000001', pg_temp.haiku_call()) as r;
+select public.record_completion(tests.get_decision_id('the decision'), pg_temp.haiku_call()) as r;
 select is((select (r ->> 'cost_usd') || ' / ' || (r ->> 'baseline_cost_usd') from c4), '0.0015 / 0.015',
   'claude-3-haiku at list price ($0.0015) is compared with gpt-4o at its new price ($0.015).');
 
@@ -75,14 +74,14 @@ insert into routing.models (model, provider, description) values ('gpt-test', 'o
 insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
 values ('gpt-test', now() + interval '1 day', 1, 1, 1, 1);
 select throws_ok(
-  $$select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+  $$select public.record_completion(tests.get_decision_id('the decision'),
       '{"status": "succeeded", "model": "gpt-test", "provider": "openai",
         "attempts": [{"model": "gpt-test", "provider": "openai", "status": 200, "input_tokens": 1}]}')$$,
   '22023', 'call.attempts[1].model has no price in force',
   'An attempt on a model that has no price yet is refused.');
-select is((select count(*)::integer from routing.calls where decision_id = 'dddddddd-0000-4000-8000-000000000001'), 4, 'The refused call wrote no call row.');
+select is((select count(*)::integer from routing.calls where decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no call row.');
 select is((select count(*)::integer from routing.attempts a join routing.calls c on c.id = a.call_id
-           where c.decision_id = 'dddddddd-0000-4000-8000-000000000001'), 4, 'The refused call wrote no attempt row.');
+           where c.decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no attempt row.');
 
 select * from finish();
 ROLLBACK;

@@ -5,12 +5,11 @@ create extension if not exists pgtap with schema extensions;
 select plan(37);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres)
+-- Fixtures (database owner): the named actor owner, their agent and one decision
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
-select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-1',
-                             'dddddddd-0000-4000-8000-000000000001');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Owner agent');
+select tests.create_decision('Owner agent', 'claude-3-haiku', 'medium', 5.2, 'exec-1', name => 'the decision');
 
 -- A valid call whose first attempt is an availability failure, with one field replaced.
 create function pg_temp.call_with(path text[], value jsonb) returns jsonb language sql as $$
@@ -21,7 +20,7 @@ create function pg_temp.call_with(path text[], value jsonb) returns jsonb langua
                         "input_tokens": 1500, "output_tokens": 300}]}'::jsonb, path, value)
 $$;
 create function pg_temp.refused(call jsonb) returns text language sql as $$
-  select format('select public.record_completion(%L, %L::jsonb)', 'dddddddd-0000-4000-8000-000000000001', call)
+  select format('select public.record_completion(%L, %L::jsonb)', tests.get_decision_id('the decision'), call)
 $$;
 create temp table breakers_before on commit drop as select b.*, b.ctid as row_ctid from routing.provider_breakers b;
 grant select on breakers_before to service_role;
@@ -31,7 +30,7 @@ grant select on breakers_before to service_role;
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
 
-select throws_ok($$select public.record_completion('dddddddd-0000-4000-8000-000000000001', null)$$,
+select throws_ok($$select public.record_completion(tests.get_decision_id('the decision'), null)$$,
   '22023', 'call must be a JSON object', 'A null call is refused.');
 select throws_ok(pg_temp.refused('[]'), '22023', 'call must be a JSON object', 'An array is not a call.');
 select throws_ok(pg_temp.refused('"succeeded"'), '22023', 'call must be a JSON object', 'A string is not a call.');
@@ -104,13 +103,13 @@ select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,1,cache_write_toke
 select throws_ok(format('select public.record_completion(null, %L::jsonb)', pg_temp.call_with('{model}', '"gpt-4o"')),
   '22023', 'decision_id is required', 'A null decision id is refused.');
 select throws_ok(
-  format('select public.record_completion(%L, %L::jsonb)', 'eeeeeeee-0000-4000-8000-000000000001', pg_temp.call_with('{model}', '"gpt-4o"')),
-  'P0002', 'decision eeeeeeee-0000-4000-8000-000000000001 not found', 'An unknown decision is not found.');
+  format('select public.record_completion(%L, %L::jsonb)', tests.unknown_id('missing decision'), pg_temp.call_with('{model}', '"gpt-4o"')),
+  'P0002', format('decision %s not found', tests.unknown_id('missing decision')), 'An unknown decision is not found.');
 
 -- -----------------------------------------------------------------------------
 -- Nothing was written
 -- -----------------------------------------------------------------------------
-select is_empty($$select 1 from routing.calls where decision_id = 'dddddddd-0000-4000-8000-000000000001'$$,
+select is_empty($$select 1 from routing.calls where decision_id = tests.get_decision_id('the decision')$$,
   'No refused call wrote a call row.');
 select is_empty($$select 1 from routing.attempts where created_at = now()$$, 'No refused call wrote an attempt row.');
 select is(
@@ -123,19 +122,19 @@ select is_empty($$select 1 from routing.breaker_events where created_at = now()$
 -- Service role: what is accepted at the edges
 -- -----------------------------------------------------------------------------
 select is(
-  (public.record_completion('dddddddd-0000-4000-8000-000000000001',
+  (public.record_completion(tests.get_decision_id('the decision'),
      '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "fallback_used": null, "latency_ms": null,
        "attempts": [{"model": "gpt-4o", "provider": "openai", "status": null, "error_type": null, "latency_ms": null}]}')
    ->> 'cost_usd'),
   '0', 'Missing token counts and null optional fields are accepted and count as zero.');
 select is(
-  (public.record_completion('dddddddd-0000-4000-8000-000000000001',
+  (public.record_completion(tests.get_decision_id('the decision'),
      '{"status": "failed", "model": "gpt-4o", "provider": "openai", "extra": {"ignored": true},
        "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 200, "error_type": "malformed_response",
                      "input_tokens": 1e3, "output_tokens": 0}]}')
    ->> 'cost_usd'),
   '0.0025', 'Unknown keys are ignored, a 200 can carry an error type, and 1e3 is the integer 1000.');
-select is((select count(*)::integer from routing.calls where decision_id = 'dddddddd-0000-4000-8000-000000000001'), 2, 'The two valid calls were recorded.');
+select is((select count(*)::integer from routing.calls where decision_id = tests.get_decision_id('the decision')), 2, 'The two valid calls were recorded.');
 
 select * from finish();
 ROLLBACK;

@@ -6,12 +6,11 @@ create extension if not exists pgtap with schema extensions;
 select plan(37);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres)
+-- Fixtures (database owner): the named actor owner, their agent and one decision
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
-select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'claude-3-haiku', 'medium', 5.2, 'exec-1',
-                             'dddddddd-0000-4000-8000-000000000001');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Owner agent');
+select tests.create_decision('Owner agent', 'claude-3-haiku', 'medium', 5.2, 'exec-1', name => 'the decision');
 -- Start from the default config and healthy breakers whatever the database holds.
 select tests.reset_routing();
 
@@ -21,7 +20,7 @@ create function pg_temp.attempt(model text, status integer, error_type text defa
                             'status', status, 'error_type', error_type, 'latency_ms', 10, 'input_tokens', 10, 'output_tokens', 10)
 $$;
 create function pg_temp.record(variadic attempts jsonb[]) returns jsonb language sql as $$
-  select public.record_completion('dddddddd-0000-4000-8000-000000000001', jsonb_build_object(
+  select public.record_completion(tests.get_decision_id('the decision'), jsonb_build_object(
     'status', case when attempts[cardinality(attempts)] ->> 'error_type' is null then 'succeeded' else 'failed' end,
     'model', attempts[cardinality(attempts)] ->> 'model', 'provider', attempts[cardinality(attempts)] ->> 'provider',
     'attempts', to_jsonb(attempts)))

@@ -67,10 +67,9 @@ select results_eq(
 -- -----------------------------------------------------------------------------
 -- Database owner: the hook points are called in the recording transaction
 -- -----------------------------------------------------------------------------
-select tests.create_user('owner@example.com', '11111111-1111-4111-8111-111111111111');
-select tests.create_agent('11111111-1111-4111-8111-111111111111', 'Owner agent', id => 'aaaaaaaa-0000-4000-8000-000000000001');
-select tests.create_decision('aaaaaaaa-0000-4000-8000-000000000001', 'gpt-4o', 'high', 8.1, 'exec-1',
-                             'dddddddd-0000-4000-8000-000000000001');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Owner agent');
+select tests.create_decision('Owner agent', 'gpt-4o', 'high', 8.1, 'exec-1', name => 'the decision');
 create temp table hook_calls (hook text, detail text) on commit drop;
 create or replace function routing._after_execution_recorded(execution routing.executions) returns void
 language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('execution', execution.execution_id) $$;
@@ -80,9 +79,9 @@ language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('
 -- Service role: the hooks run whoever calls.
 select tests.authenticate_as_service_role();
 create temp table outcomes on commit drop as
-select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true) as r
-union all select public.record_agent_execution('aaaaaaaa-0000-4000-8000-000000000001', 'exec-1', true)
-union all select public.record_completion('dddddddd-0000-4000-8000-000000000001',
+select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true) as r
+union all select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true)
+union all select public.record_completion(tests.get_decision_id('the decision'),
   '{"status": "failed", "model": "gpt-4o", "provider": "openai",
     "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 503, "error_type": "server_error"}]}');
 
