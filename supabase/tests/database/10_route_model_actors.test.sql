@@ -96,7 +96,9 @@ select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', 
 -- Database owner / superuser (psql, the edge function's direct connection)
 -- -----------------------------------------------------------------------------
 select tests.clear_authentication();
-select is(route_model(tests.get_agent_id('owner agent')) ->> 'model', 'claude-3-haiku',
+-- As typed in psql: the id as a quoted literal, the function without its schema.
+select results_eq(format($$ select route_model(%L) ->> 'model' $$, tests.get_agent_id('owner agent')),
+  $$ values ('claude-3-haiku') $$,
   'A superuser can call route_model(''<uuid>'') unqualified.');
 select is(route_model(tests.get_agent_id('owner agent'), null, '{"ENABLE_INTELLIGENT_ROUTING": "off"}') ->> 'reason', 'routing_disabled',
   'A superuser''s env overrides are honoured.');

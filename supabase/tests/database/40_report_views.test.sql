@@ -9,35 +9,35 @@ create extension if not exists pgtap with schema extensions;
 select plan(43);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): a clean slate, users, agents, metrics, executions
+-- Fixtures (database owner): a clean slate, the named actors owner and stranger, agents, metrics, executions
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
 
-select tests.create_user('owner40@example.com', '40000000-0000-4000-a000-000000000001'),
-       tests.create_user('stranger40@example.com', '40000000-0000-4000-a000-000000000002');
-select tests.create_agent('40000000-0000-4000-a000-000000000001', 'Low agent', 2.0, 40, 97.5, id => '40000000-0000-4000-b000-000000000001'),
-       tests.create_agent('40000000-0000-4000-a000-000000000001', 'Medium agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000002'),
-       tests.create_agent('40000000-0000-4000-a000-000000000001', 'High agent', 8.4, 40, 97.5, id => '40000000-0000-4000-b000-000000000003'),
-       tests.create_agent('40000000-0000-4000-a000-000000000001', 'Control agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000004'),
-       tests.create_agent('40000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '40000000-0000-4000-b000-000000000005');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'Low agent', 2.0, 40, 97.5),
+       tests.create_agent('owner', 'Medium agent', 5.2, 40, 97.5),
+       tests.create_agent('owner', 'High agent', 8.4, 40, 97.5),
+       tests.create_agent('owner', 'Control agent', 5.2, 40, 97.5),
+       tests.create_agent('stranger', 'Stranger agent', 5.2, 40, 97.5);
 
 create temp table fx (agent_id uuid, execution_id text, rollout integer, succeeded boolean, latency_ms integer, day date,
                       decision jsonb) on commit drop;
-insert into fx (agent_id, execution_id, rollout, succeeded, latency_ms, day) values
-  ('40000000-0000-4000-b000-000000000001', 'low-1', 100, true, 100, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000001', 'low-2', 100, true, 200, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000001', 'low-3', 100, true, 300, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000002', 'medium-1', 100, true, 400, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000002', 'medium-2', 100, true, 500, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000002', 'medium-3', 100, false, 600, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000002', 'medium-4', 100, true, 700, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000002', 'medium-5', 100, true, 800, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000003', 'high-1', 100, true, 900, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000003', 'high-2', 100, true, 1000, '2020-03-02'),
-  ('40000000-0000-4000-b000-000000000004', 'control-1', 0, true, 1100, '2020-03-03'),
-  ('40000000-0000-4000-b000-000000000004', 'control-2', 0, true, 1200, '2020-03-03'),
-  ('40000000-0000-4000-b000-000000000005', 'stranger-1', 100, true, 1300, '2020-03-04');
+insert into fx (agent_id, execution_id, rollout, succeeded, latency_ms, day)
+select tests.get_agent_id(agent), execution_id, rollout, succeeded, latency_ms, day::date from (values
+  ('Low agent', 'low-1', 100, true, 100, '2020-03-02'),
+  ('Low agent', 'low-2', 100, true, 200, '2020-03-02'),
+  ('Low agent', 'low-3', 100, true, 300, '2020-03-02'),
+  ('Medium agent', 'medium-1', 100, true, 400, '2020-03-02'),
+  ('Medium agent', 'medium-2', 100, true, 500, '2020-03-02'),
+  ('Medium agent', 'medium-3', 100, false, 600, '2020-03-02'),
+  ('Medium agent', 'medium-4', 100, true, 700, '2020-03-02'),
+  ('Medium agent', 'medium-5', 100, true, 800, '2020-03-02'),
+  ('High agent', 'high-1', 100, true, 900, '2020-03-02'),
+  ('High agent', 'high-2', 100, true, 1000, '2020-03-02'),
+  ('Control agent', 'control-1', 0, true, 1100, '2020-03-03'),
+  ('Control agent', 'control-2', 0, true, 1200, '2020-03-03'),
+  ('Stranger agent', 'stranger-1', 100, true, 1300, '2020-03-04')) v(agent, execution_id, rollout, succeeded, latency_ms, day);
 
 do $$
 declare
@@ -135,7 +135,7 @@ select results_eq(
 -- -----------------------------------------------------------------------------
 -- Owner: the same figures for their own agents, nothing of the stranger's
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('40000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 
 select is(
   (select (calls, executions, actual_cost_usd, baseline_cost_usd, savings_usd, savings_pct, cost_per_execution_usd)::text
@@ -160,7 +160,7 @@ select is_empty($$select * from public.routing_cohort_comparison where day = '20
 -- -----------------------------------------------------------------------------
 -- Stranger: only their own day
 -- -----------------------------------------------------------------------------
-set local request.jwt.claims = '{"sub": "40000000-0000-4000-a000-000000000002", "role": "authenticated"}';
+select tests.authenticate_as('stranger');
 
 select is_empty($$select * from public.routing_cost_savings where day between '2020-03-02' and '2020-03-03'$$,
   'The stranger does not see the owner''s costs.');

@@ -6,17 +6,16 @@ create extension if not exists pgtap with schema extensions;
 select plan(45);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): a clean slate, default thresholds, two agents
+-- Fixtures (database owner): a clean slate, default thresholds, the named actors owner and stranger, their agents
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
 update routing.config set alert_success_min_executions = 20 where id;  -- the default is 50
 
-select tests.create_user('owner41@example.com', '41000000-0000-4000-a000-000000000001'),
-       tests.create_user('stranger41@example.com', '41000000-0000-4000-a000-000000000002');
-select tests.create_agent('41000000-0000-4000-a000-000000000001', 'Routed agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000001'),
-       tests.create_agent('41000000-0000-4000-a000-000000000001', 'Control agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000002'),
-       tests.create_agent('41000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '41000000-0000-4000-b000-000000000003');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'Routed agent', 5.2, 40, 97.5),
+       tests.create_agent('owner', 'Control agent', 5.2, 40, 97.5),
+       tests.create_agent('stranger', 'Stranger agent', 5.2, 40, 97.5);
 
 -- -----------------------------------------------------------------------------
 -- Service role: failures outside the routed cohort, and below the minimum sample
@@ -25,8 +24,8 @@ select tests.authenticate_as_service_role();
 
 select public.set_rollout_percentage(0) is not null as rollout_zero \gset
 create temp table control_runs on commit drop as
-select g, public.route_model('41000000-0000-4000-b000-000000000002', 'control-' || g) ->> 'cohort' as cohort,
-       public.record_agent_execution('41000000-0000-4000-b000-000000000002', 'control-' || g, false) ->> 'recorded' as recorded
+select g, public.route_model(tests.get_agent_id('Control agent'), 'control-' || g) ->> 'cohort' as cohort,
+       public.record_agent_execution(tests.get_agent_id('Control agent'), 'control-' || g, false) ->> 'recorded' as recorded
 from generate_series(1, 25) g;
 select is((select count(*) from control_runs where cohort = 'control' and recorded = 'true'), 25::bigint,
   'Twenty-five failed executions of the control cohort are recorded.');
@@ -35,14 +34,14 @@ select is((select rollback_tripped_at from routing.config), null,
 select public.set_rollout_percentage(100) is not null as rollout_full \gset
 
 create temp table routed_runs on commit drop as
-select g, public.route_model('41000000-0000-4000-b000-000000000001', 'routed-' || g) ->> 'cohort' as cohort,
-       public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'routed-' || g, g <> 19) ->> 'recorded' as recorded
+select g, public.route_model(tests.get_agent_id('Routed agent'), 'routed-' || g) ->> 'cohort' as cohort,
+       public.record_agent_execution(tests.get_agent_id('Routed agent'), 'routed-' || g, g <> 19) ->> 'recorded' as recorded
 from generate_series(1, 19) g;
 select is((select count(*) from routed_runs where cohort = 'routed' and recorded = 'true'), 19::bigint,
   'Nineteen routed executions are recorded, one of them failed (18 of 19 = 94.7%).');
 select is((select rollback_tripped_at from routing.config), null,
   'Below the minimum sample of 20 executions, a 94.7% success rate does not trip.');
-select is(public.route_model('41000000-0000-4000-b000-000000000001') ->> 'cohort', 'routed',
+select is(public.route_model(tests.get_agent_id('Routed agent')) ->> 'cohort', 'routed',
   'Routing is still on before the breach.');
 select is((select state from public.routing_alerts where alert = 'routed_success_rate'), 'ok',
   'The routed success alert is ok below the minimum sample.');
@@ -51,12 +50,12 @@ select is((select state from public.routing_alerts where alert = 'routed_success
 -- Service role: the breach, and the time until routing is off
 -- -----------------------------------------------------------------------------
 create temp table timing (step text, at timestamptz default clock_timestamp(), result jsonb) on commit drop;
-insert into timing (step, result) select 'decided', public.route_model('41000000-0000-4000-b000-000000000001', 'routed-20');
+insert into timing (step, result) select 'decided', public.route_model(tests.get_agent_id('Routed agent'), 'routed-20');
 insert into timing (step) values ('breach');
 insert into timing (step, result)
-  select 'recorded', jsonb_build_object('outcome', public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'routed-20', false));
+  select 'recorded', jsonb_build_object('outcome', public.record_agent_execution(tests.get_agent_id('Routed agent'), 'routed-20', false));
 insert into timing (step, result)
-  select 'routed', public.route_model('41000000-0000-4000-b000-000000000001', 'after-breach-1');
+  select 'routed', public.route_model(tests.get_agent_id('Routed agent'), 'after-breach-1');
 insert into timing (step) values ('routing_off');
 
 select is((select result -> 'outcome' ->> 'recorded' from timing where step = 'recorded'), 'true',
@@ -93,7 +92,7 @@ select ok(
   (select new_values ? 'rollback_tripped_at' and new_values ->> 'rollback_reason' like 'auto-rollback: %'
    from routing.config_changes order by id desc limit 1),
   'The config trigger audits the trip like any other change.');
-select is(public.route_model('41000000-0000-4000-b000-000000000001', null, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'cohort',
+select is(public.route_model(tests.get_agent_id('Routed agent'), null, '{"ENABLE_INTELLIGENT_ROUTING": "true"}') ->> 'cohort',
   'disabled', 'The environment saying on does not beat the trip.');
 select is((public.set_routing_enabled(true) ->> 'routing_on')::boolean, false,
   'Enabling routing does not clear the trip.');
@@ -110,9 +109,9 @@ select is((select count(*) from routing.alert_events where kind = 'trip'), 1::bi
 -- -----------------------------------------------------------------------------
 -- Owner: routed to the baseline too, sees no global alert, may not clear
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('41000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 
-select is(public.route_model('41000000-0000-4000-b000-000000000001') ->> 'cohort', 'disabled',
+select is(public.route_model(tests.get_agent_id('Routed agent')) ->> 'cohort', 'disabled',
   'The owner''s own routing is off while the rollback is tripped.');
 select is_empty($$select * from public.routing_alerts$$, 'The owner sees no global alert row.');
 select throws_ok($$select public.clear_routing_rollback('I want my routing back')$$, '42501',
@@ -123,7 +122,7 @@ select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
 -- -----------------------------------------------------------------------------
 -- Stranger and anon
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('41000000-0000-4000-a000-000000000002');
+select tests.authenticate_as('stranger');
 select is_empty($$select * from public.routing_alerts$$, 'The stranger sees no global alert row.');
 
 select tests.authenticate_as_anon();
@@ -159,9 +158,9 @@ select results_eq(
   $$values ('fire'::text, 'routed_success_rate'::text), ('trip', 'routed_success_rate'), ('clear', 'auto_rollback'),
            ('resolve', 'routed_success_rate')$$,
   'The clear restarts the routed window, so the routed success alert resolves: fire, trip, clear, resolve.');
-select is(public.route_model('41000000-0000-4000-b000-000000000001', 'after-clear-1') ->> 'cohort', 'routed',
+select is(public.route_model(tests.get_agent_id('Routed agent'), 'after-clear-1') ->> 'cohort', 'routed',
   'Routing is on again after the clear.');
-select is(public.record_agent_execution('41000000-0000-4000-b000-000000000001', 'after-clear-1', false) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('Routed agent'), 'after-clear-1', false) ->> 'recorded', 'true',
   'A failure right after the clear is recorded.');
 select is((select rollback_tripped_at from routing.config), null,
   'The failures that tripped do not trip again: the window restarted at the clear.');

@@ -5,16 +5,16 @@ create extension if not exists pgtap with schema extensions;
 select plan(28);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): a clean slate, default thresholds, agents, a call builder
+-- Fixtures (database owner): a clean slate, default thresholds, the named actor owner's agents, a call builder
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
 update routing.config set alert_success_min_executions = 20 where id;  -- the default is 50
 
-select tests.create_user('owner42@example.com', '42000000-0000-4000-a000-000000000001');
-select tests.create_agent('42000000-0000-4000-a000-000000000001', 'Medium agent (anthropic)', 5.2, 40, 97.5, id => '42000000-0000-4000-b000-000000000001'),
-       tests.create_agent('42000000-0000-4000-a000-000000000001', 'Low agent (openai)', 2.0, 40, 97.5, id => '42000000-0000-4000-b000-000000000002'),
-       tests.create_agent('42000000-0000-4000-a000-000000000001', 'High agent (gpt-4o)', 8.4, 40, 97.5, id => '42000000-0000-4000-b000-000000000003');
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Medium agent (anthropic)', 5.2, 40, 97.5),
+       tests.create_agent('owner', 'Low agent (openai)', 2.0, 40, 97.5),
+       tests.create_agent('owner', 'High agent (gpt-4o)', 8.4, 40, 97.5);
 
 -- One call: its attempts as (model, provider, status, error_type, input, output).
 create function pg_temp.call_json(status text, attempts jsonb) returns jsonb language sql immutable as $$
@@ -34,7 +34,7 @@ select tests.authenticate_as_service_role();
 
 -- 17 healthy haiku calls, then 2 calls that needed a retry after a 529: 21 attempts, 2 failed (9.5%).
 create temp table haiku_calls on commit drop as
-select g, public.record_completion((public.route_model('42000000-0000-4000-b000-000000000001') ->> 'decision_id')::uuid,
+select g, public.record_completion((public.route_model(tests.get_agent_id('Medium agent (anthropic)')) ->> 'decision_id')::uuid,
          pg_temp.call_json('succeeded', case when g > 17 then jsonb_build_array(
              pg_temp.attempt('claude-3-haiku', 'anthropic', 529, 'overloaded', 0, 0),
              pg_temp.attempt('claude-3-haiku', 'anthropic', 200, null, 1500, 1800))
@@ -45,7 +45,7 @@ select is((select state from public.routing_alerts where alert = 'provider_error
   'Two failed attempts of 21 (9.5%) do not fire the anthropic alert.');
 
 create temp table haiku_breach on commit drop as
-select public.record_completion((public.route_model('42000000-0000-4000-b000-000000000001') ->> 'decision_id')::uuid,
+select public.record_completion((public.route_model(tests.get_agent_id('Medium agent (anthropic)')) ->> 'decision_id')::uuid,
          pg_temp.call_json('succeeded', jsonb_build_array(
              pg_temp.attempt('claude-3-haiku', 'anthropic', 529, 'overloaded', 0, 0),
              pg_temp.attempt('claude-3-haiku', 'anthropic', 200, null, 1500, 1800)))) as r;
@@ -66,7 +66,7 @@ select is((select rollback_tripped_at from routing.config), null, 'A provider al
 
 -- The caller's own errors (400 invalid_request) are not the provider's.
 create temp table bad_requests on commit drop as
-select public.record_completion((public.route_model('42000000-0000-4000-b000-000000000002') ->> 'decision_id')::uuid,
+select public.record_completion((public.route_model(tests.get_agent_id('Low agent (openai)')) ->> 'decision_id')::uuid,
          pg_temp.call_json('failed', jsonb_build_array(pg_temp.attempt('gpt-4o-mini', 'openai', 400, 'invalid_request', 0, 0)))) as r
 from generate_series(1, 20);
 select is(
@@ -87,19 +87,19 @@ select is((select kind from routing.alert_events where alert = 'provider_error_r
 -- -----------------------------------------------------------------------------
 -- gpt-4o, 5,000 in / 4,000 out: 0.0125 + 0.04 = $0.0525 per execution.
 create temp table costly on commit drop as
-select g, public.record_completion((public.route_model('42000000-0000-4000-b000-000000000003', 'cost-' || g) ->> 'decision_id')::uuid,
+select g, public.record_completion((public.route_model(tests.get_agent_id('High agent (gpt-4o)'), 'cost-' || g) ->> 'decision_id')::uuid,
          pg_temp.call_json('succeeded', jsonb_build_array(pg_temp.attempt('gpt-4o', 'openai', 200, null, 5000, 4000)))) ->> 'cost_usd' as cost,
-       public.record_agent_execution('42000000-0000-4000-b000-000000000003', 'cost-' || g, true) ->> 'recorded' as recorded
+       public.record_agent_execution(tests.get_agent_id('High agent (gpt-4o)'), 'cost-' || g, true) ->> 'recorded' as recorded
 from generate_series(1, 19) g;
 select is((select count(*) from costly where cost = '0.0525' and recorded = 'true'), 19::bigint,
   'Nineteen executions of one $0.0525 call each are recorded.');
 select is(
   (select (state, value, sample)::text from public.evaluate_routing_alerts() where alert = 'cost_per_execution'),
   '(ok,0.0525,19)', 'Below the minimum sample of 20 executions, $0.0525 per execution does not fire.');
-select is(public.record_completion((public.route_model('42000000-0000-4000-b000-000000000003', 'cost-20') ->> 'decision_id')::uuid,
+select is(public.record_completion((public.route_model(tests.get_agent_id('High agent (gpt-4o)'), 'cost-20') ->> 'decision_id')::uuid,
          pg_temp.call_json('succeeded', jsonb_build_array(pg_temp.attempt('gpt-4o', 'openai', 200, null, 5000, 4000)))) ->> 'cost_usd',
   '0.0525', 'The twentieth costly call is recorded.');
-select is(public.record_agent_execution('42000000-0000-4000-b000-000000000003', 'cost-20', true) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('High agent (gpt-4o)'), 'cost-20', true) ->> 'recorded', 'true',
   'The twentieth costly execution is recorded.');
 select is(
   (select (state, value, threshold, "window", sample)::text from public.evaluate_routing_alerts() where alert = 'cost_per_execution'),
@@ -113,18 +113,18 @@ select is((select rollback_tripped_at from routing.config), null, 'The cost aler
 -- Service role: auto_rollback_enabled = false makes the routed rule notify only
 -- -----------------------------------------------------------------------------
 update routing.config set auto_rollback_enabled = false, alert_success_rate_min = 99 where id;
-select is(public.record_agent_execution('42000000-0000-4000-b000-000000000003',
-            public.route_model('42000000-0000-4000-b000-000000000003', 'fail-1') ->> 'execution_id', false) ->> 'recorded', 'true',
+select is(public.record_agent_execution(tests.get_agent_id('High agent (gpt-4o)'),
+            public.route_model(tests.get_agent_id('High agent (gpt-4o)'), 'fail-1') ->> 'execution_id', false) ->> 'recorded', 'true',
   'A routed failure (20 of 21 = 95.2% < 99%) is recorded.');
 select is((select (state, action)::text from public.routing_alerts where alert = 'routed_success_rate'), '(firing,notify)',
   'With auto_rollback_enabled off the routed success alert fires with action notify.');
 select is((select rollback_tripped_at from routing.config), null, 'With auto_rollback_enabled off nothing trips.');
-select is(public.route_model('42000000-0000-4000-b000-000000000003') ->> 'cohort', 'routed', 'Routing stays on.');
+select is(public.route_model(tests.get_agent_id('High agent (gpt-4o)')) ->> 'cohort', 'routed', 'Routing stays on.');
 
 -- -----------------------------------------------------------------------------
 -- Owner, anon: the global alerts are not theirs
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('42000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 select is_empty($$select * from public.routing_alerts$$, 'The owner sees no global alert row, even with their own traffic firing.');
 select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
   'permission denied for function evaluate_routing_alerts', 'The owner may not evaluate the alerts.');

@@ -5,13 +5,12 @@ create extension if not exists pgtap with schema extensions;
 select plan(40);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres)
+-- Fixtures (database owner): the named actors owner and stranger, one agent each
 -- -----------------------------------------------------------------------------
 select tests.reset_routing();
-select tests.create_user('owner43@example.com', '43000000-0000-4000-a000-000000000001'),
-       tests.create_user('stranger43@example.com', '43000000-0000-4000-a000-000000000002');
-select tests.create_agent('43000000-0000-4000-a000-000000000001', 'Medium agent', 5.2, 40, 97.5, id => '43000000-0000-4000-b000-000000000001'),
-       tests.create_agent('43000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '43000000-0000-4000-b000-000000000002');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'Medium agent', 5.2, 40, 97.5),
+       tests.create_agent('stranger', 'Stranger agent', 5.2, 40, 97.5);
 
 -- -----------------------------------------------------------------------------
 -- Service role
@@ -25,7 +24,7 @@ select is(public.get_routing_status() - 'updated_at' - 'updated_by' - 'rollback_
   'get_routing_status shows the switches.');
 
 select is((public.set_routing_enabled(false) ->> 'enabled')::boolean, false, 'set_routing_enabled(false) switches routing off.');
-select is(public.route_model('43000000-0000-4000-b000-000000000001') ->> 'reason', 'routing_disabled',
+select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'reason', 'routing_disabled',
   'The next decision is routing_disabled.');
 select is((select (changed_by, old_values, new_values)::text from routing.config_changes order by id desc limit 1),
   '(service_role,"{""enabled"": true}","{""enabled"": false}")', 'The switch is audited: who, old -> new.');
@@ -40,7 +39,7 @@ select throws_ok($$select public.set_rollout_percentage(-1)$$, '22023', 'percent
 select throws_ok($$select public.set_rollout_percentage(null)$$, '22023', 'percentage must be an integer from 0 to 100',
   'set_rollout_percentage refuses null.');
 select is((public.set_rollout_percentage(0) ->> 'rollout_percentage')::integer, 0, 'set_rollout_percentage(0) holds every agent back.');
-select is(public.route_model('43000000-0000-4000-b000-000000000001') ->> 'cohort', 'control',
+select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'cohort', 'control',
   'At 0% every agent is in the control cohort.');
 select is((select new_values from routing.config_changes order by id desc limit 1), '{"rollout_percentage": 0}'::jsonb,
   'The rollout change is audited.');
@@ -49,37 +48,37 @@ select is((public.set_rollout_percentage(100) ->> 'rollout_percentage')::integer
 select is(public.force_model('claude-3-5-haiku') ->> 'force_model', 'claude-3-5-haiku', 'force_model forces a catalog model.');
 select is(
   (select (r ->> 'cohort', r ->> 'model', r ->> 'provider')::text
-   from (select public.route_model('43000000-0000-4000-b000-000000000001') as r) x),
+   from (select public.route_model(tests.get_agent_id('Medium agent')) as r) x),
   '(forced,claude-3-5-haiku,anthropic)', 'The next decision is forced to that model on its catalog provider.');
 select throws_ok($$select public.force_model('gpt-5')$$, '22023',
   'unknown model "gpt-5": use an active model of routing.models, or null to clear', 'force_model refuses an unknown model.');
 select is(public.force_model(null) ->> 'force_model', null, 'force_model(null) stops forcing.');
-select is(public.route_model('43000000-0000-4000-b000-000000000001') ->> 'cohort', 'routed', 'Decisions are routed again.');
+select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'cohort', 'routed', 'Decisions are routed again.');
 select is((select new_values from routing.config_changes order by id desc limit 1), '{"force_model": null}'::jsonb,
   'Clearing the forced model is audited.');
 
-select is(public.set_agent_model_preference('43000000-0000-4000-b000-000000000001', 'premium') ->> 'model_preference', 'premium',
+select is(public.set_agent_model_preference(tests.get_agent_id('Medium agent'), 'premium') ->> 'model_preference', 'premium',
   'set_agent_model_preference sets premium.');
 select is(
-  (select (r ->> 'reason', r ->> 'model')::text from (select public.route_model('43000000-0000-4000-b000-000000000001') as r) x),
+  (select (r ->> 'reason', r ->> 'model')::text from (select public.route_model(tests.get_agent_id('Medium agent')) as r) x),
   '(agent_preference,gpt-4o)', 'The agent is then routed by its preference to the premium model.');
 select is(
   (select (changed_by, old_preference, new_preference)::text from routing.agent_preference_changes
-   where agent_id = '43000000-0000-4000-b000-000000000001' order by id desc limit 1),
+   where agent_id = tests.get_agent_id('Medium agent') order by id desc limit 1),
   '(service_role,,premium)', 'The preference change is audited: who, old -> new.');
-select throws_ok($$select public.set_agent_model_preference('43000000-0000-4000-b000-000000000001', 'gpt-5')$$, '22023',
+select throws_ok($$select public.set_agent_model_preference(tests.get_agent_id('Medium agent'), 'gpt-5')$$, '22023',
   'unknown model "gpt-5": use "premium" or a model of routing.models', 'An unknown preference is refused.');
-select throws_ok($$select public.set_agent_model_preference('43000000-0000-4000-b000-00000000ffff', 'premium')$$, 'P0002',
-  'agent 43000000-0000-4000-b000-00000000ffff not found', 'An unknown agent is not found.');
+select throws_ok($$select public.set_agent_model_preference(tests.unknown_id('missing agent'), 'premium')$$, 'P0002',
+  format('agent %s not found', tests.unknown_id('missing agent')), 'An unknown agent is not found.');
 select throws_ok($$select public.set_agent_model_preference(null, 'premium')$$, '22023', 'agent_id is required',
   'A missing agent id is refused.');
-select is(public.set_agent_model_preference('43000000-0000-4000-b000-000000000001', null) ->> 'old_preference', 'premium',
+select is(public.set_agent_model_preference(tests.get_agent_id('Medium agent'), null) ->> 'old_preference', 'premium',
   'set_agent_model_preference(agent, null) clears the preference and reports the old one.');
 
 -- -----------------------------------------------------------------------------
 -- Owner: no operator command; their own preference edits are audited too
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('43000000-0000-4000-a000-000000000001', 'owner43@example.com');
+select tests.authenticate_as('owner');
 
 select throws_ok($$select public.set_routing_enabled(false)$$, '42501', 'permission denied for function set_routing_enabled',
   'The owner may not switch routing.');
@@ -87,20 +86,20 @@ select throws_ok($$select public.set_rollout_percentage(5)$$, '42501', 'permissi
   'The owner may not change the rollout.');
 select throws_ok($$select public.force_model('gpt-4o')$$, '42501', 'permission denied for function force_model',
   'The owner may not force a model.');
-select throws_ok($$select public.set_agent_model_preference('43000000-0000-4000-b000-000000000001', 'premium')$$, '42501',
+select throws_ok($$select public.set_agent_model_preference(tests.get_agent_id('Medium agent'), 'premium')$$, '42501',
   'permission denied for function set_agent_model_preference', 'The owner may not use the operator''s preference command.');
 select throws_ok($$select public.get_routing_status()$$, '42501', 'permission denied for function get_routing_status',
   'The owner may not read the switches.');
-update public.agents set model_preference = 'gpt-4o-mini' where id = '43000000-0000-4000-b000-000000000001';
+update public.agents set model_preference = 'gpt-4o-mini' where id = tests.get_agent_id('Medium agent');
 select is(
   (select (changed_by, old_preference, new_preference)::text from routing.agent_preference_changes order by id desc limit 1),
-  '(owner43@example.com,,gpt-4o-mini)', 'The owner''s own edit of the preference is audited with their email.');
+  '(owner@test.local,,gpt-4o-mini)', 'The owner''s own edit of the preference is audited with their email.');
 select is((select count(*) from routing.agent_preference_changes), 3::bigint, 'The owner sees the audit of their agent.');
 
 -- -----------------------------------------------------------------------------
 -- Stranger and anon
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('43000000-0000-4000-a000-000000000002');
+select tests.authenticate_as('stranger');
 select is_empty($$select * from routing.agent_preference_changes$$, 'The stranger sees none of the owner''s preference audit.');
 select throws_ok($$select public.clear_routing_rollback('stranger says so')$$, '42501',
   'permission denied for function clear_routing_rollback', 'The stranger may not clear a rollback.');
@@ -115,7 +114,7 @@ select throws_ok($$select * from routing.agent_preference_changes$$, '42501', 'p
 -- A database session carrying a user's claims is not trusted
 -- -----------------------------------------------------------------------------
 reset role;
-set local request.jwt.claims = '{"sub": "43000000-0000-4000-a000-000000000001", "role": "authenticated"}';
+select set_config('request.jwt.claims', tests.user_claims('owner')::text, true);
 select throws_ok($$select public.set_routing_enabled(false)$$, '42501', 'set_routing_enabled requires the service role',
   'A session with a user''s JWT claims is refused by the caller check, whatever its database role.');
 select tests.clear_authentication();

@@ -6,7 +6,7 @@ create extension if not exists pgtap with schema extensions;
 select plan(20);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres)
+-- Fixtures (database owner): the named actors owner, stranger and newcomer (a user without calls)
 --   routed   high agent: 2 gpt-4o calls 1500/1800 (+1 call 40 days old)   actual 0.0435, projected 0.0435
 --   control  medium agent: 2 gpt-4o calls 1500/1800, shadow claude-3-haiku actual 0.0435, projected 2 x 0.002625
 --   disabled low agent: 1 gpt-4o call 1000 in / 500 out / 2000 cached,   actual 0.01,   projected 0.0006 (mini)
@@ -14,32 +14,31 @@ select plan(20);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
-select tests.create_user('owner44@example.com', '44000000-0000-4000-a000-000000000001'),
-       tests.create_user('stranger44@example.com', '44000000-0000-4000-a000-000000000002');
-select tests.create_agent('44000000-0000-4000-a000-000000000001', 'High agent', 8.4, 40, 97.5, id => '44000000-0000-4000-b000-000000000001'),
-       tests.create_agent('44000000-0000-4000-a000-000000000001', 'Medium agent (control)', 5.2, 40, 97.5, id => '44000000-0000-4000-b000-000000000002'),
-       tests.create_agent('44000000-0000-4000-a000-000000000001', 'Low agent (disabled)', 2.0, 40, 97.5, id => '44000000-0000-4000-b000-000000000003'),
-       tests.create_agent('44000000-0000-4000-a000-000000000002', 'Stranger agent', 5.2, 40, 97.5, id => '44000000-0000-4000-b000-000000000004');
+select tests.create_user('owner'), tests.create_user('stranger'), tests.create_user('newcomer');
+select tests.create_agent('owner', 'High agent', 8.4, 40, 97.5),
+       tests.create_agent('owner', 'Medium agent (control)', 5.2, 40, 97.5),
+       tests.create_agent('owner', 'Low agent (disabled)', 2.0, 40, 97.5),
+       tests.create_agent('stranger', 'Stranger agent', 5.2, 40, 97.5);
 
 create temp table calls_made (label text, decision jsonb) on commit drop;
-create function pg_temp.call(agent uuid, label text, input_tokens integer, output_tokens integer, cached_tokens integer)
+create function pg_temp.call(agent text, label text, input_tokens integer, output_tokens integer, cached_tokens integer)
 returns void language plpgsql as $$
 declare
-  d jsonb := public.route_model(agent);
+  d jsonb := public.route_model(tests.get_agent_id(agent));
 begin
   insert into calls_made values (label, d);
   perform tests.record_completion_for(d, input_tokens, output_tokens, cached_tokens);
 end
 $$;
-select pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-1', 1500, 1800, 0),
-       pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-2', 1500, 1800, 0),
-       pg_temp.call('44000000-0000-4000-b000-000000000001', 'routed-old', 1500, 1800, 0),
-       pg_temp.call('44000000-0000-4000-b000-000000000004', 'stranger-1', 1500, 1800, 0) \gset
+select pg_temp.call('High agent', 'routed-1', 1500, 1800, 0),
+       pg_temp.call('High agent', 'routed-2', 1500, 1800, 0),
+       pg_temp.call('High agent', 'routed-old', 1500, 1800, 0),
+       pg_temp.call('Stranger agent', 'stranger-1', 1500, 1800, 0) \gset
 update routing.config set rollout_percentage = 0 where id;
-select pg_temp.call('44000000-0000-4000-b000-000000000002', 'control-1', 1500, 1800, 0),
-       pg_temp.call('44000000-0000-4000-b000-000000000002', 'control-2', 1500, 1800, 0) \gset
+select pg_temp.call('Medium agent (control)', 'control-1', 1500, 1800, 0),
+       pg_temp.call('Medium agent (control)', 'control-2', 1500, 1800, 0) \gset
 update routing.config set rollout_percentage = 100, enabled = false where id;
-select pg_temp.call('44000000-0000-4000-b000-000000000003', 'disabled-1', 1000, 500, 2000) \gset
+select pg_temp.call('Low agent (disabled)', 'disabled-1', 1000, 500, 2000) \gset
 update routing.config set enabled = true where id;
 -- The old call leaves a 30-day window; the control calls were made before a haiku price rise.
 update routing.calls c set created_at = now() - interval '40 days'
@@ -100,7 +99,7 @@ select is((select provolatile from pg_catalog.pg_proc where oid = 'public.routin
 -- -----------------------------------------------------------------------------
 -- Owner: their own calls only
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('44000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 select is(
   (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
    from public.routing_projection(30) where dimension = 'total'),
@@ -111,7 +110,7 @@ select is((select count(*) from public.routing_projection(30) where key = 'route
 -- -----------------------------------------------------------------------------
 -- Stranger: their own call only
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('44000000-0000-4000-a000-000000000002');
+select tests.authenticate_as('stranger');
 select is(
   (select (calls, actual_cost_usd, baseline_cost_usd, projected_cost_usd)::text
    from public.routing_projection(30) where dimension = 'total'),
@@ -122,7 +121,7 @@ select is_empty($$select * from public.routing_projection(30) where dimension = 
 -- -----------------------------------------------------------------------------
 -- A user without calls, and anon
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('44000000-0000-4000-a000-00000000ffff');
+select tests.authenticate_as('newcomer');
 select is(
   (select (calls, actual_cost_usd, projected_cost_usd, projected_savings_pct)::text from public.routing_projection(30)),
   '(0,0,0,)', 'A user without calls gets one total row of zeros.');

@@ -5,15 +5,14 @@ create extension if not exists pgtap with schema extensions;
 select plan(22);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): the default tier models and thresholds; a population
--- of ten agents with the §10.2 mix (3 low, 5 medium, 2 high, one of them unscored)
+-- Fixtures (database owner): the default tier models and thresholds; the named actor
+-- owner with ten agents of the §10.2 mix (3 low, 5 medium, 2 high, one of them unscored)
 -- -----------------------------------------------------------------------------
 select tests.reset_routing();
 delete from public.agent_intensity_metrics;
-select tests.create_user('owner45@example.com', '45000000-0000-4000-a000-000000000001');
-select tests.create_agent('45000000-0000-4000-a000-000000000001', 'Agent ' || g,
-                          case when g <= 3 then 2.0 when g <= 8 then 5.2 when g = 9 then 8.4 end, 40, 97.5,
-                          ('45000000-0000-4000-b000-0000000000' || lpad(g::text, 2, '0'))::uuid)
+select tests.create_user('owner');
+select tests.create_agent('owner', 'Agent ' || g,
+                          case when g <= 3 then 2.0 when g <= 8 then 5.2 when g = 9 then 8.4 end, 40, 97.5)
 from generate_series(1, 10) g;
 
 -- -----------------------------------------------------------------------------
@@ -90,7 +89,7 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Owner and anon: a service-role report
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('45000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 select throws_ok($$select * from public.project_routing_scenarios()$$, '42501',
   'permission denied for function project_routing_scenarios', 'A signed-in user may not run the scenarios.');
 

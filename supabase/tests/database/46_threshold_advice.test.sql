@@ -5,7 +5,8 @@ create extension if not exists pgtap with schema extensions;
 select plan(25);
 
 -- -----------------------------------------------------------------------------
--- Fixtures (as postgres): outcomes inserted as route_model / record_* would store them
+-- Fixtures (database owner): the named actors owner (two agents) and stranger;
+-- outcomes inserted as route_model / record_* would store them
 --   gpt-4o-mini     (0.5,1.0] 5 runs, 2 failed (too few to judge)
 --                   (1.0,1.5] 20 runs, all failed, 40 days ago
 --                   (1.5,2.0] 25 runs, all ok, one $0.001305 call each
@@ -17,44 +18,46 @@ select plan(25);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();  -- the default tier models and thresholds; bands judged from 20 executions
-select tests.create_user('owner46@example.com', '46000000-0000-4000-a000-000000000001');
-select tests.create_agent('46000000-0000-4000-a000-000000000001', 'Scored agent', 5.0, 40, 97.5, id => '46000000-0000-4000-b000-000000000001'),
-       tests.create_agent('46000000-0000-4000-a000-000000000001', 'Agent scored 4.2 in its metrics', 4.2, 40, 97.5,
-                          id => '46000000-0000-4000-b000-000000000002');
+select tests.create_user('owner'), tests.create_user('stranger');
+select tests.create_agent('owner', 'Scored agent', 5.0, 40, 97.5),
+       tests.create_agent('owner', 'Agent scored 4.2 in its metrics', 4.2, 40, 97.5);
 
-create function pg_temp.outcomes(agent uuid, model text, score numeric, runs integer, failures integer, age interval,
+-- The runs of the owner's named agent on a model at a score.
+create function pg_temp.outcomes(agent_name text, model text, score numeric, runs integer, failures integer, age interval,
                                  call_cost numeric default null)
 returns void language plpgsql as $$
 declare
+  agent uuid := tests.get_agent_id(agent_name);
+  owner uuid := tests.get_user_id('owner');
   d uuid;
 begin
   for i in 1..runs loop
     insert into routing.decisions (agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
                                    intensity_score, baseline_model, routing_enabled, created_at)
-    values (agent, '46000000-0000-4000-a000-000000000001', format('%s-%s-%s', model, score, i), model,
+    values (agent, owner, format('%s-%s-%s', model, score, i), model,
             (select provider from routing.models m where m.model = outcomes.model), null, 'tier', 'fixture', 'routed',
             score, 'gpt-4o', true, now() - age)
     returning id into d;
     insert into routing.executions (agent_id, execution_id, user_id, decision_id, succeeded, recorded_at)
-    values (agent, format('%s-%s-%s', model, score, i), '46000000-0000-4000-a000-000000000001', d, i > failures, now() - age);
+    values (agent, format('%s-%s-%s', model, score, i), owner, d, i > failures, now() - age);
     if call_cost is not null then
       insert into routing.calls (decision_id, agent_id, user_id, execution_id, status, model, provider, attempt_count,
                                  input_tokens, output_tokens, cost_usd, baseline_model, baseline_cost_usd, created_at)
-      values (d, agent, '46000000-0000-4000-a000-000000000001', format('%s-%s-%s', model, score, i), 'succeeded', model,
+      values (d, agent, owner, format('%s-%s-%s', model, score, i), 'succeeded', model,
               'openai', 1, 1500, 1800, call_cost, 'gpt-4o', 0.02175, now() - age);
     end if;
   end loop;
 end
 $$;
-select pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o-mini', 0.8, 5, 2, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o-mini', 1.2, 20, 20, interval '40 days'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o-mini', 1.8, 25, 0, interval '1 day', 0.001305),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o-mini', 3.2, 25, 1, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o-mini', 3.9, 20, 0, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000002', 'claude-3-haiku', null, 20, 0, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'claude-3-haiku', 6.9, 20, 0, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'claude-3-haiku', 7.2, 20, 0, interval '1 day'),
-       pg_temp.outcomes('46000000-0000-4000-b000-000000000001', 'gpt-4o', 8.4, 10, 0, interval '1 day') \gset
+select pg_temp.outcomes('Scored agent', 'gpt-4o-mini', 0.8, 5, 2, interval '1 day'),
+       pg_temp.outcomes('Scored agent', 'gpt-4o-mini', 1.2, 20, 20, interval '40 days'),
+       pg_temp.outcomes('Scored agent', 'gpt-4o-mini', 1.8, 25, 0, interval '1 day', 0.001305),
+       pg_temp.outcomes('Scored agent', 'gpt-4o-mini', 3.2, 25, 1, interval '1 day'),
+       pg_temp.outcomes('Scored agent', 'gpt-4o-mini', 3.9, 20, 0, interval '1 day'),
+       pg_temp.outcomes('Agent scored 4.2 in its metrics', 'claude-3-haiku', null, 20, 0, interval '1 day'),
+       pg_temp.outcomes('Scored agent', 'claude-3-haiku', 6.9, 20, 0, interval '1 day'),
+       pg_temp.outcomes('Scored agent', 'claude-3-haiku', 7.2, 20, 0, interval '1 day'),
+       pg_temp.outcomes('Scored agent', 'gpt-4o', 8.4, 10, 0, interval '1 day') \gset
 
 create temp table config_before on commit drop as select to_jsonb(c) as cfg from routing.config c;
 create temp table changes_before on commit drop as select count(*) as n from routing.config_changes;
@@ -139,10 +142,10 @@ select is((select provolatile from pg_catalog.pg_proc where oid = 'public.advise
 -- -----------------------------------------------------------------------------
 -- Owner, stranger, anon: a service-role report
 -- -----------------------------------------------------------------------------
-select tests.authenticate_as('46000000-0000-4000-a000-000000000001');
+select tests.authenticate_as('owner');
 select throws_ok($$select * from public.advise_routing_thresholds()$$, '42501',
   'permission denied for function advise_routing_thresholds', 'The owner may not run the advice (it reads the config).');
-select tests.authenticate_as('46000000-0000-4000-a000-00000000ffff');
+select tests.authenticate_as('stranger');
 select throws_ok($$select * from public.advise_routing_thresholds()$$, '42501',
   'permission denied for function advise_routing_thresholds', 'A stranger may not run the advice.');
 
