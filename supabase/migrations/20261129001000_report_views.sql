@@ -1,5 +1,5 @@
 -- =============================================================================
--- Report views: distribution, success, cost and savings, cohorts (ROUTING-SPEC §7)
+-- Report views and their ranges: distribution, success, cost and savings, cohorts (ROUTING-SPEC §7)
 -- =============================================================================
 -- Views in `public` over the audit trail of `routing`, all `security_invoker`:
 -- they run with the caller's rights, so the RLS of routing.decisions / calls /
@@ -131,55 +131,163 @@ comment on column public.routing_cost_savings.execution_cost_usd is 'Cost of eve
 comment on column public.routing_cost_savings.cost_per_execution_usd is 'execution_cost_usd / executions, rounded to 10 decimals.';
 
 -- -----------------------------------------------------------------------------
--- public.routing_cohort_comparison
+-- public.routing_cohort_comparison_between and public.routing_cohort_comparison
 -- -----------------------------------------------------------------------------
+-- Percentiles of different days cannot be combined, so the range function is
+-- the one definition of the cohort figures and the per-day view is that
+-- function for each day.
+create function public.routing_cohort_comparison_between(from_day date, to_day date)
+returns table (
+  cohort text, executions bigint, succeeded bigint, success_rate numeric, calls bigint, cost_usd numeric,
+  baseline_cost_usd numeric, cost_per_execution_usd numeric, baseline_cost_per_execution_usd numeric,
+  p50_latency_ms integer, p95_latency_ms integer, p50_duration_ms integer, p95_duration_ms integer)
+language sql stable
+security invoker  -- RLS: a user compares their own agents' cohorts, the service role all
+set search_path = ''
+as $$
+  select o.cohort,
+         o.executions,
+         o.succeeded,
+         o.success_rate,
+         k.calls,
+         trim_scale(k.cost_usd),
+         trim_scale(k.baseline_cost_usd),
+         trim_scale(round(k.cost_usd / o.executions, 10)),
+         trim_scale(round(k.baseline_cost_usd / o.executions, 10)),
+         k.p50_latency_ms,
+         k.p95_latency_ms,
+         o.p50_duration_ms,
+         o.p95_duration_ms
+  from (
+    select d.cohort,
+           count(*) as executions,
+           count(*) filter (where e.succeeded) as succeeded,
+           round(100.0 * count(*) filter (where e.succeeded) / count(*), 2) as success_rate,
+           percentile_disc(0.5) within group (order by e.duration_ms) as p50_duration_ms,
+           percentile_disc(0.95) within group (order by e.duration_ms) as p95_duration_ms
+    from routing.executions e
+    join routing.decisions d on d.id = e.decision_id
+    where (timezone('UTC', e.recorded_at))::date between from_day and to_day
+    group by d.cohort
+  ) o
+  join (
+    select d.cohort,
+           count(c.id) as calls,
+           coalesce(sum(c.cost_usd), 0) as cost_usd,
+           coalesce(sum(c.baseline_cost_usd), 0) as baseline_cost_usd,
+           percentile_disc(0.5) within group (order by c.latency_ms) as p50_latency_ms,
+           percentile_disc(0.95) within group (order by c.latency_ms) as p95_latency_ms
+    from routing.executions e
+    join routing.decisions d on d.id = e.decision_id
+    left join routing.calls c on c.decision_id = e.decision_id
+    where (timezone('UTC', e.recorded_at))::date between from_day and to_day
+    group by d.cohort
+  ) k on k.cohort = o.cohort
+  order by case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort
+$$;
+comment on function public.routing_cohort_comparison_between(date, date) is
+  'Routed vs control (and disabled / forced) over the UTC days from_day..to_day (inclusive) of the outcomes: the executions '
+  'reported in the range, their success rate (2 decimals), the exact cost of all their calls, per execution (10 decimals), '
+  'and TRUE latency percentiles over the whole range (p50/p95 of their calls'' latency_ms and of the executions'' '
+  'duration_ms; discrete: observed values). Ordered routed, control, disabled, others. Caller''s rights (RLS): a user '
+  'sees their own agents, the service role all.';
+
 create view public.routing_cohort_comparison with (security_invoker = true) as
-select o.day,
-       o.cohort,
-       o.executions,
-       o.succeeded,
-       o.success_rate,
-       k.calls,
-       trim_scale(k.cost_usd) as cost_usd,
-       trim_scale(k.baseline_cost_usd) as baseline_cost_usd,
-       trim_scale(round(k.cost_usd / o.executions, 10)) as cost_per_execution_usd,
-       trim_scale(round(k.baseline_cost_usd / o.executions, 10)) as baseline_cost_per_execution_usd,
-       k.p50_latency_ms,
-       k.p95_latency_ms,
-       o.p50_duration_ms,
-       o.p95_duration_ms
+select d.day, r.*
 from (
-  select (timezone('UTC', e.recorded_at))::date as day, d.cohort,
-         count(*) as executions,
-         count(*) filter (where e.succeeded) as succeeded,
-         round(100.0 * count(*) filter (where e.succeeded) / count(*), 2) as success_rate,
-         percentile_disc(0.5) within group (order by e.duration_ms) as p50_duration_ms,
-         percentile_disc(0.95) within group (order by e.duration_ms) as p95_duration_ms
+  select distinct (timezone('UTC', e.recorded_at))::date as day
   from routing.executions e
-  join routing.decisions d on d.id = e.decision_id
-  group by 1, d.cohort
-) o
-join (
-  select (timezone('UTC', e.recorded_at))::date as day, d.cohort,
-         count(c.id) as calls,
-         coalesce(sum(c.cost_usd), 0) as cost_usd,
-         coalesce(sum(c.baseline_cost_usd), 0) as baseline_cost_usd,
-         percentile_disc(0.5) within group (order by c.latency_ms) as p50_latency_ms,
-         percentile_disc(0.95) within group (order by c.latency_ms) as p95_latency_ms
-  from routing.executions e
-  join routing.decisions d on d.id = e.decision_id
-  left join routing.calls c on c.decision_id = e.decision_id
-  group by 1, d.cohort
-) k on k.day = o.day and k.cohort = o.cohort;
+  where e.decision_id is not null
+) d
+cross join lateral public.routing_cohort_comparison_between(d.day, d.day) r;
 comment on view public.routing_cohort_comparison is
-  'Routed vs control (and disabled / forced) per UTC day of the outcome: the executions reported that day, their success '
-  'rate, the cost of all their calls per execution, and latency percentiles (p50/p95 of their calls'' latency_ms; of the '
-  'executions'' duration_ms). Percentiles of different days cannot be combined: query a range with sql/reports.';
+  'Routed vs control (and disabled / forced) per UTC day of the outcome: public.routing_cohort_comparison_between for '
+  'each day (the executions reported that day, their success rate, the cost of all their calls per execution, and '
+  'latency percentiles). Percentiles of different days cannot be combined: query a range with '
+  'public.routing_cohort_comparison_between(from_day, to_day).';
+comment on column public.routing_cohort_comparison.day is 'UTC date the execution outcomes were recorded.';
 comment on column public.routing_cohort_comparison.cohort is 'routed (rules 5-8 chose), control (rollout holdout, baseline model), disabled (routing off) or forced.';
 comment on column public.routing_cohort_comparison.cost_per_execution_usd is 'Cost of all calls of these executions / executions, 10 decimals.';
 comment on column public.routing_cohort_comparison.p50_latency_ms is 'Median latency_ms of the calls of these executions (a discrete percentile: an observed value).';
 comment on column public.routing_cohort_comparison.p95_latency_ms is '95th percentile latency_ms of the calls of these executions.';
 comment on column public.routing_cohort_comparison.p50_duration_ms is 'Median duration_ms reported with the executions (null when none reported one).';
+
+-- -----------------------------------------------------------------------------
+-- Ranges of days: the other views rolled up over from_day..to_day
+-- -----------------------------------------------------------------------------
+-- Counts and money are sums of the view rows; shares and rates are recomputed
+-- from those sums (never averaged), so a one-day range equals that day's view.
+create function public.routing_model_distribution_between(from_day date, to_day date)
+returns table (
+  model text, provider text, calls bigint, fallback_calls bigint, executions bigint, share_pct numeric,
+  execution_share_pct numeric)
+language sql stable
+security invoker  -- RLS: a user sees their own agents' figures, the service role all
+set search_path = ''
+as $$
+  select v.model,
+         v.provider,
+         sum(v.calls)::bigint,
+         sum(v.fallback_calls)::bigint,
+         sum(v.executions)::bigint,
+         round(100.0 * sum(v.calls) / nullif(sum(sum(v.calls)) over (), 0), 2),
+         round(100.0 * sum(v.executions) / nullif(sum(sum(v.executions)) over (), 0), 2)
+  from public.routing_model_distribution v
+  where v.day between from_day and to_day
+  group by v.model, v.provider
+  order by sum(v.calls) desc, sum(v.executions) desc, v.model
+$$;
+comment on function public.routing_model_distribution_between(date, date) is
+  'public.routing_model_distribution over the UTC days from_day..to_day (inclusive), per chosen model: calls, fallback '
+  'calls, executions, and the shares of the range (share_pct of calls, execution_share_pct of executions; 2 decimals, '
+  'null without calls / executions). Ordered by calls, executions (desc), model. Caller''s rights (RLS).';
+
+create function public.routing_cost_savings_between(from_day date, to_day date)
+returns table (
+  calls bigint, executions bigint, actual_cost_usd numeric, baseline_cost_usd numeric, savings_usd numeric,
+  savings_pct numeric, cost_per_execution_usd numeric)
+language sql stable
+security invoker  -- RLS: a user sees their own agents' figures, the service role all
+set search_path = ''
+as $$
+  select coalesce(sum(v.calls), 0)::bigint,
+         coalesce(sum(v.executions), 0)::bigint,
+         trim_scale(coalesce(sum(v.actual_cost_usd), 0)),
+         trim_scale(coalesce(sum(v.baseline_cost_usd), 0)),
+         trim_scale(coalesce(sum(v.baseline_cost_usd), 0) - coalesce(sum(v.actual_cost_usd), 0)),
+         round(100 * (sum(v.baseline_cost_usd) - sum(v.actual_cost_usd)) / nullif(sum(v.baseline_cost_usd), 0), 2),
+         trim_scale(round(sum(v.execution_cost_usd) / nullif(sum(v.executions), 0), 10))
+  from public.routing_cost_savings v
+  where v.day between from_day and to_day
+$$;
+comment on function public.routing_cost_savings_between(date, date) is
+  'public.routing_cost_savings over the UTC days from_day..to_day (inclusive), as exactly one row (zeros when empty): '
+  'calls and their exact actual and baseline cost, savings_usd = baseline - actual, savings_pct (2 decimals; null '
+  'without a baseline cost), and cost_per_execution_usd = the cost of all calls of the executions reported in the range '
+  '/ those executions (10 decimals; null without executions). Caller''s rights (RLS).';
+
+create function public.routing_success_rates_between(from_day date, to_day date)
+returns table (
+  model text, provider text, executions bigint, succeeded bigint, failed bigint, success_rate numeric)
+language sql stable
+security invoker  -- RLS: a user sees their own agents' figures, the service role all
+set search_path = ''
+as $$
+  select v.model,
+         v.provider,
+         coalesce(sum(v.executions), 0)::bigint,
+         coalesce(sum(v.succeeded), 0)::bigint,
+         coalesce(sum(v.failed), 0)::bigint,
+         round(100.0 * sum(v.succeeded) / nullif(sum(v.executions), 0), 2)
+  from public.routing_success_rates v
+  where v.day between from_day and to_day
+  group by grouping sets ((v.model, v.provider), ())
+  order by grouping(v.model, v.provider), sum(v.executions) desc, v.model
+$$;
+comment on function public.routing_success_rates_between(date, date) is
+  'public.routing_success_rates over the UTC days from_day..to_day (inclusive): one row per chosen model (ordered by '
+  'executions desc, model), then one overall row with model and provider null, last (zeros when empty). success_rate = '
+  'succeeded / executions x 100, 2 decimals, from the summed counts. Caller''s rights (RLS).';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: signed-in users (RLS filters) and the service role; never anon
@@ -188,3 +296,9 @@ revoke all on public.routing_model_distribution, public.routing_success_rates, p
   public.routing_cohort_comparison from public, anon, authenticated, service_role;
 grant select on public.routing_model_distribution, public.routing_success_rates, public.routing_cost_savings,
   public.routing_cohort_comparison to authenticated, service_role;
+revoke all on function public.routing_model_distribution_between(date, date), public.routing_cost_savings_between(date, date),
+  public.routing_success_rates_between(date, date), public.routing_cohort_comparison_between(date, date)
+  from public, anon, authenticated, service_role;
+grant execute on function public.routing_model_distribution_between(date, date), public.routing_cost_savings_between(date, date),
+  public.routing_success_rates_between(date, date), public.routing_cohort_comparison_between(date, date)
+  to authenticated, service_role;
