@@ -1,7 +1,9 @@
 -- =============================================================================
 -- Report views and their ranges: distribution, success, cost and savings, cohorts (ROUTING-SPEC §7)
 -- =============================================================================
--- Views in `public` over the audit trail of `routing`, all `security_invoker`:
+-- Views in `public` over the audit trail of `routing`, all `security_invoker`,
+-- and one range function per view (`*_between(from_day, to_day)`), the one SQL
+-- source of every multi-day figure (dashboard, terminal report):
 -- they run with the caller's rights, so the RLS of routing.decisions / calls /
 -- executions holds (a user sees the figures of their own agents, the service
 -- role all of them); `anon` may not select them at all.
@@ -290,6 +292,29 @@ comment on function public.routing_success_rates_between(date, date) is
   'succeeded / executions x 100, 2 decimals, from the summed counts. Caller''s rights (RLS).';
 
 -- -----------------------------------------------------------------------------
+-- public.routing_status: the switchboard at a glance
+-- -----------------------------------------------------------------------------
+-- routing.config is the service role's; this view gives the report and the
+-- dashboard one place to read whether routing is on, how far it is rolled out,
+-- and the circuits.
+create view public.routing_status with (security_invoker = true) as
+select c.enabled,
+       c.rollout_percentage,
+       c.force_model,
+       c.rollback_tripped_at,
+       c.rollback_reason,
+       (c.enabled and c.rollback_tripped_at is null and c.force_model is null) as routing_active,
+       c.baseline_model,
+       c.updated_at,
+       c.updated_by,
+       (select jsonb_object_agg(b.provider, b.state order by b.provider) from routing.provider_breakers b) as breakers
+from routing.config c;
+comment on view public.routing_status is
+  'Routing switchboard: the config row''s switches (ignoring per-call environment overrides), whether a rollback has '
+  'tripped, and each provider circuit''s stored state. Service role only (routing.config is not visible to users).';
+comment on column public.routing_status.routing_active is 'Routing decides by tier: enabled, not tripped, no model forced.';
+
+-- -----------------------------------------------------------------------------
 -- Privileges: signed-in users (RLS filters) and the service role; never anon
 -- -----------------------------------------------------------------------------
 revoke all on public.routing_model_distribution, public.routing_success_rates, public.routing_cost_savings,
@@ -302,3 +327,5 @@ revoke all on function public.routing_model_distribution_between(date, date), pu
 grant execute on function public.routing_model_distribution_between(date, date), public.routing_cost_savings_between(date, date),
   public.routing_success_rates_between(date, date), public.routing_cohort_comparison_between(date, date)
   to authenticated, service_role;
+revoke all on public.routing_status from public, anon, authenticated;
+grant select on public.routing_status to service_role;
