@@ -1,12 +1,14 @@
 -- =============================================================================
 -- Report views and their ranges: distribution, success, cost and savings, cohorts (ROUTING-SPEC §7)
 -- =============================================================================
--- Views in `public` over the audit trail of `routing`, all `security_invoker`,
--- and one range function per view (`*_between(from_day, to_day)`), the one SQL
--- source of every multi-day figure (dashboard, terminal report):
--- they run with the caller's rights, so the RLS of routing.decisions / calls /
--- executions holds (a user sees the figures of their own agents, the service
--- role all of them); `anon` may not select them at all.
+-- Views in `public` over the audit trail of `routing`, one row per UTC day, and
+-- a range function per view, `<view>_between(from_day, to_day)` (UTC days,
+-- inclusive): the one SQL source of every multi-day figure (the dashboard, the
+-- terminal report). A one-day range equals that day's view row. Views
+-- (`security_invoker`) and range functions (`security invoker`) run with the
+-- caller's rights, so the RLS of routing.decisions / calls / executions holds
+-- (a user sees the figures of their own agents, the service role all of them);
+-- `anon` may use none of them.
 --
 -- Vocabulary, the same in every view:
 --   day         the UTC date (timezone('UTC', ts)::date) of the row's own time:
