@@ -2,23 +2,10 @@
 -- record_agent_execution: execution outcomes -> agent metrics (ROUTING-SPEC §6)
 -- =============================================================================
 -- One transaction: the outcome row (routing.executions, idempotent per
--- (agent_id, execution_id)) and the agent's track record in
--- public.agent_intensity_metrics. The AIS scores are never touched here.
-
--- -----------------------------------------------------------------------------
--- Sample counters for the running averages
--- -----------------------------------------------------------------------------
--- Tokens and duration are optional per execution, so each average has its own
--- count of reported values. null = unknown (a row written before these columns
--- or by hand): every past execution is then assumed to have reported a value,
--- so a seeded average of 40 executions keeps its weight.
-alter table public.agent_intensity_metrics
-  add column tokens_samples integer constraint tokens_samples_not_negative check (tokens_samples >= 0),
-  add column duration_samples integer constraint duration_samples_not_negative check (duration_samples >= 0);
-comment on column public.agent_intensity_metrics.tokens_samples is
-  'Executions that reported tokens (weight of avg_tokens_per_execution); null = assume total_executions.';
-comment on column public.agent_intensity_metrics.duration_samples is
-  'Executions that reported a duration (weight of avg_execution_time_ms); null = assume total_executions.';
+-- (agent_id, execution_id)), the agent's track record in
+-- public.agent_intensity_metrics (the AIS scores are never touched here), then
+-- the alert evaluation (routing._after_execution_recorded, in the alerts
+-- migration: the routed success rate may trip the auto-rollback).
 
 -- -----------------------------------------------------------------------------
 -- routing.validate_execution_outcome: stable 22023 messages, nothing written
@@ -54,24 +41,6 @@ comment on function routing.validate_execution_outcome(uuid, text, boolean, inte
   'Raises 22023 with a stable message naming the field when an execution outcome is invalid.';
 
 -- -----------------------------------------------------------------------------
--- routing._after_execution_recorded: HOOK for alert evaluation (auto-rollback)
--- -----------------------------------------------------------------------------
--- >>> HOOK POINT <<< Called by record_agent_execution, in its transaction,
--- after a new outcome (never for a duplicate) has updated the metrics. The
--- alert evaluation of ROUTING-SPEC §7 (routed success rate -> auto-rollback)
--- replaces this body with `create or replace function`; keep the signature.
-create function routing._after_execution_recorded(execution routing.executions) returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  null; -- no-op until alert evaluation lands
-end
-$$;
-comment on function routing._after_execution_recorded(routing.executions) is
-  'HOOK: runs after each newly recorded execution, in the same transaction. No-op until the alert evaluation (auto-rollback) replaces it.';
-
--- -----------------------------------------------------------------------------
 -- public.record_agent_execution
 -- -----------------------------------------------------------------------------
 create function public.record_agent_execution(
@@ -87,7 +56,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  caller routing.caller := routing._caller();  -- shared helper of 20261129000650_routing_helpers.sql
+  caller routing.caller := routing._caller();
   owner_id uuid;
   decision uuid;
   exec routing.executions;
@@ -172,7 +141,7 @@ begin
     updated_at = now()
   returning x.* into m;
 
-  -- 6. >>> HOOK POINT: alert evaluation (auto-rollback, ROUTING-SPEC §7) <<<
+  -- 6. Alert evaluation (the routed success rate and the auto-rollback, ROUTING-SPEC §7).
   perform routing._after_execution_recorded(exec);
 
   return jsonb_build_object(
@@ -193,7 +162,6 @@ comment on function public.record_agent_execution(uuid, text, boolean, integer, 
 -- -----------------------------------------------------------------------------
 -- Helpers are private: the RPC runs them as its owner.
 revoke all on function routing.validate_execution_outcome(uuid, text, boolean, integer, integer) from public;
-revoke all on function routing._after_execution_recorded(routing.executions) from public;
 -- Supabase's default privileges grant new public functions to every API role: narrow them.
 revoke all on function public.record_agent_execution(uuid, text, boolean, integer, integer, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.record_agent_execution(uuid, text, boolean, integer, integer, uuid) to authenticated, service_role;

@@ -1,17 +1,40 @@
 -- =============================================================================
--- Circuit breaker updates from recorded attempts (ROUTING-SPEC §5)
+-- Circuit breakers, one per provider (ROUTING-SPEC §5)
 -- =============================================================================
--- record_completion feeds each call's attempts to routing._update_breakers:
---   * availability failures (rate_limit, server_error, overloaded, timeout,
---     connection, malformed_response) count; other errors neither count nor reset;
---   * closed -> open at config.breaker_failure_threshold consecutive failures;
---   * half_open (the one trial claimed by route_model) -> open again on failure;
---   * a success resets a row that is not already (closed, 0 failures);
---     a success on a healthy row neither writes nor locks it (no hot row).
--- Rows are locked in provider order (anthropic, openai) to avoid deadlocks.
--- open -> half_open is route_model's claim after the cooldown, not done here.
--- Every state change made here, and every operator reset, is logged in
--- routing.breaker_events.
+-- Shared by every function instance, so the state lives here. Healthy calls do
+-- not write: a row changes only on an availability failure or a recovery.
+--   * route_model reads the states (routing._breaker_states) and, for the
+--     trusted edge function, claims the one half-open trial once the cooldown
+--     is over (routing._claim_trial: open -> half_open);
+--   * record_completion feeds each call's attempts to routing._update_breakers:
+--     the error types flagged breaker_failure in routing.error_types count;
+--     other errors neither count nor reset;
+--     closed -> open at config.breaker_failure_threshold consecutive failures;
+--     half_open -> open again on failure; a success resets a row that is not
+--     already (closed, 0 failures); a success on a healthy row neither writes
+--     nor locks it (no hot row). Rows are locked in provider order
+--     (anthropic, openai) to avoid deadlocks;
+--   * public.reset_circuit_breaker is the operator's override.
+-- Every state change made by recording, and every operator reset, is logged
+-- in routing.breaker_events.
+
+-- -----------------------------------------------------------------------------
+-- routing.provider_breakers
+-- -----------------------------------------------------------------------------
+create table routing.provider_breakers (
+  provider text primary key check (provider in ('openai', 'anthropic')),
+  state text not null default 'closed' check (state in ('closed', 'open', 'half_open')),
+  consecutive_failures integer not null default 0 check (consecutive_failures >= 0),
+  opened_at timestamptz,
+  -- When the one half-open trial call was let through.
+  trial_started_at timestamptz,
+  last_failure_at timestamptz,
+  last_error_type text,
+  updated_at timestamptz not null default now()
+);
+comment on table routing.provider_breakers is 'Per-provider circuit: closed -> open after N availability failures -> half-open after the cooldown -> closed or open.';
+
+insert into routing.provider_breakers (provider) values ('openai'), ('anthropic');
 
 -- -----------------------------------------------------------------------------
 -- routing.breaker_events: the transitions' audit
@@ -31,22 +54,55 @@ create table routing.breaker_events (
 comment on table routing.breaker_events is
   'Audit of circuit-breaker transitions made by record_completion and of operator resets (reset_circuit_breaker).';
 create index breaker_events_provider_created_idx on routing.breaker_events (provider, created_at);
+comment on index routing.breaker_events_provider_created_idx is 'A provider''s breaker history by time.';
 
-alter table routing.breaker_events enable row level security;
-revoke all on routing.breaker_events from public, anon, authenticated;
-grant select on routing.breaker_events to service_role;
+-- -----------------------------------------------------------------------------
+-- Reading the states and claiming the half-open trial (route_model)
+-- -----------------------------------------------------------------------------
+create function routing._breaker_states(cooldown_seconds integer)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- closed; open (in cooldown, or a half-open trial in flight); ready (cooldown over: a trial may be claimed)
+  select coalesce(jsonb_object_agg(b.provider, case
+           when b.state = 'closed' then 'closed'
+           when b.state = 'open' and coalesce(b.opened_at, '-infinity') > now() - make_interval(secs => cooldown_seconds) then 'open'
+           when b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') > now() - make_interval(secs => cooldown_seconds) then 'open'
+           else 'ready' end), '{}'::jsonb)
+  from routing.provider_breakers b
+$$;
+comment on function routing._breaker_states(integer) is 'Each provider''s circuit as a decider sees it: closed, open, or ready (cooldown over, trial claimable).';
+
+create function routing._claim_trial(provider text, cooldown_seconds integer)
+returns boolean
+language sql volatile
+set search_path = ''
+as $$
+  -- Atomic: of concurrent deciders, exactly one updates the row; the others see the trial in flight.
+  with claimed as (
+    update routing.provider_breakers b
+       set state = 'half_open', trial_started_at = now(), updated_at = now()
+     where b.provider = _claim_trial.provider
+       and ((b.state = 'open' and coalesce(b.opened_at, '-infinity') <= now() - make_interval(secs => cooldown_seconds))
+         or (b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') <= now() - make_interval(secs => cooldown_seconds)))
+    returning 1
+  )
+  select exists (select 1 from claimed)
+$$;
+comment on function routing._claim_trial(text, integer) is 'Claims the single half-open trial of a provider whose cooldown is over (or whose last trial went stale); true for the claimant only.';
 
 -- -----------------------------------------------------------------------------
 -- Classification of an attempt
 -- -----------------------------------------------------------------------------
 create function routing._is_availability_failure(error_type text) returns boolean
-language sql immutable
+language sql stable
 set search_path = ''
 as $$
-  select coalesce(error_type in ('rate_limit', 'server_error', 'overloaded', 'timeout', 'connection', 'malformed_response'), false)
+  select coalesce((select t.breaker_failure from routing.error_types t where t.error_type = _is_availability_failure.error_type), false)
 $$;
 comment on function routing._is_availability_failure(text) is
-  'True for the error types that count for the circuit breaker (ROUTING-SPEC §5, docs/architecture.md).';
+  'True for the error types that count for the circuit breaker: breaker_failure in routing.error_types (ROUTING-SPEC §5).';
 
 create function routing._is_successful_attempt(http_status integer, error_type text) returns boolean
 language sql immutable
@@ -200,12 +256,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  caller routing.caller := routing._caller();
   b routing.provider_breakers;
 begin
-  if not caller.trusted then
-    raise exception 'reset_circuit_breaker requires the service role' using errcode = '42501';
-  end if;
+  perform routing._require_operator('reset_circuit_breaker');
   if reset_circuit_breaker.provider is null or reset_circuit_breaker.provider not in ('openai', 'anthropic') then
     raise exception 'provider must be one of: openai, anthropic' using errcode = '22023';
   end if;
@@ -233,9 +286,15 @@ comment on function public.reset_circuit_breaker(text) is
   'Operator override: closes a provider''s circuit and zeroes its failures, logged in routing.breaker_events. Service role / owner only.';
 
 -- -----------------------------------------------------------------------------
--- Privileges: helpers are private (the RPCs run them as their owner)
+-- Row level security and privileges: helpers are private (the RPCs run them as their owner)
 -- -----------------------------------------------------------------------------
-revoke all on function routing._is_availability_failure(text), routing._is_successful_attempt(integer, text),
+alter table routing.provider_breakers enable row level security;
+alter table routing.breaker_events enable row level security;
+revoke all on routing.provider_breakers, routing.breaker_events from public, anon, authenticated;
+grant all on routing.provider_breakers to service_role;
+grant select on routing.breaker_events to service_role;
+revoke all on function routing._breaker_states(integer), routing._claim_trial(text, integer),
+  routing._is_availability_failure(text), routing._is_successful_attempt(integer, text),
   routing._breaker_outcomes(uuid), routing._update_breakers(uuid), routing._stored_breaker_states()
   from public;
 revoke all on function public.reset_circuit_breaker(text) from public, anon, authenticated, service_role;

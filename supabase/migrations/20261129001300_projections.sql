@@ -108,19 +108,13 @@ begin
            c.cost_usd,
            c.baseline_cost_usd,
            case when sp.id is not null
-                then (c.input_tokens * sp.input_per_mtok + c.output_tokens * sp.output_per_mtok
-                    + c.cached_tokens * sp.cached_input_per_mtok + c.cache_write_tokens * sp.cache_write_per_mtok) / 1000000
+                then routing.cost_usd(sp, c.input_tokens, c.output_tokens, c.cached_tokens, c.cache_write_tokens)
                 else c.cost_usd end as projected_cost
     from routing.calls c
     join routing.decisions d on d.id = c.decision_id
     -- The shadow's price in force when the call was made (disabled / control cohorts only).
-    left join lateral (
-      select p.*
-      from routing.model_prices p
-      where p.model = d.shadow_model and p.effective_from <= c.created_at
-      order by p.effective_from desc
-      limit 1
-    ) sp on d.cohort in ('disabled', 'control')
+    left join lateral routing.price_in_force(d.shadow_model, c.created_at) sp
+      on d.cohort in ('disabled', 'control')
     where c.created_at >= now() - make_interval(days => routing_projection.days)
   ), grouped as (
     select case when grouping(pc.cohort) = 0 then 'cohort'
@@ -174,15 +168,10 @@ begin
   with per_execution as (
     -- One execution of the given size at each tier model's price in force now.
     select m.role, m.model,
-           (project_routing_scenarios.input_tokens::numeric * p.input_per_mtok
-            + project_routing_scenarios.output_tokens::numeric * p.output_per_mtok) / 1000000 as cost
+           routing.cost_usd(p, project_routing_scenarios.input_tokens, project_routing_scenarios.output_tokens, 0, 0) as cost
     from (values ('low', cfg.low_model), ('medium', cfg.medium_model), ('high', cfg.high_model),
                  ('baseline', cfg.baseline_model)) as m(role, model)
-    left join lateral (
-      select x.* from routing.model_prices x
-      where x.model = m.model and x.effective_from <= now()
-      order by x.effective_from desc limit 1
-    ) p on true
+    left join lateral routing.price_in_force(m.model, now()) p on true
   ), population as (
     -- The agents' tier mix by combined_score and the configured thresholds; no score = high (rule 8).
     select count(*) filter (where t.tier = 'low') as low, count(*) filter (where t.tier = 'medium') as medium,

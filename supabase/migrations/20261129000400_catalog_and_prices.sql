@@ -85,4 +85,5 @@ grant select on routing.models, routing.model_prices to authenticated;
 grant all on routing.models, routing.model_prices to service_role;
 revoke all on function routing.price_in_force(text, timestamptz) from public;
 revoke all on function routing.cost_usd(routing.model_prices, bigint, bigint, bigint, bigint) from public;
-grant execute on function routing.price_in_force(text, timestamptz), routing.cost_usd(routing.model_prices, bigint, bigint, bigint, bigint) to service_role;
+-- Every cost is computed by these two; the invoker-rights projection calls them as the signed-in user.
+grant execute on function routing.price_in_force(text, timestamptz), routing.cost_usd(routing.model_prices, bigint, bigint, bigint, bigint) to authenticated, service_role;

@@ -3,8 +3,10 @@
 -- =============================================================================
 -- Called once per route-completion request by the trusted edge function.
 -- One transaction: validate the call, insert routing.calls and routing.attempts
--- with costs computed here from the catalog price in force now, then feed the
--- attempts to the circuit breakers (routing._update_breakers).
+-- with costs computed here from the catalog price in force now
+-- (routing.price_in_force, routing.cost_usd), feed the attempts to the circuit
+-- breakers (routing._update_breakers), then the alert evaluation
+-- (routing._after_call_recorded, in the alerts migration).
 -- Money: exact numerics, trailing zeros trimmed (trim_scale); returned as JSON
 -- strings of numeric::text, e.g. "0.02175", "0".
 
@@ -51,8 +53,6 @@ language plpgsql stable
 set search_path = ''
 as $$
 declare
-  error_types constant text[] := array['rate_limit', 'insufficient_quota', 'server_error', 'overloaded', 'timeout',
-    'connection', 'auth', 'invalid_request', 'payload_too_large', 'malformed_response', 'unknown'];
   a jsonb;
   i bigint;
   field text;
@@ -106,8 +106,10 @@ begin
       raise exception '%.status must be an HTTP status code (100-599) or null', field using errcode = '22023';
     end if;
     if coalesce(jsonb_typeof(a -> 'error_type'), 'null') <> 'null'
-       and (jsonb_typeof(a -> 'error_type') <> 'string' or not (a ->> 'error_type' = any (error_types))) then
-      raise exception '%.error_type must be null or one of: %', field, array_to_string(error_types, ', ') using errcode = '22023';
+       and (jsonb_typeof(a -> 'error_type') <> 'string'
+            or not exists (select 1 from routing.error_types t where t.error_type = a ->> 'error_type')) then
+      raise exception '%.error_type must be null or one of: %', field,
+        (select string_agg(t.error_type, ', ' order by t.sort_order) from routing.error_types t) using errcode = '22023';
     end if;
     if a ->> 'error_type' is null and status is not null and status not between 200 and 299 then
       raise exception '%.error_type is required when status is not 2xx', field using errcode = '22023';
@@ -155,20 +157,6 @@ comment on function routing._call_attempts(jsonb) is
   'call.attempts as routing.call_attempt rows, seq 1..n. Assumes routing.validate_call passed.';
 
 -- -----------------------------------------------------------------------------
--- routing._after_call_recorded: HOOK for alert evaluation (provider error rate, cost)
--- -----------------------------------------------------------------------------
-create function routing._after_call_recorded(call routing.calls) returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  null; -- no-op until alert evaluation lands
-end
-$$;
-comment on function routing._after_call_recorded(routing.calls) is
-  'HOOK: runs after each recorded call and its breaker updates, in the same transaction. No-op until the alert evaluation replaces it.';
-
--- -----------------------------------------------------------------------------
 -- public.record_completion
 -- -----------------------------------------------------------------------------
 create function public.record_completion(decision_id uuid, call jsonb) returns jsonb
@@ -177,7 +165,6 @@ security definer
 set search_path = ''
 as $$
 declare
-  caller routing.caller := routing._caller();
   d routing.decisions;
   baseline_price routing.model_prices;
   c routing.calls;
@@ -185,9 +172,7 @@ declare
   attempts_json jsonb;
 begin
   -- 1. The caller: the trusted edge function (service role) or an operator.
-  if not caller.trusted then
-    raise exception 'record_completion requires the service role' using errcode = '42501';
-  end if;
+  perform routing._require_operator('record_completion');
 
   -- 2. The input, then the decision it belongs to.
   if record_completion.decision_id is null then
@@ -252,7 +237,7 @@ begin
   -- 4. The circuit breakers (ROUTING-SPEC §5).
   perform routing._update_breakers(c.id);
 
-  -- 5. >>> HOOK POINT: alert evaluation (provider error rate, cost per execution, §7) <<<
+  -- 5. Alert evaluation (the error rate of each provider that failed an attempt, §7).
   perform routing._after_call_recorded(c);
 
   return jsonb_build_object(
@@ -279,8 +264,7 @@ comment on function public.record_completion(uuid, jsonb) is
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
-revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb),
-  routing._after_call_recorded(routing.calls)
+revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb)
   from public;
 revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_completion(uuid, jsonb) to service_role;

@@ -11,63 +11,14 @@
 --   select public.clear_routing_rollback('why routing may resume');
 -- Config changes are audited by routing.config's trigger (routing.config_changes);
 -- a clear also writes a `clear` row of routing.alert_events; preference changes
--- (by operators or by owners) are audited in routing.agent_preference_changes.
--- SECURITY DEFINER because the audit tables are not writable by any API role;
--- each command checks its caller (routing._caller) before anything else.
+-- (by operators or by owners) are audited in routing.agent_preference_changes
+-- (the agents migration). SECURITY DEFINER because the audit tables are not
+-- writable by any API role; each command checks its caller
+-- (routing._require_operator) before anything else.
 
 -- -----------------------------------------------------------------------------
--- routing.agent_preference_changes: who changed an agent's model preference
+-- Helpers: validation, the status
 -- -----------------------------------------------------------------------------
-create table routing.agent_preference_changes (
-  id bigint generated always as identity primary key,
-  changed_at timestamptz not null default now(),
-  agent_id uuid not null references public.agents (id) on delete cascade,
-  user_id uuid not null,
-  changed_by text not null,
-  old_preference text,
-  new_preference text
-);
-comment on table routing.agent_preference_changes is 'Audit of public.agents.model_preference changes: who, when, old -> new (operators and owners alike).';
-create index agent_preference_changes_agent_idx on routing.agent_preference_changes (agent_id, changed_at);
-comment on index routing.agent_preference_changes_agent_idx is 'An agent''s preference history by time.';
-
-create function routing._audit_agent_preference()
-returns trigger
-language plpgsql
-security definer  -- owners update their agents directly; the audit table is not theirs to write
-set search_path = ''
-as $$
-begin
-  if new.model_preference is distinct from old.model_preference then
-    insert into routing.agent_preference_changes (agent_id, user_id, changed_by, old_preference, new_preference)
-    values (new.id, new.user_id, routing._actor(), old.model_preference, new.model_preference);
-  end if;
-  return null;
-end
-$$;
-comment on function routing._audit_agent_preference() is 'Trigger: logs every effective change of agents.model_preference in routing.agent_preference_changes.';
-
-create trigger audit_agent_preference
-  after update of model_preference on public.agents
-  for each row execute function routing._audit_agent_preference();
-comment on trigger audit_agent_preference on public.agents is 'Audits model_preference changes (routing.agent_preference_changes).';
-
--- -----------------------------------------------------------------------------
--- Helpers: the caller, validation, the status
--- -----------------------------------------------------------------------------
-create function routing._require_operator(command text)
-returns void
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-  if not (routing._caller()).trusted then
-    raise exception '% requires the service role', command using errcode = '42501';
-  end if;
-end
-$$;
-comment on function routing._require_operator(text) is 'Raises 42501 "<command> requires the service role" unless the caller is the service role or a database owner.';
-
 create function routing.validate_rollout_percentage(percentage integer)
 returns void
 language plpgsql immutable
@@ -266,16 +217,8 @@ comment on function public.clear_routing_rollback(text) is
   'routing resumes as configured and the routed success window restarts. Returns cleared false when nothing was tripped.';
 
 -- -----------------------------------------------------------------------------
--- Row level security and privileges
+-- Privileges
 -- -----------------------------------------------------------------------------
-alter table routing.agent_preference_changes enable row level security;
-create policy "Owners can see their agents' preference changes" on routing.agent_preference_changes
-  for select to authenticated using (user_id = (select auth.uid()));
-revoke all on routing.agent_preference_changes from public, anon, authenticated, service_role;
-grant select on routing.agent_preference_changes to authenticated, service_role;
-
-revoke all on function routing._audit_agent_preference() from public;
-revoke all on function routing._require_operator(text) from public;
 revoke all on function routing.validate_rollout_percentage(integer) from public;
 revoke all on function routing.validate_operator_note(text) from public;
 revoke all on function routing.validate_forced_model(text) from public;

@@ -1,5 +1,5 @@
 -- =============================================================================
--- Audit trail: decisions, calls, attempts, executions
+-- Decisions and their audit trail: decisions, calls, attempts, executions
 -- =============================================================================
 -- Written only by the router's SECURITY DEFINER functions; a user reads the
 -- rows of their own agents (user_id is copied onto each row so RLS is cheap).
@@ -36,6 +36,8 @@ create table routing.decisions (
 comment on table routing.decisions is 'The audit row of every routing decision (ROUTING-SPEC §2), one per execution or lone call.';
 create index decisions_created_at_idx on routing.decisions (created_at);
 create index decisions_user_created_idx on routing.decisions (user_id, created_at);
+comment on index routing.decisions_created_at_idx is 'Decisions by time.';
+comment on index routing.decisions_user_created_idx is 'A user''s decisions by time (RLS).';
 
 -- -----------------------------------------------------------------------------
 -- routing.calls and routing.attempts
@@ -65,6 +67,9 @@ comment on table routing.calls is 'One route-completion request: the model that 
 create index calls_created_at_idx on routing.calls (created_at);
 create index calls_decision_idx on routing.calls (decision_id);
 create index calls_user_created_idx on routing.calls (user_id, created_at);
+comment on index routing.calls_created_at_idx is 'Calls by time.';
+comment on index routing.calls_decision_idx is 'The calls of a decision (cost per execution, cohort comparison).';
+comment on index routing.calls_user_created_idx is 'A user''s calls by time (RLS).';
 
 create table routing.attempts (
   id bigint generated always as identity primary key,
@@ -75,9 +80,7 @@ create table routing.attempts (
   model text not null references routing.models (model),
   provider text not null,
   http_status integer,
-  error_type text check (error_type in ('rate_limit', 'insufficient_quota', 'server_error', 'overloaded', 'timeout',
-                                        'connection', 'auth', 'invalid_request', 'payload_too_large',
-                                        'malformed_response', 'unknown')),
+  error_type text references routing.error_types (error_type),
   latency_ms integer check (latency_ms >= 0),
   input_tokens bigint not null default 0 check (input_tokens >= 0),
   output_tokens bigint not null default 0 check (output_tokens >= 0),
@@ -88,7 +91,9 @@ create table routing.attempts (
   unique (call_id, seq)
 );
 comment on table routing.attempts is 'Every provider request inside a call: retries and fallbacks each add one.';
+comment on column routing.attempts.error_type is 'Why the attempt failed: a routing.error_types row; null on success.';
 create index attempts_created_provider_idx on routing.attempts (created_at, provider);
+comment on index routing.attempts_created_provider_idx is 'Attempts by time and provider: the provider error-rate window.';
 
 -- -----------------------------------------------------------------------------
 -- routing.executions: outcomes reported per execution (ROUTING-SPEC §6)
@@ -107,6 +112,8 @@ create table routing.executions (
 comment on table routing.executions is 'Execution outcomes; each updates the agent''s metrics once (idempotent per execution id).';
 create index executions_recorded_at_idx on routing.executions (recorded_at);
 create index executions_decision_idx on routing.executions (decision_id);
+comment on index routing.executions_recorded_at_idx is 'Outcomes by time: the routed success and cost windows.';
+comment on index routing.executions_decision_idx is 'The outcome of a decision.';
 
 -- -----------------------------------------------------------------------------
 -- Row level security: owners read their own rows; writes go through functions

@@ -4,8 +4,101 @@
 -- The rules live in ONE function, routing._choose_model, in spec order; their
 -- thresholds and models are columns of routing.config (one line to change each).
 -- route_model checks the caller, the input and ownership, replays a known
--- execution, asks _choose_model, applies the adjustments of rule 9
--- (routing._adjust) and writes exactly one routing.decisions row.
+-- execution, reads the effective config (routing._effective_config), loads the
+-- agent, asks _choose_model, applies the adjustments of rule 9 (routing._adjust)
+-- and writes exactly one routing.decisions row.
+
+-- -----------------------------------------------------------------------------
+-- What the rules read and return
+-- -----------------------------------------------------------------------------
+create type routing.agent_facts as (
+  agent_id uuid,
+  user_id uuid,
+  model_preference text,
+  preference_active boolean,         -- null without a preference; premium counts as active
+  has_metrics boolean,
+  combined_score numeric,
+  success_rate numeric,
+  total_executions integer,
+  consecutive_failures integer,
+  last_failure_at timestamptz,
+  bucket integer                     -- rollout bucket 0-99
+);
+comment on type routing.agent_facts is 'What the rules read about one agent: its preference, its AIS metrics and its rollout bucket.';
+
+create type routing.model_choice as (
+  model text,
+  reason text,
+  cohort text,
+  tier text,
+  reasoning text,
+  shadow_model text,
+  shadow_reason text,
+  warnings jsonb
+);
+comment on type routing.model_choice is 'The primary choice of rules 1-8, before adjustments, with the shadow choice of the disabled and control cohorts.';
+
+-- -----------------------------------------------------------------------------
+-- Input validation
+-- -----------------------------------------------------------------------------
+create function routing.validate_route_input(agent_id uuid, execution_id text, env jsonb)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if validate_route_input.agent_id is null then
+    raise exception 'route_model: agent_id is required' using errcode = '22023';
+  end if;
+  if validate_route_input.execution_id is not null
+     and (length(validate_route_input.execution_id) not between 1 and 200 or btrim(validate_route_input.execution_id) = '') then
+    raise exception 'route_model: execution_id must be 1 to 200 characters and not blank' using errcode = '22023';
+  end if;
+  if validate_route_input.env is not null and jsonb_typeof(validate_route_input.env) <> 'object' then
+    raise exception 'route_model: env must be a JSON object of strings' using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_route_input(uuid, text, jsonb) is 'Raises 22023 with a stable message for input route_model refuses before writing anything.';
+
+-- -----------------------------------------------------------------------------
+-- The agent and its rollout bucket
+-- -----------------------------------------------------------------------------
+create function routing._rollout_bucket(salt text, agent_id uuid)
+returns integer
+language sql immutable
+set search_path = ''
+as $$
+  -- Sticky: the first 32 bits of md5(salt || agent_id), mod 100.
+  select ((('x' || substr(md5(salt || agent_id::text), 1, 8))::bit(32)::bigint) % 100)::integer
+$$;
+comment on function routing._rollout_bucket(text, uuid) is 'The agent''s rollout bucket 0-99: md5(rollout_salt || agent_id) mod 100; changes only with the salt.';
+
+create function routing._load_agent(agent_id uuid)
+returns routing.agent_facts
+language sql stable
+set search_path = ''
+as $$
+  -- By name: the bucket is left null (route_model computes it with the effective salt).
+  select jsonb_populate_record(null::routing.agent_facts, jsonb_build_object(
+           'agent_id', a.id,
+           'user_id', a.user_id,
+           'model_preference', a.model_preference,
+           'preference_active', case when a.model_preference is null then null
+                                     when a.model_preference = 'premium' then true
+                                     else coalesce(m.active, false) end,
+           'has_metrics', mt.agent_id is not null,
+           'combined_score', mt.combined_score,
+           'success_rate', mt.success_rate,
+           'total_executions', mt.total_executions,
+           'consecutive_failures', mt.consecutive_failures,
+           'last_failure_at', mt.last_failure_at))
+  from public.agents a
+  left join public.agent_intensity_metrics mt on mt.agent_id = a.id
+  left join routing.models m on m.model = a.model_preference
+  where a.id = _load_agent.agent_id
+$$;
+comment on function routing._load_agent(uuid) is 'One indexed read: the agent, its metrics and whether its preference is still an active model; null when absent.';
 
 -- -----------------------------------------------------------------------------
 -- The decision rules, first match wins
@@ -23,49 +116,61 @@ declare
                     else 'high' end;
   merit routing.model_choice;   -- rules 5-8: the agent's record and score
   routed routing.model_choice;  -- rules 3-8: the decision when routing is on, the shadow when off
+  ch routing.model_choice;      -- the answer of rules 1 and 2
   w jsonb := '[]'::jsonb;
 begin
   -- Rule 1, forced: FORCE_MODEL or config.force_model. No shadow, no adjustments.
   if c.force_model is not null then
-    return row(c.force_model, 'forced', 'forced', band,
-               case c.forced_by when 'FORCE_MODEL' then 'Forced by FORCE_MODEL' else 'Forced by routing.config.force_model' end,
-               null, null, w)::routing.model_choice;
+    ch.model := c.force_model;
+    ch.reason := 'forced';
+    ch.cohort := 'forced';
+    ch.tier := band;
+    ch.reasoning := case c.forced_by when 'config' then 'Forced by routing.config.force_model' else 'Forced by ' || c.forced_by end;
+    ch.warnings := w;
+    return ch;
   end if;
 
   -- Rules 5-8 are evaluated first because rules 2 and 4 record them as the shadow.
+  merit.cohort := 'routed';
+  merit.tier := band;
+  merit.warnings := w;
   if a.consecutive_failures >= c.failure_upgrade_count
      and a.last_failure_at > now() - make_interval(mins => c.failure_upgrade_minutes) then
     -- Rule 5, recent_failures: lapses by itself once the last failure leaves the window.
-    merit := row(c.premium_model, 'recent_failures', 'routed', band,
-                 format('Recent failures (%s in %s min) - premium model', a.consecutive_failures, c.failure_upgrade_minutes),
-                 null, null, w);
+    merit.model := c.premium_model;
+    merit.reason := 'recent_failures';
+    merit.reasoning := format('Recent failures (%s in %s min) - premium model', a.consecutive_failures, c.failure_upgrade_minutes);
   elsif not a.has_metrics or a.total_executions < c.min_executions then
     -- Rule 6, new_agent: no metrics row, or too few executions to judge.
-    merit := row(c.new_agent_model, 'new_agent', 'routed', band,
-                 format('New agent (%s of %s executions) - safe default', coalesce(a.total_executions, 0), c.min_executions),
-                 null, null, w);
+    merit.model := c.new_agent_model;
+    merit.reason := 'new_agent';
+    merit.reasoning := format('New agent (%s of %s executions) - safe default', coalesce(a.total_executions, 0), c.min_executions);
   elsif a.success_rate < c.min_success_rate then
     -- Rule 7, low_success_rate.
-    merit := row(c.premium_model, 'low_success_rate', 'routed', band,
-                 format('Low success rate (%s%% < %s%%) - premium model', a.success_rate, c.min_success_rate),
-                 null, null, w);
+    merit.model := c.premium_model;
+    merit.reason := 'low_success_rate';
+    merit.reasoning := format('Low success rate (%s%% < %s%%) - premium model', a.success_rate, c.min_success_rate);
   elsif band = 'low' then
     -- Rule 8, tier: score <= low_threshold.
-    merit := row(c.low_model, 'tier', 'routed', band,
-                 format('Low complexity (%s) - efficient model', a.combined_score), null, null, w);
+    merit.model := c.low_model;
+    merit.reason := 'tier';
+    merit.reasoning := format('Low complexity (%s) - efficient model', a.combined_score);
   elsif band = 'medium' then
     -- Rule 8, tier: score <= medium_threshold.
-    merit := row(c.medium_model, 'tier', 'routed', band,
-                 format('Medium complexity (%s) - balanced model', a.combined_score), null, null, w);
+    merit.model := c.medium_model;
+    merit.reason := 'tier';
+    merit.reasoning := format('Medium complexity (%s) - balanced model', a.combined_score);
   elsif band = 'high' then
     -- Rule 8, tier: above medium_threshold.
-    merit := row(c.high_model, 'tier', 'routed', band,
-                 format('High complexity (%s) - most capable model', a.combined_score), null, null, w);
+    merit.model := c.high_model;
+    merit.reason := 'tier';
+    merit.reasoning := format('High complexity (%s) - most capable model', a.combined_score);
   else
-    -- Rule 8 without a score: the safe side is the high tier.
-    merit := row(c.high_model, 'tier', 'routed', null,
-                 format('No complexity score (%s executions) - most capable model', a.total_executions), null, null,
-                 jsonb_build_array(format('agent %s has no combined_score: routed to the high tier', a.agent_id)));
+    -- Rule 8 without a score (band is null): the safe side is the high tier.
+    merit.model := c.high_model;
+    merit.reason := 'tier';
+    merit.reasoning := format('No complexity score (%s executions) - most capable model', a.total_executions);
+    merit.warnings := jsonb_build_array(format('agent %s has no combined_score: routed to the high tier', a.agent_id));
   end if;
 
   if a.model_preference is not null and not a.preference_active then
@@ -74,16 +179,23 @@ begin
 
   if a.model_preference is not null and a.preference_active then
     -- Rule 3, agent_preference: 'premium' means premium_model.
-    routed := row(case when a.model_preference = 'premium' then c.premium_model else a.model_preference end,
-                  'agent_preference', 'routed', band,
-                  case when a.model_preference = 'premium' then format('Agent preference: premium (%s)', c.premium_model)
-                       else format('Agent preference: %s', a.model_preference) end,
-                  null, null, w);
+    routed.model := case when a.model_preference = 'premium' then c.premium_model else a.model_preference end;
+    routed.reason := 'agent_preference';
+    routed.cohort := 'routed';
+    routed.tier := band;
+    routed.reasoning := case when a.model_preference = 'premium' then format('Agent preference: premium (%s)', c.premium_model)
+                             else format('Agent preference: %s', a.model_preference) end;
+    routed.warnings := w;
   elsif a.bucket >= c.rollout_percentage then
     -- Rule 4, rollout_control: the sticky bucket is outside the rollout; rules 5-8 are the shadow.
-    routed := row(c.baseline_model, 'rollout_control', 'control', band,
-                  format('Rollout control (bucket %s >= %s%%) - baseline model', a.bucket, c.rollout_percentage),
-                  merit.model, merit.reason, w || merit.warnings);
+    routed.model := c.baseline_model;
+    routed.reason := 'rollout_control';
+    routed.cohort := 'control';
+    routed.tier := band;
+    routed.reasoning := format('Rollout control (bucket %s >= %s%%) - baseline model', a.bucket, c.rollout_percentage);
+    routed.shadow_model := merit.model;
+    routed.shadow_reason := merit.reason;
+    routed.warnings := w || merit.warnings;
   else
     routed := merit;
     routed.warnings := w || merit.warnings;
@@ -91,12 +203,17 @@ begin
 
   -- Rule 2, routing_disabled (config, env, or an auto-rollback trip): baseline, rules 3-8 as the shadow.
   if not c.routing_enabled then
-    return row(c.baseline_model, 'routing_disabled', 'disabled', band,
-               case c.disabled_by
-                 when 'rollback' then 'Routing rolled back automatically - baseline model'
-                 when 'ENABLE_INTELLIGENT_ROUTING' then 'Routing disabled by ENABLE_INTELLIGENT_ROUTING - baseline model'
-                 else 'Routing disabled - baseline model' end,
-               routed.model, routed.reason, routed.warnings)::routing.model_choice;
+    ch.model := c.baseline_model;
+    ch.reason := 'routing_disabled';
+    ch.cohort := 'disabled';
+    ch.tier := band;
+    ch.reasoning := case when c.disabled_by = 'rollback' then 'Routing rolled back automatically - baseline model'
+                         when c.disabled_by is null or c.disabled_by = 'config' then 'Routing disabled - baseline model'
+                         else format('Routing disabled by %s - baseline model', c.disabled_by) end;
+    ch.shadow_model := routed.model;
+    ch.shadow_reason := routed.reason;
+    ch.warnings := routed.warnings;
+    return ch;
   end if;
   return routed;
 end
@@ -238,6 +355,11 @@ comment on function public.route_model(uuid, text, jsonb, uuid) is
 -- -----------------------------------------------------------------------------
 revoke all on function public.route_model(uuid, text, jsonb, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.route_model(uuid, text, jsonb, uuid) to authenticated, service_role;
+revoke all on function routing.validate_route_input(uuid, text, jsonb) from public;
+revoke all on function routing._rollout_bucket(text, uuid) from public;
+revoke all on function routing._load_agent(uuid) from public;
 revoke all on function routing._choose_model(routing.effective_config, routing.agent_facts) from public;
 revoke all on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean) from public;
 revoke all on function routing._replay_json(routing.decisions) from public;
+-- Reports group decisions by bucket; the service role may compute one.
+grant execute on function routing._rollout_bucket(text, uuid) to service_role;

@@ -1,21 +1,8 @@
 -- =============================================================================
 -- Alerts and automatic rollback (ROUTING-SPEC §7; plan §7.2, §9.3)
 -- =============================================================================
--- Three rules. Their thresholds are columns of routing.config (one line to
--- change each, audited by its trigger like every other setting):
---   routed_success_rate  success rate of the executions of the ROUTED cohort below
---                        alert_success_rate_min (95%) over alert_success_window_minutes
---                        (15), with at least alert_success_min_executions (50):
---                        fires and TRIPS the automatic rollback (unless
---                        auto_rollback_enabled is false: then it only fires).
---   provider_error_rate  per provider: failed attempts (any error but the caller's
---                        own invalid_request / payload_too_large) / attempts above
---                        alert_provider_error_rate_max (10%) over 5 min, >= 20 attempts.
---   cost_per_execution   cost of all calls of the executions recorded in the last
---                        60 min / those executions above $0.05, >= 20 executions.
--- Where they are evaluated (each reading is an index range scan of its window
--- only: executions_recorded_at_idx, attempts_created_provider_idx, then primary
--- key / calls_decision_idx lookups; never a scan of the history):
+-- What is done with the readings of the previous migration.
+-- Where they are evaluated:
 --   * record_agent_execution -> routing._after_execution_recorded: the routed
 --     success rule, only when the new outcome belongs to a routed decision. A
 --     breach trips the rollback in the same transaction, so the very next
@@ -31,81 +18,6 @@
 -- then answers the baseline whatever the environment says) and is cleared only
 -- by public.clear_routing_rollback(note). Trips, clears, fires and resolves are
 -- rows of routing.alert_events with their figures.
-
--- -----------------------------------------------------------------------------
--- Thresholds: columns of routing.config
--- -----------------------------------------------------------------------------
-alter table routing.config
-  add column auto_rollback_enabled boolean not null default true,
-  add column alert_success_rate_min numeric(5, 2) not null default 95
-    constraint alert_success_rate_min_between_0_and_100 check (alert_success_rate_min between 0 and 100),
-  add column alert_success_window_minutes integer not null default 15
-    constraint alert_success_window_between_1_and_1440 check (alert_success_window_minutes between 1 and 1440),
-  add column alert_success_min_executions integer not null default 50
-    constraint alert_success_min_executions_positive check (alert_success_min_executions >= 1),
-  add column alert_provider_error_rate_max numeric(5, 2) not null default 10
-    constraint alert_provider_error_rate_max_between_0_and_100 check (alert_provider_error_rate_max between 0 and 100),
-  add column alert_provider_window_minutes integer not null default 5
-    constraint alert_provider_window_between_1_and_1440 check (alert_provider_window_minutes between 1 and 1440),
-  add column alert_provider_min_attempts integer not null default 20
-    constraint alert_provider_min_attempts_positive check (alert_provider_min_attempts >= 1),
-  add column alert_cost_per_execution_max numeric(12, 6) not null default 0.05
-    constraint alert_cost_per_execution_max_not_negative check (alert_cost_per_execution_max >= 0),
-  add column alert_cost_window_minutes integer not null default 60
-    constraint alert_cost_window_between_1_and_1440 check (alert_cost_window_minutes between 1 and 1440),
-  add column alert_cost_min_executions integer not null default 20
-    constraint alert_cost_min_executions_positive check (alert_cost_min_executions >= 1),
-  add column rollback_cleared_at timestamptz;
-comment on column routing.config.auto_rollback_enabled is 'false: a routed success rate breach only fires its alert and does not trip the rollback.';
-comment on column routing.config.alert_success_rate_min is 'Routed success rate (%) below which the rollback trips.';
-comment on column routing.config.alert_success_window_minutes is 'Window of the routed success rate, in minutes.';
-comment on column routing.config.alert_success_min_executions is 'Routed executions needed in the window before the success rate is judged.';
-comment on column routing.config.alert_provider_error_rate_max is 'A provider''s error rate (% of attempts) above which its alert fires.';
-comment on column routing.config.alert_provider_window_minutes is 'Window of the provider error rate, in minutes.';
-comment on column routing.config.alert_provider_min_attempts is 'Attempts of a provider needed in the window before its error rate is judged.';
-comment on column routing.config.alert_cost_per_execution_max is 'Cost per execution (USD) above which the cost alert fires.';
-comment on column routing.config.alert_cost_window_minutes is 'Window of the cost per execution, in minutes.';
-comment on column routing.config.alert_cost_min_executions is 'Executions needed in the window before the cost per execution is judged.';
-comment on column routing.config.rollback_cleared_at is 'When an operator last cleared a rollback; the routed success window starts no earlier.';
-
--- -----------------------------------------------------------------------------
--- Types
--- -----------------------------------------------------------------------------
-create type routing.alert_reading as (
-  alert text,            -- routed_success_rate | provider_error_rate:<provider> | cost_per_execution
-  rule text,
-  provider text,
-  comparator text,       -- below | above: the direction that breaches
-  value numeric,         -- the figure (%, or USD per execution); null without a sample
-  sample bigint,         -- executions or attempts in the window
-  threshold numeric,
-  window_minutes integer,
-  min_sample integer,
-  breached boolean,      -- sample >= min_sample and value beyond the threshold
-  action text,           -- rollback | notify
-  message text,
-  figures jsonb
-);
-comment on type routing.alert_reading is 'One rule measured over its window now: the value, the sample, the threshold and whether it is breached.';
-
-create type routing.alert_status as (
-  day date,
-  alert text,
-  state text,
-  value numeric,
-  threshold numeric,
-  "window" interval,
-  since timestamptz,
-  rule text,
-  provider text,
-  comparator text,
-  sample bigint,
-  min_sample integer,
-  action text,
-  message text,
-  evaluated_at timestamptz
-);
-comment on type routing.alert_status is 'A row of public.routing_alerts: an alert''s current state and the figures of its last evaluation.';
 
 -- -----------------------------------------------------------------------------
 -- routing.alert_states: the current state of each alert
@@ -164,115 +76,26 @@ create index alert_events_created_at_idx on routing.alert_events (created_at);
 comment on index routing.alert_events_created_at_idx is 'The alert audit by time.';
 
 -- -----------------------------------------------------------------------------
--- Readings: one windowed range scan each
+-- routing.alert_status: a row of public.routing_alerts
 -- -----------------------------------------------------------------------------
--- PL/pgSQL on purpose: the window start is a plain value when the query is
--- planned, so the planner picks the index range scan (a SQL function would be
--- planned with an opaque parameter, estimated at a third of the table).
-create function routing._read_routed_success_rate(cfg routing.config)
-returns routing.alert_reading
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  window_start timestamptz := greatest(now() - make_interval(mins => cfg.alert_success_window_minutes),
-                                       coalesce(cfg.rollback_cleared_at, '-infinity'));
-  n bigint;
-  ok bigint;
-  rate numeric;
-begin
-  select count(*), count(*) filter (where e.succeeded) into n, ok
-  from routing.executions e
-  join routing.decisions d on d.id = e.decision_id
-  where e.recorded_at > window_start
-    and d.cohort = 'routed';
-  rate := 100.0 * ok / nullif(n, 0);
-  return row('routed_success_rate', 'routed_success_rate', null, 'below', round(rate, 2), n, cfg.alert_success_rate_min,
-             cfg.alert_success_window_minutes, cfg.alert_success_min_executions,
-             coalesce(n >= cfg.alert_success_min_executions and rate < cfg.alert_success_rate_min, false),
-             case when cfg.auto_rollback_enabled then 'rollback' else 'notify' end,
-             format('routed success rate %s%% over %s min (%s of %s executions succeeded; trips below %s%%, judged from %s executions)',
-                    coalesce(round(rate, 2)::text, '-'), cfg.alert_success_window_minutes, ok, n,
-                    cfg.alert_success_rate_min, cfg.alert_success_min_executions),
-             jsonb_build_object('executions', n, 'succeeded', ok, 'failed', n - ok, 'window_start', window_start)
-         )::routing.alert_reading;
-end
-$$;
-comment on function routing._read_routed_success_rate(routing.config) is
-  'The routed cohort''s success rate over the window (not before the last rollback clear): executions by recorded_at, decisions by key.';
-
-create function routing._read_provider_error_rates(cfg routing.config, providers text[] default null)
-returns setof routing.alert_reading
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  window_start timestamptz := now() - make_interval(mins => cfg.alert_provider_window_minutes);
-begin
-  return query
-  select (x.r).* from (
-  select row('provider_error_rate:' || b.provider, 'provider_error_rate', b.provider, 'above',
-             round(100.0 * a.failed / nullif(a.n, 0), 2), a.n, cfg.alert_provider_error_rate_max,
-             cfg.alert_provider_window_minutes, cfg.alert_provider_min_attempts,
-             coalesce(a.n >= cfg.alert_provider_min_attempts and 100.0 * a.failed / nullif(a.n, 0) > cfg.alert_provider_error_rate_max, false),
-             'notify',
-             format('%s error rate %s%% over %s min (%s of %s attempts failed; fires above %s%%, judged from %s attempts)',
-                    b.provider, coalesce(round(100.0 * a.failed / nullif(a.n, 0), 2)::text, '-'), cfg.alert_provider_window_minutes,
-                    a.failed, a.n, cfg.alert_provider_error_rate_max, cfg.alert_provider_min_attempts),
-             jsonb_build_object('attempts', a.n, 'failed', a.failed, 'error_types', a.error_types)
-         )::routing.alert_reading as r
-  from routing.provider_breakers b
-  cross join lateral (
-    select coalesce(sum(t.n), 0)::bigint as n,
-           coalesce(sum(t.n) filter (where t.error_type not in ('invalid_request', 'payload_too_large')), 0)::bigint as failed,
-           coalesce(jsonb_object_agg(t.error_type, t.n) filter (where t.error_type is not null), '{}'::jsonb) as error_types
-    from (
-      select x.error_type, count(*) as n
-      from routing.attempts x
-      where x.created_at > window_start
-        and x.provider = b.provider
-      group by x.error_type
-    ) t
-  ) a
-  where providers is null or b.provider = any (providers)
-  ) x
-  order by (x.r).provider;
-end
-$$;
-comment on function routing._read_provider_error_rates(routing.config, text[]) is
-  'Each provider''s error rate over the window: attempts failed for any reason but the caller''s own (invalid_request, payload_too_large) / attempts.';
-
-create function routing._read_cost_per_execution(cfg routing.config)
-returns routing.alert_reading
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  window_start timestamptz := now() - make_interval(mins => cfg.alert_cost_window_minutes);
-  n bigint;
-  cost numeric;
-  per_execution numeric;
-begin
-  select count(*), coalesce(sum(k.cost), 0) into n, cost
-  from routing.executions e
-  cross join lateral (select coalesce(sum(c.cost_usd), 0) as cost from routing.calls c where c.decision_id = e.decision_id) k
-  where e.recorded_at > window_start
-    and e.decision_id is not null;
-  per_execution := cost / nullif(n, 0);
-  return row('cost_per_execution', 'cost_per_execution', null, 'above',
-             trim_scale(round(per_execution, 10)), n, cfg.alert_cost_per_execution_max,
-             cfg.alert_cost_window_minutes, cfg.alert_cost_min_executions,
-             coalesce(n >= cfg.alert_cost_min_executions and per_execution > cfg.alert_cost_per_execution_max, false),
-             'notify',
-             format('cost per execution $%s over %s min ($%s for %s executions; fires above $%s, judged from %s executions)',
-                    coalesce(trim_scale(round(per_execution, 6))::text, '-'), cfg.alert_cost_window_minutes,
-                    trim_scale(cost), n, trim_scale(cfg.alert_cost_per_execution_max), cfg.alert_cost_min_executions),
-             jsonb_build_object('executions', n, 'cost_usd', trim_scale(cost))
-         )::routing.alert_reading;
-end
-$$;
-comment on function routing._read_cost_per_execution(routing.config) is
-  'Cost of all calls of the executions recorded in the window / those executions (all cohorts), in exact USD.';
+create type routing.alert_status as (
+  day date,
+  alert text,
+  state text,
+  value numeric,
+  threshold numeric,
+  "window" interval,
+  since timestamptz,
+  rule text,
+  provider text,
+  comparator text,
+  sample bigint,
+  min_sample integer,
+  action text,
+  message text,
+  evaluated_at timestamptz
+);
+comment on type routing.alert_status is 'A row of public.routing_alerts (same columns, same order): an alert''s current state and the figures of its last evaluation.';
 
 -- -----------------------------------------------------------------------------
 -- State transitions and the trip
@@ -391,9 +214,9 @@ $$;
 comment on function routing._evaluate_alerts(text) is 'Measures every rule, records transitions and fresh figures, trips the rollback on a routed success breach.';
 
 -- -----------------------------------------------------------------------------
--- Hooks (bodies replace the no-ops of record_agent_execution / record_completion)
+-- The recording hooks: alert evaluation inside record_agent_execution / record_completion
 -- -----------------------------------------------------------------------------
-create or replace function routing._after_execution_recorded(execution routing.executions) returns void
+create function routing._after_execution_recorded(execution routing.executions) returns void
 language plpgsql
 set search_path = ''
 as $$
@@ -422,7 +245,7 @@ comment on function routing._after_execution_recorded(routing.executions) is
   'HOOK of record_agent_execution (same transaction): for an outcome of a routed decision, measures the routed success rate '
   'over its window and trips the automatic rollback on a breach. One decision lookup and one windowed range scan.';
 
-create or replace function routing._after_call_recorded(call routing.calls) returns void
+create function routing._after_call_recorded(call routing.calls) returns void
 language plpgsql
 set search_path = ''
 as $$
@@ -434,8 +257,9 @@ begin
   -- Only a failed attempt can raise a provider's error rate: a healthy call costs one indexed probe.
   select array_agg(distinct a.provider) into failed
   from routing.attempts a
+  join routing.error_types et on et.error_type = a.error_type
   where a.call_id = $1.id
-    and a.error_type is not null and a.error_type not in ('invalid_request', 'payload_too_large');
+    and not et.caller_fault;
   if failed is null then
     return;
   end if;
@@ -472,18 +296,13 @@ language plpgsql volatile
 security definer  -- writes routing.alert_states / alert_events / config, which API roles cannot
 set search_path = ''
 as $$
-declare
-  who routing.caller := routing._caller();
 begin
-  if not who.trusted then
-    raise exception 'evaluate_routing_alerts requires the service role' using errcode = '42501';
-  end if;
+  perform routing._require_operator('evaluate_routing_alerts');
   perform routing._evaluate_alerts('evaluate_routing_alerts');
+  -- The view's rows, as its owner sees them (all of them).
   return query
-  select (timezone('UTC', s.since))::date, s.alert, s.state, s.value, s.threshold, make_interval(mins => s.window_minutes),
-         s.since, s.rule, s.provider, s.comparator, s.sample, s.min_sample, s.action, s.message, s.evaluated_at
-  from routing.alert_states s
-  order by case s.rule when 'auto_rollback' then 0 when 'routed_success_rate' then 1 when 'provider_error_rate' then 2 else 3 end, s.alert;
+  select a.* from public.routing_alerts a
+  order by case a.rule when 'auto_rollback' then 0 when 'routed_success_rate' then 1 when 'provider_error_rate' then 2 else 3 end, a.alert;
 end
 $$;
 comment on function public.evaluate_routing_alerts() is
@@ -520,9 +339,6 @@ grant select on routing.alert_states, routing.alert_events to service_role;
 revoke all on public.routing_alerts from public, anon, authenticated, service_role;
 grant select on public.routing_alerts to authenticated, service_role;
 
-revoke all on function routing._read_routed_success_rate(routing.config) from public;
-revoke all on function routing._read_provider_error_rates(routing.config, text[]) from public;
-revoke all on function routing._read_cost_per_execution(routing.config) from public;
 revoke all on function routing._record_alert_reading(routing.alert_reading, boolean, text) from public;
 revoke all on function routing._trip_rollback(routing.alert_reading, text) from public;
 revoke all on function routing._evaluate_alerts(text) from public;

@@ -14,22 +14,14 @@
 -- thresholds, so a suggestion is always a band edge.
 -- The score is the decision's intensity_score (what the rule saw), else the
 -- agent's current combined_score. A band is judged once it has
--- routing.config.advice_min_executions executions of the model.
+-- routing.config.advice_min_executions executions of the model (a column of
+-- routing.config with the other thresholds).
 -- Suggestion for a tier model M with current threshold T:
 --   F = lower edge of the lowest judged band where M misses the target;
 --   if F < T: lower to F (scores above F go up a tier);
 --   else: raise to the top edge of the highest judged band below F where M meets
 --   the target, if that is above T (evidence from new agents, preferences or
 --   forced models that ran M at higher scores); otherwise keep T.
-
--- -----------------------------------------------------------------------------
--- The minimum sample, with the other thresholds
--- -----------------------------------------------------------------------------
-alter table routing.config
-  add column advice_min_executions integer not null default 20
-    constraint advice_min_executions_positive check (advice_min_executions >= 1);
-comment on column routing.config.advice_min_executions is
-  'Executions of a model in a score band before advise_routing_thresholds judges that band.';
 
 -- -----------------------------------------------------------------------------
 -- Type and validation
@@ -147,14 +139,19 @@ begin
   perform routing.validate_days(advise_routing_thresholds.days);
   select c.* into cfg from routing.config c where c.id;
 
-  select coalesce(array_agg(row(
-           'band',
-           case b.model when cfg.low_model then 'low' when cfg.medium_model then 'medium' when cfg.high_model then 'high' end,
-           b.score_to - band_width, b.score_to, b.model, b.n, b.ok,
-           round(100.0 * b.ok / b.n, 2),
-           trim_scale(round(b.cost / b.n, 10)),
-           case when b.n >= cfg.advice_min_executions then 100.0 * b.ok / b.n >= advise_routing_thresholds.target_success_rate end,
-           null, null, null)::routing.threshold_advice order by b.score_to, b.model), '{}')
+  select coalesce(array_agg(jsonb_populate_record(null::routing.threshold_advice, jsonb_build_object(
+           'kind', 'band',
+           'tier', case b.model when cfg.low_model then 'low' when cfg.medium_model then 'medium' when cfg.high_model then 'high' end,
+           'score_from', b.score_to - band_width,
+           'score_to', b.score_to,
+           'model', b.model,
+           'executions', b.n,
+           'succeeded', b.ok,
+           'success_rate', round(100.0 * b.ok / b.n, 2),
+           'cost_per_execution_usd', trim_scale(round(b.cost / b.n, 10)),
+           'meets_target', case when b.n >= cfg.advice_min_executions
+                                then 100.0 * b.ok / b.n >= advise_routing_thresholds.target_success_rate end))
+         order by b.score_to, b.model), '{}')
     into bands
   from (
     select greatest(ceil(s.score / band_width) * band_width, band_width) as score_to, d.model,

@@ -3,6 +3,10 @@
 -- =============================================================================
 -- The application's own tables, in `public` because callers use them directly.
 -- The AIS scores come from the existing scoring system; a user may set them.
+-- The track record (executions, success, failures) is written only by
+-- public.record_agent_execution. Two triggers on public.agents: a preference
+-- must name 'premium' or an active model, and every preference change is
+-- audited in routing.agent_preference_changes (operators and owners alike).
 
 -- -----------------------------------------------------------------------------
 -- public.agents
@@ -20,6 +24,7 @@ create table public.agents (
 comment on table public.agents is 'Saved automations owned by a user; each execution is routed to a model.';
 comment on column public.agents.model_preference is 'null = routed; ''premium'' = the premium model; else a model of routing.models.';
 create index agents_user_id_idx on public.agents (user_id);
+comment on index public.agents_user_id_idx is 'A user''s agents (RLS: user_id = auth.uid()).';
 
 -- -----------------------------------------------------------------------------
 -- public.agent_intensity_metrics
@@ -39,15 +44,87 @@ create table public.agent_intensity_metrics (
   consecutive_failures integer not null default 0 constraint consecutive_failures_not_negative check (consecutive_failures >= 0),
   last_failure_at timestamptz,
   last_execution_at timestamptz,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Tokens and duration are optional per execution, so each running average has its own count
+  -- of reported values. null = unknown (a row written before these counts or by hand): every
+  -- past execution is then assumed to have reported a value, so a seeded average keeps its weight.
+  tokens_samples integer constraint tokens_samples_not_negative check (tokens_samples >= 0),
+  duration_samples integer constraint duration_samples_not_negative check (duration_samples >= 0)
 );
 comment on table public.agent_intensity_metrics is 'AIS complexity scores (from the scoring system) and the track record (from record_agent_execution).';
 comment on column public.agent_intensity_metrics.combined_score is 'Overall complexity 0-10: 30% creation + 70% execution score.';
 comment on column public.agent_intensity_metrics.success_rate is 'successful_executions / total_executions x 100.';
 comment on column public.agent_intensity_metrics.consecutive_failures is 'Failures since the last success; reset by a success.';
+comment on column public.agent_intensity_metrics.tokens_samples is
+  'Executions that reported tokens (weight of avg_tokens_per_execution); null = assume total_executions.';
+comment on column public.agent_intensity_metrics.duration_samples is
+  'Executions that reported a duration (weight of avg_execution_time_ms); null = assume total_executions.';
 
 -- -----------------------------------------------------------------------------
--- Row level security: a user sees and changes only their own agents
+-- Agent model preference: 'premium' or an active catalog model
+-- -----------------------------------------------------------------------------
+create function routing._validate_agent_row()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.model_preference is not null
+     and (tg_op = 'INSERT' or new.model_preference is distinct from old.model_preference)
+     and new.model_preference <> 'premium'
+     and not exists (select 1 from routing.models m where m.model = new.model_preference and m.active) then
+    raise exception 'unknown model "%": use "premium" or a model of routing.models', new.model_preference
+      using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+comment on function routing._validate_agent_row() is 'Trigger: agents.model_preference must be null, ''premium'' or an active model of routing.models (22023).';
+
+create trigger validate_agent_row
+  before insert or update of model_preference on public.agents
+  for each row execute function routing._validate_agent_row();
+comment on trigger validate_agent_row on public.agents is 'Refuses a model_preference that is neither ''premium'' nor an active catalog model.';
+
+-- -----------------------------------------------------------------------------
+-- routing.agent_preference_changes: who changed an agent's model preference
+-- -----------------------------------------------------------------------------
+create table routing.agent_preference_changes (
+  id bigint generated always as identity primary key,
+  changed_at timestamptz not null default now(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  user_id uuid not null,
+  changed_by text not null,
+  old_preference text,
+  new_preference text
+);
+comment on table routing.agent_preference_changes is 'Audit of public.agents.model_preference changes: who, when, old -> new (operators and owners alike).';
+create index agent_preference_changes_agent_idx on routing.agent_preference_changes (agent_id, changed_at);
+comment on index routing.agent_preference_changes_agent_idx is 'An agent''s preference history by time.';
+
+create function routing._audit_agent_preference()
+returns trigger
+language plpgsql
+security definer  -- owners update their agents directly; the audit table is not theirs to write
+set search_path = ''
+as $$
+begin
+  if new.model_preference is distinct from old.model_preference then
+    insert into routing.agent_preference_changes (agent_id, user_id, changed_by, old_preference, new_preference)
+    values (new.id, new.user_id, routing._actor(), old.model_preference, new.model_preference);
+  end if;
+  return null;
+end
+$$;
+comment on function routing._audit_agent_preference() is 'Trigger: logs every effective change of agents.model_preference in routing.agent_preference_changes.';
+
+create trigger audit_agent_preference
+  after update of model_preference on public.agents
+  for each row execute function routing._audit_agent_preference();
+comment on trigger audit_agent_preference on public.agents is 'Audits model_preference changes (routing.agent_preference_changes).';
+
+-- -----------------------------------------------------------------------------
+-- Row level security: a user sees and changes only their own agents and sees their audit
 -- -----------------------------------------------------------------------------
 alter table public.agents enable row level security;
 alter table public.agent_intensity_metrics enable row level security;
@@ -82,3 +159,13 @@ grant insert (agent_id, combined_score, execution_score, creation_score, plugin_
       update (combined_score, execution_score, creation_score, plugin_count)
   on public.agent_intensity_metrics to authenticated;
 grant all on public.agents, public.agent_intensity_metrics to service_role;
+
+alter table routing.agent_preference_changes enable row level security;
+create policy "Owners can see their agents' preference changes" on routing.agent_preference_changes
+  for select to authenticated using (user_id = (select auth.uid()));
+revoke all on routing.agent_preference_changes from public, anon, authenticated, service_role;
+grant select on routing.agent_preference_changes to authenticated, service_role;
+
+-- The triggers run as the writer (the preference audit as its owner): nobody calls them directly.
+revoke all on function routing._validate_agent_row() from public;
+revoke all on function routing._audit_agent_preference() from public;

@@ -1,0 +1,179 @@
+-- =============================================================================
+-- Routing configuration (ROUTING-SPEC §3, §5, §7) and its audit
+-- =============================================================================
+-- One row, the source of truth, changed with SQL and effective on the next
+-- call: every threshold, tier model, breaker and alert setting is one column
+-- here (one line to change each). Environment variables read by the edge
+-- function override some of them per call (routing.overridable_settings).
+-- Every change is audited by trigger: who, when, old -> new.
+
+-- -----------------------------------------------------------------------------
+-- routing.config
+-- -----------------------------------------------------------------------------
+create table routing.config (
+  id boolean primary key default true check (id),
+  -- Switches (spec §3). Safe default: routing off until an operator enables it.
+  enabled boolean not null default false,
+  rollout_percentage integer not null default 100 check (rollout_percentage between 0 and 100),
+  rollout_salt text not null default 'model-router-v1',
+  force_model text references routing.models (model),
+  force_provider text check (force_provider in ('openai', 'anthropic')),
+  anthropic_enabled boolean not null default true,
+  openai_mini_enabled boolean not null default true,
+  -- Decision rules (spec §2). Tier thresholds are inclusive upper bounds.
+  low_threshold numeric(4, 2) not null default 3.9 check (low_threshold between 0 and 10),
+  medium_threshold numeric(4, 2) not null default 6.9 check (medium_threshold between 0 and 10),
+  min_executions integer not null default 3 check (min_executions >= 0),
+  min_success_rate numeric(5, 2) not null default 85 check (min_success_rate between 0 and 100),
+  failure_upgrade_count integer not null default 3 check (failure_upgrade_count >= 1),
+  failure_upgrade_minutes integer not null default 60 check (failure_upgrade_minutes >= 1),
+  -- Models.
+  baseline_model text not null default 'gpt-4o' references routing.models (model),
+  premium_model text not null default 'gpt-4o' references routing.models (model),
+  new_agent_model text not null default 'gpt-4o-mini' references routing.models (model),
+  low_model text not null default 'gpt-4o-mini' references routing.models (model),
+  medium_model text not null default 'claude-3-haiku' references routing.models (model),
+  high_model text not null default 'gpt-4o' references routing.models (model),
+  anthropic_substitute_model text not null default 'gpt-4o-mini' references routing.models (model),
+  openai_mini_substitute_model text not null default 'gpt-4o' references routing.models (model),
+  -- Calls (spec §4) and the circuit breaker (spec §5).
+  fallback_chains jsonb not null default '{"*": ["gpt-4o"], "gpt-4o": []}'::jsonb
+    check (jsonb_typeof(fallback_chains) = 'object'),
+  max_retries integer not null default 2 check (max_retries between 0 and 10),
+  breaker_failure_threshold integer not null default 5 check (breaker_failure_threshold >= 1),
+  breaker_cooldown_seconds integer not null default 60 check (breaker_cooldown_seconds >= 1),
+  log_level text not null default 'info' check (log_level in ('debug', 'info', 'warn', 'error')),
+  -- Auto-rollback (spec §7): set by the alert evaluation, cleared only by an operator.
+  rollback_tripped_at timestamptz,
+  rollback_reason text,
+  updated_at timestamptz not null default now(),
+  updated_by text not null default current_user,
+  -- Alerts (spec §7).
+  auto_rollback_enabled boolean not null default true,
+  alert_success_rate_min numeric(5, 2) not null default 95
+    constraint alert_success_rate_min_between_0_and_100 check (alert_success_rate_min between 0 and 100),
+  alert_success_window_minutes integer not null default 15
+    constraint alert_success_window_between_1_and_1440 check (alert_success_window_minutes between 1 and 1440),
+  alert_success_min_executions integer not null default 50
+    constraint alert_success_min_executions_positive check (alert_success_min_executions >= 1),
+  alert_provider_error_rate_max numeric(5, 2) not null default 10
+    constraint alert_provider_error_rate_max_between_0_and_100 check (alert_provider_error_rate_max between 0 and 100),
+  alert_provider_window_minutes integer not null default 5
+    constraint alert_provider_window_between_1_and_1440 check (alert_provider_window_minutes between 1 and 1440),
+  alert_provider_min_attempts integer not null default 20
+    constraint alert_provider_min_attempts_positive check (alert_provider_min_attempts >= 1),
+  alert_cost_per_execution_max numeric(12, 6) not null default 0.05
+    constraint alert_cost_per_execution_max_not_negative check (alert_cost_per_execution_max >= 0),
+  alert_cost_window_minutes integer not null default 60
+    constraint alert_cost_window_between_1_and_1440 check (alert_cost_window_minutes between 1 and 1440),
+  alert_cost_min_executions integer not null default 20
+    constraint alert_cost_min_executions_positive check (alert_cost_min_executions >= 1),
+  rollback_cleared_at timestamptz,
+  -- Threshold advice.
+  advice_min_executions integer not null default 20
+    constraint advice_min_executions_positive check (advice_min_executions >= 1),
+  constraint thresholds_in_order check (low_threshold <= medium_threshold)
+);
+comment on table routing.config is 'The one routing configuration row (ROUTING-SPEC §3); edit with SQL, effective on the next call.';
+comment on column routing.config.id is 'Always true: the table holds exactly one row.';
+comment on column routing.config.enabled is 'Routing on/off; environment ENABLE_INTELLIGENT_ROUTING overrides it; a rollback trip beats both.';
+comment on column routing.config.rollout_percentage is 'Share of agents (by sticky bucket) that are routed; the rest are the control cohort.';
+comment on column routing.config.rollout_salt is 'Salt of the sticky rollout bucket md5(salt || agent_id) mod 100; changing it reshuffles every agent.';
+comment on column routing.config.force_model is 'Rule 1: every decision goes to this active model (null: not forced); FORCE_MODEL overrides it.';
+comment on column routing.config.force_provider is 'Provider of the forced model; null = the catalog''s provider of force_model.';
+comment on column routing.config.anthropic_enabled is 'false: Anthropic models are replaced by anthropic_substitute_model and left out of fallback chains.';
+comment on column routing.config.openai_mini_enabled is 'false: gpt-4o-mini is replaced by openai_mini_substitute_model and left out of fallback chains.';
+comment on column routing.config.low_threshold is 'Rule 8: combined_score <= low_threshold is the low tier (inclusive upper bound).';
+comment on column routing.config.medium_threshold is 'Rule 8: combined_score <= medium_threshold (and above low_threshold) is the medium tier.';
+comment on column routing.config.min_executions is 'Rule 6: an agent with fewer executions is a new agent (new_agent_model).';
+comment on column routing.config.min_success_rate is 'Rule 7: an agent whose success rate (%) is below this gets premium_model.';
+comment on column routing.config.failure_upgrade_count is 'Rule 5: this many consecutive failures upgrade the agent to premium_model ...';
+comment on column routing.config.failure_upgrade_minutes is 'Rule 5: ... while the last failure is at most this many minutes old.';
+comment on column routing.config.baseline_model is 'The model of the disabled and control cohorts, and the price savings are measured against.';
+comment on column routing.config.premium_model is 'Rules 3 (''premium''), 5 and 7: the most capable model.';
+comment on column routing.config.new_agent_model is 'Rule 6: the model of new agents.';
+comment on column routing.config.low_model is 'Rule 8: the model of the low tier.';
+comment on column routing.config.medium_model is 'Rule 8: the model of the medium tier.';
+comment on column routing.config.high_model is 'Rule 8: the model of the high tier (and of agents without a score).';
+comment on column routing.config.anthropic_substitute_model is 'What replaces an Anthropic model while anthropic_enabled is false.';
+comment on column routing.config.openai_mini_substitute_model is 'What replaces gpt-4o-mini while openai_mini_enabled is false.';
+comment on column routing.config.fallback_chains is 'Fallback chains by primary model, {"model": ["next", ...]}; "*" is the chain of any model not listed.';
+comment on column routing.config.max_retries is 'Retries of the same model after a retryable failure, before the fallback chain (spec §4).';
+comment on column routing.config.breaker_failure_threshold is 'Consecutive availability failures that open a provider''s circuit (spec §5).';
+comment on column routing.config.breaker_cooldown_seconds is 'Seconds an open circuit waits before one half-open trial call is let through.';
+comment on column routing.config.log_level is 'The edge function''s log level: debug, info, warn or error; ROUTING_LOG_LEVEL overrides it.';
+comment on column routing.config.rollback_tripped_at is 'Set when an alert tripped the automatic rollback; routing stays off until an operator clears it.';
+comment on column routing.config.rollback_reason is 'Why the automatic rollback tripped (the figures of the breach).';
+comment on column routing.config.updated_at is 'When the row last changed (stamped by the audit trigger).';
+comment on column routing.config.updated_by is 'Who last changed the row (routing._actor(), stamped by the audit trigger).';
+comment on column routing.config.auto_rollback_enabled is 'false: a routed success rate breach only fires its alert and does not trip the rollback.';
+comment on column routing.config.alert_success_rate_min is 'Routed success rate (%) below which the rollback trips.';
+comment on column routing.config.alert_success_window_minutes is 'Window of the routed success rate, in minutes.';
+comment on column routing.config.alert_success_min_executions is 'Routed executions needed in the window before the success rate is judged.';
+comment on column routing.config.alert_provider_error_rate_max is 'A provider''s error rate (% of attempts) above which its alert fires.';
+comment on column routing.config.alert_provider_window_minutes is 'Window of the provider error rate, in minutes.';
+comment on column routing.config.alert_provider_min_attempts is 'Attempts of a provider needed in the window before its error rate is judged.';
+comment on column routing.config.alert_cost_per_execution_max is 'Cost per execution (USD) above which the cost alert fires.';
+comment on column routing.config.alert_cost_window_minutes is 'Window of the cost per execution, in minutes.';
+comment on column routing.config.alert_cost_min_executions is 'Executions needed in the window before the cost per execution is judged.';
+comment on column routing.config.rollback_cleared_at is 'When an operator last cleared a rollback; the routed success window starts no earlier.';
+comment on column routing.config.advice_min_executions is
+  'Executions of a model in a score band before advise_routing_thresholds judges that band.';
+
+insert into routing.config (id) values (true);
+
+-- -----------------------------------------------------------------------------
+-- routing.config_changes: who changed what, when
+-- -----------------------------------------------------------------------------
+create table routing.config_changes (
+  id bigint generated always as identity primary key,
+  changed_at timestamptz not null default now(),
+  changed_by text not null,
+  old_values jsonb not null,
+  new_values jsonb not null
+);
+comment on table routing.config_changes is 'Audit of every change to routing.config: only the changed keys, old -> new.';
+create index config_changes_changed_at_idx on routing.config_changes (changed_at);
+comment on index routing.config_changes_changed_at_idx is 'The config audit by time.';
+
+create function routing._audit_config_change() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  old_json jsonb := to_jsonb(old) - 'updated_at' - 'updated_by';
+  new_json jsonb := to_jsonb(new) - 'updated_at' - 'updated_by';
+  changed_old jsonb;
+  changed_new jsonb;
+begin
+  select coalesce(jsonb_object_agg(o.key, o.value), '{}'), coalesce(jsonb_object_agg(o.key, new_json -> o.key), '{}')
+    into changed_old, changed_new
+  from jsonb_each(old_json) o
+  where o.value is distinct from new_json -> o.key;
+  if changed_old = '{}'::jsonb then
+    return new;
+  end if;
+  new.updated_at := now();
+  new.updated_by := routing._actor();
+  insert into routing.config_changes (changed_by, old_values, new_values)
+  values (new.updated_by, changed_old, changed_new);
+  return new;
+end
+$$;
+comment on function routing._audit_config_change() is 'Trigger: stamps and audits every effective change of routing.config.';
+
+create trigger audit_config_change
+  before update on routing.config
+  for each row execute function routing._audit_config_change();
+comment on trigger audit_config_change on routing.config is 'Stamps updated_at / updated_by and writes routing.config_changes for every effective change.';
+
+-- -----------------------------------------------------------------------------
+-- Row level security and privileges
+-- -----------------------------------------------------------------------------
+alter table routing.config enable row level security;
+alter table routing.config_changes enable row level security;
+-- Callers never read the config directly; they get decisions. Only the service role.
+revoke all on routing.config, routing.config_changes from public, anon, authenticated;
+grant all on routing.config, routing.config_changes to service_role;
+-- The audit trigger runs as whoever updates the config (the service role included).
+revoke all on function routing._audit_config_change() from public;
