@@ -13,6 +13,12 @@
 //   - it holds no module-level values: constants live inside the functions that use them;
 //   - imports between the modules are never renamed (`import { a as b }`), so a call in one
 //     function's source names the function served under that name.
+//
+// Types: tsconfig.browser.json checks the browser modules with the DOM lib and without Deno's.
+// Here they are imported through `// @ts-types` as opaque values, so `deno check` never mixes the
+// DOM into the functions' own program (where `document` must stay an error). `deno test` checks
+// every local module it loads whatever @ts-types says, so each browser module also carries
+// `/// <reference lib="dom" />`.
 // @ts-types="./browser/served-module.d.ts"
 import * as charts from "./browser/charts.ts";
 // @ts-types="./browser/served-module.d.ts"

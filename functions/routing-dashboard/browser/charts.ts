@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page's types also where `deno test` checks this module in a Deno program: see ../page-script.ts.)
 // Browser side of the dashboard: the two inline-SVG charts (cost per day, horizontal bars).
 // Labels are the database's strings; the numbers only size the bars. Served as source by
 // ../page-script.ts.

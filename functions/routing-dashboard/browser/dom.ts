@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page's types also where `deno test` checks this module in a Deno program: see ../page-script.ts.)
 // Browser side of the dashboard: building DOM and SVG nodes. Every text goes in through
 // createTextNode (never as HTML). Served as source by ../page-script.ts: see the rules there
 // (exported functions only, no module-level values, no renamed imports).

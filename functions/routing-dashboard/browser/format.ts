@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page's types also where `deno test` checks this module in a Deno program: see ../page-script.ts.)
 // Browser side of the dashboard: how figures are written. Money and percentages are shown
 // exactly as the database sent them (strings of exact numerics); numbers are parsed only to size
 // bars and pick a colour, never shown. Served as source by ../page-script.ts.

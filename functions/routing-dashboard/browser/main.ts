@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page's types also where `deno test` checks this module in a Deno program: see ../page-script.ts.)
 // Browser side of the dashboard: the entry point and its state. It keeps the token in
 // sessionStorage (never in the URL), reads /api/summary every 30 s and after each control, and
 // hands each summary to render(). Served as source by ../page-script.ts, which ends the script

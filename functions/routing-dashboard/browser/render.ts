@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page's types also where `deno test` checks this module in a Deno program: see ../page-script.ts.)
 // Browser side of the dashboard: drawing one summary into the page. Pure with respect to the
 // dashboard's state: each function reads its part of the summary and rewrites its own nodes.
 // Served as source by ../page-script.ts.
