@@ -5,7 +5,7 @@
 //      problem is printed and counted as a failure;
 //   1. the pgTAP suite (supabase/tests/database/*.test.sql, where `supabase test db` looks) with
 //      pg_prove, against the migrated database; its first file installs the fixture helpers;
-//   2. the Deno tests (translation modules, simulator, the function over HTTP).
+//   2. the Deno tests (translation modules, simulator, the function over HTTP, scripts/*.test.ts).
 // Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -61,7 +61,9 @@ async function runPgTap(databaseUrl) {
 /** @returns {Promise<SuiteResult>} */
 async function runDeno() {
   const deno = join(root, "node_modules", ".bin", "deno");
-  const { code, output } = await runStreaming(deno, ["test", "-A", "--no-check=remote", "functions/", "tests/"], { NO_COLOR: "1" });
+  // scripts/ holds test.mjs itself, which `deno test scripts/` would take for a test: its tests by name.
+  const scriptTests = readdirSync(join(root, "scripts")).filter((f) => f.endsWith(".test.ts")).map((f) => join("scripts", f));
+  const { code, output } = await runStreaming(deno, ["test", "-A", "--no-check=remote", "functions/", ...scriptTests, "tests/"], { NO_COLOR: "1" });
   const summary = /(\d+) passed.*?\| (\d+) failed/.exec(output);
   const passed = Number(summary?.[1] ?? 0);
   const failed = Number(summary?.[2] ?? 0);
