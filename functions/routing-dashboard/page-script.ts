@@ -46,11 +46,17 @@ export function browserFunctions(modules: Readonly<Record<string, Readonly<Recor
   return served;
 }
 
-/** The script: every browser function's source in one strict scope, then the entry point. */
-export function assembleScript(functions: ReadonlyMap<string, (...args: never[]) => unknown>, entry: string): string {
-  if (!functions.has(entry)) throw new Error(`No browser function named ${entry}.`);
-  const sources = [...functions.values()].map((fn) => fn.toString());
-  return `(function () {\n"use strict";\n${sources.join("\n")}\n${entry}();\n})();\n`;
+/**
+ * The script: every browser function's source in one strict scope, then a call of `entry` (one of
+ * them) by its own name, which is the name its source declares.
+ */
+export function assembleScript(functions: ReadonlyMap<string, (...args: never[]) => unknown>, entry: unknown): string {
+  const served = [...functions.values()];
+  if (typeof entry !== "function" || !served.includes(entry as (...args: never[]) => unknown)) {
+    throw new Error("The entry point is not one of the served browser functions.");
+  }
+  const sources = served.map((fn) => fn.toString());
+  return `(function () {\n"use strict";\n${sources.join("\n")}\n${entry.name}();\n})();\n`;
 }
 
-export const PAGE_SCRIPT: string = assembleScript(browserFunctions(BROWSER_MODULES), "dashboardMain");
+export const PAGE_SCRIPT: string = assembleScript(browserFunctions(BROWSER_MODULES), main.dashboardMain);

@@ -81,9 +81,11 @@ Deno.test("assembleScript: the sources in one strict scope, then the entry point
   function main(): number {
     return one() + 1;
   }
-  const script = assembleScript(new Map<string, (...args: never[]) => unknown>([["one", one], ["main", main]]), "main");
+  const script = assembleScript(new Map<string, (...args: never[]) => unknown>([["one", one], ["main", main]]), main);
   equal(script, `(function () {\n"use strict";\n${one.toString()}\n${main.toString()}\nmain();\n})();\n`);
-  throws(() => assembleScript(new Map(), "main"), { message: "No browser function named main." });
+  const message = "The entry point is not one of the served browser functions.";
+  throws(() => assembleScript(new Map([["one", one]]), main), { message });
+  throws(() => assembleScript(new Map([["one", one]]), "one"), { message });
 });
 
 Deno.test("PAGE_SCRIPT is plain JavaScript that can sit inline in the page", () => {
