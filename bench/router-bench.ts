@@ -3,7 +3,7 @@
 //   2. route-completion: the median latency the function adds over calling the provider
 //      simulator directly with the same SDK, over 100 sequential calls each.
 // Needs the local database (npm run bench starts it).
-import OpenAI from "npm:openai@6.49.0";
+import OpenAI from "openai";
 import { createUserWithAgent, OPENAI_TEST_KEY, post, startStack, userToken } from "../tests/function/harness.ts";
 
 const ROUTE_CALLS = Number(Deno.env.get("BENCH_ROUTE_CALLS") ?? 1000);

@@ -3,6 +3,10 @@
 // pgTAP) and the browser test (Chromium).
 import { spawnSync } from "node:child_process";
 
+/**
+ * @param {string[]} packages Debian package names
+ * @param {{ why: string, log?: (msg: string) => void }} options `why` opens the error when we cannot install
+ */
 export function aptInstall(packages, { why, log = (msg) => process.stderr.write(`${msg}\n`) }) {
   const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(" ")}`;
   if (process.getuid?.() !== 0) {

@@ -27,23 +27,40 @@ const DEFAULT_PORT = 54322; // Supabase's local database port
 
 
 const isRoot = process.getuid?.() === 0;
+/** @param {string} msg */
 const log = (msg) => process.stderr.write(`[db] ${msg}\n`);
 
+/** @typedef {import("node:child_process").SpawnSyncOptions & { allowFail?: boolean }} RunOptions */
+
+/**
+ * Runs a command to completion; throws with its output unless it exits 0 (or `allowFail`).
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {RunOptions} [opts]
+ * @returns {import("node:child_process").SpawnSyncReturns<string>}
+ */
 function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { encoding: "utf8", ...opts });
-  if (res.status !== 0 && !opts.allowFail) {
+  const { allowFail, ...spawnOptions } = opts;
+  const res = spawnSync(cmd, args, { ...spawnOptions, encoding: "utf8" });
+  if (res.status !== 0 && !allowFail) {
     const detail = `${res.stderr ?? ""}${res.stdout ?? ""}`.trim();
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${res.status}):\n${detail}`);
   }
   return res;
 }
 
-/** Runs a PostgreSQL server binary as the `postgres` user when we are root. */
+/**
+ * Runs a PostgreSQL server binary as the `postgres` user when we are root.
+ * @param {string} bin
+ * @param {string[]} args
+ * @param {RunOptions} [opts]
+ */
 function runAsPostgres(bin, args, opts = {}) {
   return isRoot ? run("runuser", ["-u", "postgres", "--", bin, ...args], opts) : run(bin, args, opts);
 }
 
 function missingPackages() {
+  /** @type {string[]} */
   const missing = [];
   if (!existsSync(join(PG_BIN, "postgres"))) missing.push("postgresql-15");
   if (!existsSync("/usr/share/postgresql/15/extension/pgtap.control")) missing.push("postgresql-15-pgtap");
@@ -60,6 +77,10 @@ export function ensurePackages() {
   spawnSync("pg_ctlcluster", ["15", "main", "stop"], { stdio: "ignore" });
 }
 
+/**
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function portIsFree(port) {
   return new Promise((resolve) => {
     const srv = createServer();
@@ -68,13 +89,18 @@ function portIsFree(port) {
   });
 }
 
+/** @returns {Promise<number>} */
 async function freePort() {
   if (await portIsFree(DEFAULT_PORT)) return DEFAULT_PORT;
-  return await new Promise((resolve) => {
+  return await new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+      const address = srv.address();
+      if (address === null || typeof address === "string") {
+        srv.close(() => reject(new Error("could not read the port the system chose")));
+        return;
+      }
+      srv.close(() => resolve(address.port));
     });
   });
 }
@@ -84,6 +110,7 @@ function clusterRunning() {
   return runAsPostgres(join(PG_BIN, "pg_ctl"), ["-D", dataDir, "status"], { allowFail: true }).status === 0;
 }
 
+/** @param {number} port */
 const localUrl = (port) => `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
 
 async function startCluster() {
@@ -119,6 +146,10 @@ async function startCluster() {
   return localUrl(port);
 }
 
+/**
+ * @param {string[]} paths
+ * @param {boolean} [createFiles] create the files that do not exist yet (empty) first
+ */
 function chownPostgres(paths, createFiles = false) {
   const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
   const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));
@@ -128,18 +159,26 @@ function chownPostgres(paths, createFiles = false) {
   }
 }
 
+/**
+ * @param {string} url
+ * @param {string[]} args
+ * @param {RunOptions} [opts]
+ */
 function psql(url, args, opts = {}) {
   return run("psql", [url, "-v", "ON_ERROR_STOP=1", "-X", "-q", ...args], opts);
 }
 
+/** @param {string} url */
 function isSupabaseDatabase(url) {
   const out = psql(url, ["-At", "-c", "select exists (select 1 from pg_roles where rolname = 'supabase_admin')"]);
   return out.stdout.trim() === "t";
 }
 
+/** @param {string} url */
 const isLocalUrl = (url) => /@(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url);
 
 /** The local cluster speaks no TLS; any other database keeps whatever the URL (or the CLI) asks for. */
+/** @param {string} url */
 function withSslDisabledIfLocal(url) {
   if (!isLocalUrl(url) || /[?&]sslmode=/.test(url)) return url;
   return url + (url.includes("?") ? "&" : "?") + "sslmode=disable";
@@ -148,6 +187,7 @@ function withSslDisabledIfLocal(url) {
 /**
  * Applies the migrations, and the demo seed only on a local database (or with ROUTER_SEED=true):
  * the seed creates demo users and switches routing on, which a real project must not get by accident.
+ * @param {string} url
  */
 function migrate(url) {
   const seed = isLocalUrl(url) || process.env.ROUTER_SEED === "true";
@@ -163,8 +203,13 @@ function migrate(url) {
   for (const line of output.split("\n")) if (/Applying|up to date|Seeding/i.test(line)) log(line.trim());
 }
 
+/**
+ * Starts (or reuses) the database, migrated and seeded; returns its URL.
+ * @returns {Promise<string>}
+ */
 export async function start() {
   const external = process.env.DATABASE_URL;
+  /** @type {string} */
   let url;
   if (external) {
     log("using DATABASE_URL from the environment");
@@ -224,7 +269,7 @@ async function main() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((err) => {
-    process.stderr.write(`[db] ${err.message}\n`);
+    process.stderr.write(`[db] ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }

@@ -17,12 +17,18 @@ const TIER_MIX = [
  * The default success model: the chance an execution succeeds, by the model that answered, when
  * the model fits the agent's complexity. Override with --success "gpt-4o-mini=0.97,...".
  */
+/** @type {Record<string, number>} */
 export const DEFAULT_MODEL_SUCCESS = { "gpt-4o": 0.995, "claude-3-5-haiku": 0.993, "claude-3-haiku": 0.99, "gpt-4o-mini": 0.99, "gpt-3.5-turbo": 0.95 };
 /** A model below the agent's complexity fails this much more often: the risk routing must avoid. */
 export const DEFAULT_UNDERPOWERED_PENALTY = 0.15;
+/** @type {Record<string, number>} */
 const MODEL_CEILING = { "gpt-4o-mini": 3.9, "gpt-3.5-turbo": 3.9, "claude-3-haiku": 6.9, "claude-3-5-haiku": 8.0 };
 
-/** Small seeded PRNG (mulberry32), so a demo run can be repeated with --seed. */
+/**
+ * Small seeded PRNG (mulberry32), so a demo run can be repeated with --seed.
+ * @param {number} seed
+ * @returns {() => number} uniform in [0, 1)
+ */
 export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -34,8 +40,24 @@ export function mulberry32(seed) {
   };
 }
 
-/** Fixed ids per index, so agents (and their track record) persist across demo runs. */
+/**
+ * @typedef {object} DemoAgent
+ * @property {string} id
+ * @property {string} userId
+ * @property {string} name
+ * @property {string} tier
+ * @property {number} score complexity score
+ * @property {number} history prior executions on record
+ */
+
+/**
+ * Fixed ids per index, so agents (and their track record) persist across demo runs.
+ * @param {number} count
+ * @param {() => number} random
+ * @returns {DemoAgent[]}
+ */
 export function demoAgents(count, random) {
+  /** @type {DemoAgent[]} */
   const agents = [];
   let index = 0;
   for (const band of TIER_MIX) {
@@ -55,7 +77,11 @@ export function demoAgents(count, random) {
   return agents;
 }
 
-/** Parses "model=p,model=p" over the defaults; throws a readable error on bad input. */
+/**
+ * Parses "model=p,model=p" over the defaults; throws a readable error on bad input.
+ * @param {string | undefined} text
+ * @returns {Record<string, number>}
+ */
 export function parseSuccessModel(text) {
   const success = { ...DEFAULT_MODEL_SUCCESS };
   for (const pair of (text ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -67,6 +93,10 @@ export function parseSuccessModel(text) {
   return success;
 }
 
+/**
+ * @param {{ model: string | null, score: number, random: () => number, success?: Record<string, number>, penalty?: number }} input
+ * @returns {boolean}
+ */
 export function executionSucceeds({ model, score, random, success = DEFAULT_MODEL_SUCCESS, penalty = DEFAULT_UNDERPOWERED_PENALTY }) {
   if (!model) return false;
   const base = success[model] ?? 0.95;

@@ -64,6 +64,10 @@ if (options.help) {
   process.exit(0);
 }
 
+/**
+ * The option as a whole number >= 0; exits with a usage error otherwise.
+ * @param {"agents" | "executions" | "concurrency" | "min-calls" | "max-calls" | "outage" | "rollout" | "seed"} name
+ */
 function positiveInt(name) {
   const value = Number(options[name]);
   if (!Number.isInteger(value) || value < 0) {
@@ -84,11 +88,12 @@ if (ROLLOUT > 100) {
   process.exit(2);
 }
 const random = mulberry32(positiveInt("seed"));
-let SUCCESS;
+/** @type {Record<string, number>} */
+let SUCCESS = {};
 try {
   SUCCESS = parseSuccessModel(options.success);
 } catch (err) {
-  console.error(`[demo] ${err.message}`);
+  console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
 const PENALTY = Number(options["underpowered-penalty"]);
@@ -97,21 +102,36 @@ if (!(PENALTY >= 0 && PENALTY <= 1)) {
   process.exit(2);
 }
 
+/** @param {string} line */
 const say = (line) => process.stderr.write(`[demo] ${line}\n`);
+/** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
 
+/**
+ * `preferred` when it is free, else a port the system picks.
+ * @param {number} preferred
+ * @returns {Promise<number>}
+ */
 function freePort(preferred) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", () => {
       const any = createServer();
-      any.listen(0, "127.0.0.1", () => { const { port } = any.address(); any.close(() => resolve(port)); });
+      any.listen(0, "127.0.0.1", () => {
+        const address = any.address();
+        if (address === null || typeof address === "string") any.close(() => reject(new Error("no port was assigned")));
+        else any.close(() => resolve(address.port));
+      });
     });
     srv.listen(preferred, "127.0.0.1", () => srv.close(() => resolve(preferred)));
   });
 }
 
-/** The provider simulator as its own process; resolves with its base URL. */
+/**
+ * The provider simulator as its own process; resolves with its base URL.
+ * @param {number} port
+ * @returns {Promise<string>}
+ */
 function startSimulator(port) {
   const deno = join(root, "node_modules", ".bin", "deno");
   const child = spawn(deno, ["run", "-A", join(root, "tests", "simulator", "main.ts"), "--port", String(port)], { stdio: ["ignore", "pipe", "inherit"] });
@@ -125,6 +145,10 @@ function startSimulator(port) {
   });
 }
 
+/**
+ * The providers' environment for the function server: none for the real providers, else the simulator's.
+ * @returns {Promise<{ env: Record<string, string>, simulatorUrl: string | null }>}
+ */
 async function providerEnv() {
   if (process.env.OPENAI_API_KEY && process.env.ANTHROPIC_API_KEY) {
     say("OPENAI_API_KEY and ANTHROPIC_API_KEY are set: calling the real providers");
@@ -143,6 +167,7 @@ async function providerEnv() {
   };
 }
 
+/** @param {import("postgres").Sql} sql */
 async function seedPopulation(sql) {
   const agents = demoAgents(AGENTS, random);
   for (const user of DEMO_USERS) {
@@ -170,14 +195,23 @@ const TOOLS = [{
 const SYSTEM_PROMPT = `You are a business automation agent. Follow the playbook precisely. ${"Check every record against the policy before acting. ".repeat(30)}`;
 const OUTPUT_TOKENS_PER_CALL = 450;
 
-/** One execution: a tool-calling loop of `calls` calls, then the outcome reported. */
+/**
+ * One execution: a tool-calling loop of `calls` calls, then the outcome reported.
+ * @param {import("@supabase/supabase-js").SupabaseClient} client
+ * @param {import("./demo-population.mjs").DemoAgent} agent
+ * @param {number} index
+ * @param {string} runId
+ * @returns {Promise<{ succeeded: boolean, model: string | null }>}
+ */
 async function runExecution(client, agent, index, runId) {
   const calls = MIN_CALLS + Math.floor(random() * (MAX_CALLS - MIN_CALLS + 1));
   const executionId = `demo-${runId}-${index}`;
+  /** @type {Record<string, unknown>[]} */
   const messages = [
     { role: "system", content: `${SYSTEM_PROMPT}\n[sim:tool_rounds=${calls - 1}] [sim:output_tokens=${OUTPUT_TOKENS_PER_CALL}]` },
     { role: "user", content: `Process ticket #${index} for ${agent.name}.` },
   ];
+  /** @type {string | null} */
   let model = null;
   let ok = true;
   const started = Date.now();
@@ -207,6 +241,10 @@ async function runExecution(client, agent, index, runId) {
   return { succeeded, model };
 }
 
+/**
+ * @param {number} total
+ * @returns {(progress: { done: number, failed: number }) => void}
+ */
 function progressPrinter(total) {
   const tty = process.stderr.isTTY;
   let last = -1;
@@ -230,6 +268,7 @@ async function main() {
   const providers = await providerEnv();
   const port = await freePort(54321);
   process.env.FUNCTIONS_PORT = String(port);
+  /** @type {Record<string, string | undefined>} */
   const env = {
     ...(await prepareFunctionEnv()), ...providers.env, FUNCTIONS_PORT: String(port),
     ROUTING_LOG_LEVEL: process.env.ROUTING_LOG_LEVEL ?? "warn",
@@ -239,12 +278,13 @@ async function main() {
   const supabaseUrl = `http://127.0.0.1:${port}`;
   say(`functions at ${supabaseUrl}/functions/v1/route-completion`);
 
+  if (!env.DATABASE_URL) throw new Error("prepareFunctionEnv gave no DATABASE_URL");
   const sql = postgres(env.DATABASE_URL, { max: 2, onnotice: () => {} });
   try {
     const agents = await seedPopulation(sql);
     // Through the operator command, so the change is audited and the report shows it.
     await sql`select public.set_rollout_percentage(${ROLLOUT}::int)`;
-    const tiers = agents.reduce((acc, a) => ({ ...acc, [a.tier]: (acc[a.tier] ?? 0) + 1 }), {});
+    const tiers = agents.reduce((acc, a) => ({ ...acc, [a.tier]: (acc[a.tier] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({}));
     say(`${agents.length} agents (${Object.entries(tiers).map(([t, n]) => `${n} ${t}`).join(", ")}), ${EXECUTIONS} executions of ${MIN_CALLS}-${MAX_CALLS} calls, ${CONCURRENCY} at a time`);
 
     if (providers.simulatorUrl && OUTAGE > 0) {
@@ -256,10 +296,11 @@ async function main() {
       say(`scripted a short Anthropic overload (${OUTAGE} × 529) to show retries and fallback`);
     }
 
+    /** @type {Map<string, import("@supabase/supabase-js").SupabaseClient>} */
     const clients = new Map();
     for (const user of DEMO_USERS) {
       const token = await signUserToken(user.id, env.SUPABASE_JWT_SECRET, { expiresIn: "2h", email: user.email });
-      clients.set(user.id, createClient(supabaseUrl, env.SUPABASE_ANON_KEY, {
+      clients.set(user.id, createClient(supabaseUrl, env.SUPABASE_ANON_KEY ?? "", {
         auth: { persistSession: false, autoRefreshToken: false },
         global: { headers: { Authorization: `Bearer ${token}` } },
         realtime: { transport: ws },
@@ -274,7 +315,9 @@ async function main() {
       while (next < EXECUTIONS) {
         const index = next++;
         const agent = agents[Math.floor(random() * agents.length)];
-        const result = await runExecution(clients.get(agent.userId), agent, index, runId);
+        const client = clients.get(agent.userId);
+        if (!client) throw new Error(`no client for the demo user ${agent.userId}`);
+        const result = await runExecution(client, agent, index, runId);
         done++;
         if (!result.succeeded) failed++;
         show({ done, failed });

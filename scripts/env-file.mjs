@@ -1,8 +1,13 @@
 // Reads and updates a dotenv file (.env.local) without losing the keys it does not touch.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-/** Parses KEY=VALUE lines; ignores comments and blank lines; strips one pair of quotes. */
+/**
+ * Parses KEY=VALUE lines; ignores comments and blank lines; strips one pair of quotes.
+ * @param {string} path
+ * @returns {Record<string, string>}
+ */
 export function readEnvFile(path) {
+  /** @type {Record<string, string>} */
   const values = {};
   if (!existsSync(path)) return values;
   for (const line of readFileSync(path, "utf8").split("\n")) {
@@ -13,7 +18,11 @@ export function readEnvFile(path) {
   return values;
 }
 
-/** Sets the given keys, keeping the others; the file is local-only (see .gitignore). */
+/**
+ * Sets the given keys, keeping the others; the file is local-only (see .gitignore).
+ * @param {string} path
+ * @param {Record<string, string>} updates
+ */
 export function updateEnvFile(path, updates) {
   const merged = { ...readEnvFile(path), ...updates };
   const body = Object.entries(merged).map(([k, v]) => `${k}=${v}`).join("\n");

@@ -2,7 +2,7 @@
 // functions/<name>/index.ts at http://127.0.0.1:54321/functions/v1/<name>, checking the JWT like
 // Supabase's gateway does when verify_jwt is on. Each function's own `Deno.serve(handler)` is
 // captured, so the function code runs unchanged. Started by scripts/serve.mjs with the env ready.
-import { jwtVerify } from "npm:jose@6.2.18";
+import { jwtVerify } from "jose";
 
 type Handler = (req: Request) => Response | Promise<Response>;
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { aptInstall } from "./apt.mjs";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** @param {string} msg */
 const log = (msg) => process.stderr.write(`[chromium] ${msg}\n`);
 
 /** Returns the path of a working Chromium, installing Debian's package first when needed. */
@@ -22,7 +23,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     console.log(ensureChromium());
   } catch (err) {
-    log(err.message);
+    log(err instanceof Error ? err.message : String(err));
     process.exit(1);
   }
 }

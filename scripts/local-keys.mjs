@@ -5,6 +5,7 @@ import { SignJWT } from "jose";
 export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
 const DEMO_EXPIRY = 1983812996; // what the Supabase CLI signs its demo keys with
 
+/** @param {"anon" | "service_role"} role */
 async function signDemoKey(role) {
   return await new SignJWT({ iss: "supabase-demo", role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -12,7 +13,12 @@ async function signDemoKey(role) {
     .sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
 }
 
-/** Signs a user's access token as GoTrue would (role authenticated, sub = user id). */
+/**
+ * Signs a user's access token as GoTrue would (role authenticated, sub = user id).
+ * @param {string} userId
+ * @param {string} [secret]
+ * @param {{ expiresIn?: string, email?: string }} [options]
+ */
 export async function signUserToken(userId, secret = LOCAL_JWT_SECRET, { expiresIn = "1h", email } = {}) {
   return await new SignJWT({ role: "authenticated", aud: "authenticated", ...(email ? { email } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

@@ -13,7 +13,10 @@ import { localKeys } from "./local-keys.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const FUNCTIONS_PORT = Number(process.env.FUNCTIONS_PORT ?? 54321);
 
-/** Prepares .env.local and returns the environment the function server runs with. */
+/**
+ * Prepares .env.local and returns the environment the function server runs with.
+ * @returns {Promise<Record<string, string | undefined>>}
+ */
 export async function prepareFunctionEnv() {
   const envPath = join(root, ".env.local");
   const databaseUrl = process.env.DATABASE_URL ?? (await startDatabase());
@@ -23,7 +26,12 @@ export async function prepareFunctionEnv() {
   return { ...fileEnv, SUPABASE_DB_URL: fileEnv.DATABASE_URL, ...process.env, FUNCTIONS_PORT: String(FUNCTIONS_PORT) };
 }
 
-/** Spawns the function server; resolves once it listens. */
+/**
+ * Spawns the function server; resolves once it listens.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {{ quiet?: boolean }} [options]
+ * @returns {Promise<import("node:child_process").ChildProcess>}
+ */
 export function spawnFunctionServer(env, { quiet = false } = {}) {
   const deno = join(root, "node_modules", ".bin", "deno");
   const child = spawn(deno, ["run", "-A", "--no-prompt", join(root, "scripts", "functions-server.ts")], {
@@ -46,7 +54,7 @@ export function spawnFunctionServer(env, { quiet = false } = {}) {
 async function main() {
   const env = await prepareFunctionEnv();
   const child = await spawnFunctionServer(env);
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 }
 

@@ -1,30 +1,50 @@
 #!/usr/bin/env node
-// `npm test`: starts what the tests need (the local database), then runs
+// `npm test`: runs the static checks, starts what the tests need (the local database), then runs
+//   0. the static checks of scripts/check.mjs: the type check (tsconfig.json, strict), each
+//      function's deno.json graph, the import maps against package.json, and the linter; each
+//      problem is printed and counted as a failure;
 //   1. the pgTAP suite (supabase/tests/database/*.test.sql, where `supabase test db` looks) with
 //      pg_prove, against the migrated database; its first file installs the fixture helpers;
-//   2. the Deno tests (translation modules, simulator, the function over HTTP).
+//   2. the Deno tests (translation modules, simulator, the function over HTTP, scripts/*.test.ts).
 // Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChecks } from "./check.mjs";
 import { start as startDatabase } from "./db.mjs";
 import { ensureChromium } from "./install-chromium.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Runs a command, streaming its output, and returns everything it printed. */
+/**
+ * Runs a command, streaming its output, and returns everything it printed.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Promise<{ code: number | null, output: string }>}
+ */
 function runStreaming(cmd, args, env) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    const forward = (stream, sink) => stream.on("data", (chunk) => { output += chunk; sink.write(chunk); });
+    /**
+     * @param {import("node:stream").Readable} stream
+     * @param {NodeJS.WriteStream} sink
+     */
+    const forward = (stream, sink) => stream.on("data", (/** @type {Buffer} */ chunk) => { output += chunk; sink.write(chunk); });
     forward(child.stdout, process.stdout);
     forward(child.stderr, process.stderr);
     child.on("close", (code) => resolve({ code, output }));
   });
 }
 
+/** @typedef {{ passed: number, failed: number, ok: boolean }} SuiteResult */
+
+/**
+ * @param {string} databaseUrl
+ * @returns {Promise<SuiteResult>}
+ */
 async function runPgTap(databaseUrl) {
   const dir = join("supabase", "tests", "database");
   // Sorted: the first file (00000_test_helpers.test.sql) installs the fixture helpers.
@@ -38,9 +58,12 @@ async function runPgTap(databaseUrl) {
   return { passed: Math.max(total - failed, 0), failed: ok ? failed : Math.max(failed, 1), ok };
 }
 
+/** @returns {Promise<SuiteResult>} */
 async function runDeno() {
   const deno = join(root, "node_modules", ".bin", "deno");
-  const { code, output } = await runStreaming(deno, ["test", "-A", "--no-check=remote", "functions/", "tests/"], { NO_COLOR: "1" });
+  // scripts/ holds test.mjs itself, which `deno test scripts/` would take for a test: its tests by name.
+  const scriptTests = readdirSync(join(root, "scripts")).filter((f) => f.endsWith(".test.ts")).map((f) => join("scripts", f));
+  const { code, output } = await runStreaming(deno, ["test", "-A", "--no-check=remote", "functions/", ...scriptTests, "tests/"], { NO_COLOR: "1" });
   const summary = /(\d+) passed.*?\| (\d+) failed/.exec(output);
   const passed = Number(summary?.[1] ?? 0);
   const failed = Number(summary?.[2] ?? 0);
@@ -48,6 +71,9 @@ async function runDeno() {
 }
 
 async function main() {
+  process.stderr.write("[test] static checks (type check, function configs, lint)\n");
+  const checks = await runChecks();
+  const checkProblems = checks.reduce((n, c) => n + c.problems.length, 0);
   process.stderr.write("[test] starting the local database\n");
   const databaseUrl = await startDatabase();
   process.env.DATABASE_URL ??= databaseUrl;
@@ -57,14 +83,16 @@ async function main() {
   ensureChromium(); // for the dashboard's browser test
   const deno = await runDeno();
   const passed = db.passed + deno.passed;
-  const failed = db.failed + deno.failed;
-  console.log(`\npgTAP: ${db.passed} passed, ${db.failed} failed`);
+  const failed = db.failed + deno.failed + checkProblems;
+  console.log(`\nchecks: ${checks.map((c) => `${c.name} ${c.problems.length === 0 ? "ok" : `${c.problems.length} failed`}`).join("; ")}`);
+  for (const c of checks) for (const p of c.problems) console.log(`  ${c.name}: ${p.split("\n")[0]}`);
+  console.log(`pgTAP: ${db.passed} passed, ${db.failed} failed`);
   console.log(`Deno: ${deno.passed} passed, ${deno.failed} failed`);
-  console.log(`tests: ${passed} passed, ${failed} failed`);
-  process.exit(db.ok && deno.ok && passed > 0 ? 0 : 1);
+  console.log(`tests: ${passed} passed, ${failed} failed${checkProblems > 0 ? ` (${checkProblems} from the static checks)` : ""}`);
+  process.exit(checkProblems === 0 && db.ok && deno.ok && passed > 0 ? 0 : 1);
 }
 
 main().catch((err) => {
-  process.stderr.write(`[test] ${err.stack ?? err.message}\n`);
+  process.stderr.write(`[test] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(1);
 });

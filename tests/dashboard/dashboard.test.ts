@@ -3,8 +3,8 @@
 // Chromium is Debian's package (scripts/install-chromium.mjs installs it when missing); a browser
 // that cannot start FAILS the test, it is never skipped.
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
-import { SignJWT } from "npm:jose@6.2.18";
-import { chromium } from "npm:playwright-core@1.65.1";
+import { SignJWT } from "jose";
+import { chromium } from "playwright-core";
 import { ensureChromium } from "../../scripts/install-chromium.mjs";
 import { e2e, resetBreakers, type Sql, type Stack, startStack, userToken } from "../function/harness.ts";
 import { EXPECTED, removeSeed, seedKnownFigures } from "./seed.ts";
