@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix -- as harness.ts: the pinned postgres.js of ../../functions/_shared/deps.ts.
 // The TypeScript lists that name what the database also names, checked against the database
 // itself (docs/architecture.md: one vocabulary): the error types with their two flags, and the
 // environment variables the function passes to route_model as overrides.
