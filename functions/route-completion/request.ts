@@ -1,8 +1,8 @@
 // Reads and checks a route-completion request (ROUTING-SPEC §8) before anything is written:
 // a bad request gets a 400 naming the field and leaves no trace in the database.
+import { uuidParam } from "../_shared/http/ids.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
-import { convertToAnthropicRequest, TranslationError } from "../_shared/translate/mod.ts";
-import type { OpenAIChatRequest } from "../_shared/translate/types.ts";
+import { type OpenAIChatRequest, validateChatRequest } from "../_shared/translate/mod.ts";
 
 export interface CompletionRequest {
   agentId: string;
@@ -18,37 +18,12 @@ export interface OutcomeRequest {
   durationMs: number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const invalid = (message: string, param: string, code = "invalid_value") => new RouterHttpError(400, message, { param, code });
-
-/** Reads the body as JSON within the size limit: 413 above it, 400 when it is not a JSON object. */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw invalid("The request body is not valid JSON.", "body", "invalid_json");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw invalid("The request body must be a JSON object.", "body", "invalid_json");
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function tooLarge(maxBytes: number): RouterHttpError {
-  return new RouterHttpError(413, `The request body is larger than ${maxBytes} bytes.`, { code: "request_too_large" });
-}
 
 function agentIdFrom(body: Record<string, unknown>, headerValue: string | null): string {
   const agentId = body.agent_id ?? headerValue;
   if (agentId === undefined || agentId === null || agentId === "") throw invalid("agent_id is required (body or x-agent-id header).", "agent_id", "missing_required_parameter");
-  if (typeof agentId !== "string" || !UUID.test(agentId)) throw invalid("agent_id must be a UUID.", "agent_id");
-  return agentId.toLowerCase();
+  return uuidParam({ value: agentId, param: "agent_id" });
 }
 
 function executionIdFrom(value: unknown, required: boolean): string | null {
@@ -62,7 +37,7 @@ function executionIdFrom(value: unknown, required: boolean): string | null {
   return value;
 }
 
-export function parseCompletionRequest(body: Record<string, unknown>, headerAgentId: string | null, defaultMaxTokens: number): CompletionRequest {
+export function parseCompletionRequest(body: Record<string, unknown>, headerAgentId: string | null): CompletionRequest {
   const agentId = agentIdFrom(body, headerAgentId);
   const executionId = executionIdFrom(body.execution_id, false);
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
@@ -73,12 +48,8 @@ export function parseCompletionRequest(body: Record<string, unknown>, headerAgen
   const request = body as unknown as OpenAIChatRequest;
   // Whichever provider ends up answering, the conversation must translate: check it now,
   // before a decision is written, so a bad request leaves nothing behind.
-  try {
-    convertToAnthropicRequest({ request, model: "validation-only", defaultMaxTokens });
-  } catch (error) {
-    if (error instanceof TranslationError) throw invalid(error.message, error.param, error.code);
-    throw error;
-  }
+  const check = validateChatRequest({ request });
+  if (!check.ok) throw invalid(check.error.message, check.error.param, check.error.code);
   return { agentId, executionId, body: request };
 }
 

@@ -3,8 +3,8 @@
 // Anyone else with a valid token gets 403; no token, a bad token or the anon key, 401.
 //
 // The token is checked by the shared verifyCaller (HS256 secret or JWKS, service key); this
-// module only adds the admin rule on top, reading the claims of the token verifyCaller accepted.
-import { type AuthSettings, verifyCaller } from "../_shared/auth/verify-caller.ts";
+// module only adds the admin rule on top, reading the claims verifyCaller verified.
+import { type AuthSettings, type RefusalWording, verifyCaller } from "../_shared/auth/verify-caller.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 
 export interface DashboardCaller {
@@ -21,33 +21,26 @@ export interface DashboardCaller {
   dbClaims: Record<string, unknown>;
 }
 
-export const SERVICE_CLAIMS = { role: "service_role", email: "service_role" } as const;
+const SERVICE_CLAIMS = { role: "service_role", email: "service_role" } as const;
+
+const WORDING: RefusalWording = {
+  anon: "The anon key cannot use the routing dashboard: enter the service role key or a routing admin's JWT.",
+  role: "The token's role may not use the routing dashboard.",
+};
 
 export async function verifyDashboardCaller(authorization: string | null, settings: AuthSettings): Promise<DashboardCaller> {
-  let caller;
-  try {
-    caller = await verifyCaller(authorization, settings);
-  } catch (error) {
-    // Same status and code as route-completion, in the dashboard's words.
-    if (error instanceof RouterHttpError && error.status === 401 && error.code !== "missing_authorization") {
-      throw new RouterHttpError(401, dashboardMessage(error), { type: error.type, code: error.code });
-    }
-    throw error;
-  }
-  if (caller.kind === "service") return { kind: "service", actor: "service_role", userId: null, dbClaims: { ...SERVICE_CLAIMS } };
+  const caller = await verifyCaller({ authorization, settings, wording: WORDING });
+  if (caller.kind === "service_role") return { kind: "service", actor: "service_role", userId: null, dbClaims: { ...SERVICE_CLAIMS } };
 
-  // verifyCaller verified this very token's signature and expiry: its payload can be read as is.
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")![1];
-  const claims = decodePayload(token);
-  const appMetadata = claims.app_metadata as Record<string, unknown> | undefined;
-  if (appMetadata?.routing_admin !== true) {
+  const appMetadata = caller.claims.app_metadata;
+  if (!isRecord(appMetadata) || appMetadata.routing_admin !== true) {
     throw new RouterHttpError(
       403,
       "This user is not a routing admin: the dashboard needs the service role key or a user whose app_metadata.routing_admin is true.",
       { type: "permission_error", code: "not_routing_admin" },
     );
   }
-  const email = typeof claims.email === "string" && claims.email !== "" ? claims.email : null;
+  const email = typeof caller.claims.email === "string" && caller.claims.email !== "" ? caller.claims.email : null;
   return {
     kind: "admin",
     actor: email ?? caller.userId,
@@ -56,17 +49,6 @@ export async function verifyDashboardCaller(authorization: string | null, settin
   };
 }
 
-function dashboardMessage(error: RouterHttpError): string {
-  if (error.code === "anon_not_allowed") {
-    return "The anon key cannot use the routing dashboard: enter the service role key or a routing admin's JWT.";
-  }
-  if (error.message.startsWith("The token's role")) return "The token's role may not use the routing dashboard.";
-  return error.message;
-}
-
-function decodePayload(token: string): Record<string, unknown> {
-  const part = token.split(".")[1] ?? "";
-  const base64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }

@@ -6,6 +6,8 @@
 //   {"action": "set_agent_preference", "agent_id": uuid, "preference": "premium" | model | null}
 //                                                                -> public.set_agent_model_preference
 //   {"action": "evaluate_alerts"}                                -> public.evaluate_routing_alerts
+import { readJsonObject } from "../_shared/http/body.ts";
+import { uuidParam } from "../_shared/http/ids.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 
 export type ControlCommand =
@@ -17,22 +19,12 @@ export type ControlCommand =
 
 export const CONTROL_ACTIONS = ["set_enabled", "set_rollout", "clear_rollback", "set_agent_preference", "evaluate_alerts"] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BODY_BYTES = 16 * 1024;
 
-const invalid = (message: string, param: string, code = "invalid_value") => new RouterHttpError(400, message, { param, code });
+const invalid = (message: string, param: string) => new RouterHttpError(400, message, { param, code: "invalid_value" });
 
 export async function readControlCommand(req: Request): Promise<ControlCommand> {
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) throw new RouterHttpError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: "request_too_large" });
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw invalid("The request body is not valid JSON.", "body", "invalid_json");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("The request body must be a JSON object.", "body", "invalid_json");
-  return parseControlCommand(body as Record<string, unknown>);
+  return parseControlCommand(await readJsonObject(req, MAX_BODY_BYTES));
 }
 
 export function parseControlCommand(body: Record<string, unknown>): ControlCommand {
@@ -55,12 +47,12 @@ export function parseControlCommand(body: Record<string, unknown>): ControlComma
     case "evaluate_alerts":
       return { action: "evaluate_alerts" };
     case "set_agent_preference": {
-      if (typeof body.agent_id !== "string" || !UUID.test(body.agent_id.trim())) throw invalid("agent_id must be a UUID.", "agent_id");
+      const agentId = uuidParam({ value: typeof body.agent_id === "string" ? body.agent_id.trim() : body.agent_id, param: "agent_id" });
       const pref = body.preference ?? null;
       if (pref !== null && (typeof pref !== "string" || pref.trim() === "" || pref.length > 64)) {
         throw invalid('preference must be null (let the router decide), "premium" or a model of the catalog.', "preference");
       }
-      return { action: "set_agent_preference", agentId: body.agent_id.trim().toLowerCase(), preference: pref === null ? null : pref.trim() };
+      return { action: "set_agent_preference", agentId, preference: pref === null ? null : pref.trim() };
     }
     default:
       throw invalid(`action must be one of ${CONTROL_ACTIONS.join(", ")}.`, "action");

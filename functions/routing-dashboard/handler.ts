@@ -4,8 +4,9 @@
 //   POST /routing-dashboard/api/control      one operator command (see control.ts)
 // The API answers the service role or a routing admin only (auth.ts); errors in OpenAI's shape.
 import { readSettings } from "../_shared/config/settings.ts";
+import { edgeHandler, methodNotAllowed } from "../_shared/http/edge.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
-import { corsHeaders, errorResponse, jsonResponse } from "../_shared/http/responses.ts";
+import { jsonResponse } from "../_shared/http/responses.ts";
 import { log } from "../_shared/log.ts";
 import { verifyDashboardCaller } from "./auth.ts";
 import { readControlCommand } from "./control.ts";
@@ -19,43 +20,36 @@ const apiHeaders: Record<string, string> = {
   "cache-control": "no-store",
 };
 
-export async function handleRequest(req: Request): Promise<Response> {
-  try {
-    const path = new URL(req.url).pathname.replace(/\/+$/, "");
-    const route = /\/api\/(summary|control)$/.exec(path)?.[1] ?? (/\/api(\/|$)/.test(path) ? "unknown" : "page");
+export const handleRequest = edgeHandler({
+  headers: apiHeaders,
+  events: { failed: "dashboard_request_failed", unexpected: "dashboard_unexpected_error" },
+  unexpectedMessage: "The dashboard failed unexpectedly.",
+}, async (req) => {
+  const path = new URL(req.url).pathname.replace(/\/+$/, "");
+  const route = /\/api\/(summary|control)$/.exec(path)?.[1] ?? (/\/api(\/|$)/.test(path) ? "unknown" : "page");
 
-    if (req.method === "OPTIONS") return new Response("ok", { status: 200, headers: { ...corsHeaders, ...apiHeaders } });
-
-    if (route === "page") {
-      if (req.method !== "GET" && req.method !== "HEAD") throw notAllowed(req.method, "GET");
-      return pageResponse(req.method === "HEAD");
-    }
-    if (route === "unknown") throw new RouterHttpError(404, "Unknown dashboard API: use /api/summary or /api/control.", { code: "not_found" });
-
-    if (route === "summary") {
-      if (req.method !== "GET") throw notAllowed(req.method, "GET");
-      const caller = await verifyDashboardCaller(req.headers.get("authorization"), settings);
-      const days = parseDays(new URL(req.url).searchParams.get("days"));
-      const summary = await readSummary(settings.databaseUrl, days);
-      return jsonResponse(200, { ...summary, viewer: { kind: caller.kind, name: caller.actor } }, apiHeaders);
-    }
-
-    // route === "control"
-    if (req.method !== "POST") throw notAllowed(req.method, "POST");
-    const caller = await verifyDashboardCaller(req.headers.get("authorization"), settings);
-    const command = await readControlCommand(req);
-    const result = await runControl(settings.databaseUrl, caller.dbClaims, command);
-    log("info", "dashboard_control", { action: command.action, actor: caller.actor });
-    return jsonResponse(200, { action: command.action, actor: caller.actor, result }, apiHeaders);
-  } catch (error) {
-    if (error instanceof RouterHttpError) {
-      if (error.status >= 500) log("warn", "dashboard_request_failed", { status: error.status, code: error.code });
-      return withHeaders(errorResponse(error), apiHeaders);
-    }
-    log("error", "dashboard_unexpected_error", { name: (error as Error)?.name, message: (error as Error)?.message });
-    return withHeaders(errorResponse(new RouterHttpError(500, "The dashboard failed unexpectedly.", { code: "internal_error" })), apiHeaders);
+  if (route === "page") {
+    if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req.method, "GET");
+    return pageResponse(req.method === "HEAD");
   }
-}
+  if (route === "unknown") throw new RouterHttpError(404, "Unknown dashboard API: use /api/summary or /api/control.", { code: "not_found" });
+
+  if (route === "summary") {
+    if (req.method !== "GET") throw methodNotAllowed(req.method, "GET");
+    const caller = await verifyDashboardCaller(req.headers.get("authorization"), settings);
+    const days = parseDays(new URL(req.url).searchParams.get("days"));
+    const summary = await readSummary(settings.databaseUrl, days);
+    return jsonResponse(200, { ...summary, viewer: { kind: caller.kind, name: caller.actor } }, apiHeaders);
+  }
+
+  // route === "control"
+  if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
+  const caller = await verifyDashboardCaller(req.headers.get("authorization"), settings);
+  const command = await readControlCommand(req);
+  const result = await runControl(settings.databaseUrl, caller.dbClaims, command);
+  log("info", "dashboard_control", { action: command.action, actor: caller.actor });
+  return jsonResponse(200, { action: command.action, actor: caller.actor, result }, apiHeaders);
+});
 
 function parseDays(value: string | null): number {
   if (value === null || value === "") return 7;
@@ -64,18 +58,6 @@ function parseDays(value: string | null): number {
     throw new RouterHttpError(400, "days must be an integer from 1 to 90.", { param: "days", code: "invalid_value" });
   }
   return days;
-}
-
-function notAllowed(method: string, allow: string): RouterHttpError {
-  return new RouterHttpError(405, `Method ${method} is not allowed here: use ${allow}.`, {
-    code: "method_not_allowed",
-    headers: { allow: `${allow}, OPTIONS` },
-  });
-}
-
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-  return res;
 }
 
 function pageResponse(headOnly: boolean): Response {

@@ -1,11 +1,19 @@
-// Who is calling (ROUTING-SPEC §8): a user's JWT routes that user's agents, the service role
-// routes any, the anon key alone is refused. HS256 tokens are checked with the project's JWT
-// secret; asymmetric ones (ES256 / RS256) with the JWKS, when one is configured.
-// Ownership itself is enforced in the database with the verified user id.
+// Who is calling (ROUTING-SPEC §8): a user's JWT acts for that user, the service role for anyone,
+// the anon key alone is refused. HS256 tokens are checked with the project's JWT secret;
+// asymmetric ones (ES256 / RS256) with the JWKS, when one is configured. The answer carries the
+// verified claims, so no caller decodes the token again. Ownership itself is enforced in the
+// database with the verified user id.
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "../deps.ts";
+import { isUuid } from "../http/ids.ts";
 import { RouterHttpError } from "../http/openai-error.ts";
 
-export type Caller = { kind: "user"; userId: string } | { kind: "service" };
+/** A verified JWT payload. */
+export type Claims = Readonly<Record<string, unknown>>;
+
+export type VerifiedCaller =
+  /** `claims` is null for the opaque service key, which is a secret, not a JWT. */
+  | { kind: "service_role"; claims: Claims | null }
+  | { kind: "user"; userId: string; claims: Claims };
 
 export interface AuthSettings {
   jwtSecret: string | null;
@@ -13,31 +21,36 @@ export interface AuthSettings {
   serviceRoleKey: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How a function words the two refusals that depend on what it serves. */
+export interface RefusalWording {
+  /** A valid anon key and nothing else. */
+  anon: string;
+  /** A valid token whose role is neither authenticated nor service_role. */
+  role: string;
+}
+
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 const unauthorized = (message: string, code = "invalid_api_key") =>
   new RouterHttpError(401, message, { type: "authentication_error", code });
 
-export async function verifyCaller(authorization: string | null, settings: AuthSettings): Promise<Caller> {
+export async function verifyCaller(
+  { authorization, settings, wording }: { authorization: string | null; settings: AuthSettings; wording: RefusalWording },
+): Promise<VerifiedCaller> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
   if (!token) throw unauthorized("Missing bearer token in the Authorization header.", "missing_authorization");
   // New-style secret keys are not JWTs: compare them as secrets.
-  if (settings.serviceRoleKey && timingSafeEqual(token, settings.serviceRoleKey)) return { kind: "service" };
+  if (settings.serviceRoleKey && timingSafeEqual(token, settings.serviceRoleKey)) return { kind: "service_role", claims: null };
 
   const claims = await verifyToken(token, settings);
   const role = typeof claims.role === "string" ? claims.role : "";
-  if (role === "service_role") return { kind: "service" };
-  if (role === "anon") {
-    throw unauthorized("The anon key alone cannot route completions: send a signed-in user's JWT or the service role key.", "anon_not_allowed");
-  }
-  if (role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub)) {
-    return { kind: "user", userId: claims.sub.toLowerCase() };
-  }
-  throw unauthorized("The token's role may not route completions.");
+  if (role === "service_role") return { kind: "service_role", claims };
+  if (role === "anon") throw unauthorized(wording.anon, "anon_not_allowed");
+  if (role === "authenticated" && isUuid(claims.sub)) return { kind: "user", userId: claims.sub.toLowerCase(), claims };
+  throw unauthorized(wording.role);
 }
 
-async function verifyToken(token: string, settings: AuthSettings): Promise<Record<string, unknown>> {
+async function verifyToken(token: string, settings: AuthSettings): Promise<Claims> {
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(token).alg;

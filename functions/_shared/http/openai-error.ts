@@ -44,7 +44,7 @@ export class RouterHttpError extends Error {
 }
 
 /** OpenAI's error `type` for a status, so clients that switch on it behave as with OpenAI. */
-export function defaultTypeFor(status: number): string {
+function defaultTypeFor(status: number): string {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
   if (status === 404) return "not_found_error";

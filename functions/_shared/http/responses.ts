@@ -1,4 +1,4 @@
-// JSON responses with CORS, and the OpenAI-shaped error response.
+// JSON responses with CORS, the OpenAI-shaped error response, and the CORS preflight.
 import { RouterHttpError } from "./openai-error.ts";
 
 export const corsHeaders: Record<string, string> = {
@@ -16,10 +16,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
-export function errorResponse(error: RouterHttpError): Response {
-  return jsonResponse(error.status, error.toBody(), error.headers);
+/** The error's own headers (allow, x-routing-*) and then `headers`, which a function adds to all its errors. */
+export function errorResponse(error: RouterHttpError, headers: Record<string, string> = {}): Response {
+  return jsonResponse(error.status, error.toBody(), { ...error.headers, ...headers });
 }
 
-export function preflightResponse(): Response {
-  return new Response("ok", { status: 200, headers: corsHeaders });
+export function preflightResponse(headers: Record<string, string> = {}): Response {
+  return new Response("ok", { status: 200, headers: { ...corsHeaders, ...headers } });
 }

@@ -8,7 +8,7 @@ import {
   normalizeAnthropicUsage,
   normalizeOpenAIUsage,
 } from "../translate/mod.ts";
-import type { ChatCompletion, OpenAIChatRequest } from "../translate/types.ts";
+import type { ChatCompletion, OpenAIChatRequest } from "../translate/mod.ts";
 import { anthropicClient, openaiClient } from "./clients.ts";
 import { failureFromSdkError } from "./sdk-failure.ts";
 

@@ -1,9 +1,8 @@
 // What a failed provider attempt means for the router (ROUTING-SPEC §4):
 // retry the same model, fall back to the next one at once, or return it to the caller.
-import type { AttemptErrorType } from "./types.ts";
+import { type AttemptErrorType, type FailureAction, failureActionFor } from "./error-types.ts";
 
 export type FailureKind = "http" | "timeout" | "connection" | "malformed";
-export type FailureAction = "retry" | "fallback" | "return";
 
 /** A provider failure, independent of which SDK raised it. */
 export interface ProviderFailure {
@@ -20,13 +19,15 @@ export interface FailureClass {
   action: FailureAction;
 }
 
-/** Statuses that are the caller's own fault: never retried, never a fallback. */
-const CALLER_ERRORS: Record<number, AttemptErrorType> = { 400: "invalid_request", 413: "payload_too_large", 422: "invalid_request" };
-
-/** Statuses worth the same model again after a pause. */
-const RETRYABLE: Record<number, AttemptErrorType> = {
+/** HTTP statuses with an error type of their own; other 5xx are server errors. */
+const BY_STATUS: Record<number, AttemptErrorType> = {
+  400: "invalid_request",
+  401: "auth",
+  403: "auth",
   408: "timeout",
   409: "server_error",
+  413: "payload_too_large",
+  422: "invalid_request",
   429: "rate_limit",
   500: "server_error",
   502: "server_error",
@@ -34,16 +35,22 @@ const RETRYABLE: Record<number, AttemptErrorType> = {
   529: "overloaded",
 };
 
+/** The error type, and with it (error-types.ts) what to do: retry, fall back, or return it. */
 export function classifyFailure(failure: ProviderFailure): FailureClass {
+  const errorType = errorTypeOf(failure);
+  return { errorType, action: failureActionFor(errorType) };
+}
+
+function errorTypeOf(failure: ProviderFailure): AttemptErrorType {
   switch (failure.kind) {
     case "timeout":
-      return { errorType: "timeout", action: "retry" };
+      return "timeout";
     case "connection":
-      return { errorType: "connection", action: "retry" };
+      return "connection";
     case "malformed":
-      return { errorType: "malformed_response", action: "retry" };
+      return "malformed_response";
     case "http":
-      return classifyHttp(failure.status ?? 0, failure.providerCode);
+      return httpErrorType(failure.status ?? 0, failure.providerCode);
     default: {
       const never: never = failure.kind;
       throw new Error(`unhandled failure kind ${never}`);
@@ -51,16 +58,14 @@ export function classifyFailure(failure: ProviderFailure): FailureClass {
   }
 }
 
-function classifyHttp(status: number, providerCode: string | null): FailureClass {
-  // A spent quota is a key problem: another provider may still answer, retrying will not help.
+function httpErrorType(status: number, providerCode: string | null): AttemptErrorType {
+  // A spent quota is a key problem, whatever the status: another provider may still answer.
   // (OpenAI says 429 insufficient_quota; Anthropic says 400 about the credit balance.)
-  if (providerCode === "insufficient_quota") return { errorType: "insufficient_quota", action: "fallback" };
-  if (status === 401 || status === 403) return { errorType: "auth", action: "fallback" };
-  if (status in CALLER_ERRORS) return { errorType: CALLER_ERRORS[status], action: "return" };
-  if (status in RETRYABLE) return { errorType: RETRYABLE[status], action: "retry" };
-  if (status >= 500) return { errorType: "server_error", action: "retry" };
+  if (providerCode === "insufficient_quota") return "insufficient_quota";
+  if (status in BY_STATUS) return BY_STATUS[status];
+  if (status >= 500) return "server_error";
   // Anything else (404 for a model the provider lacks, 402, ...) is not the caller's doing.
-  return { errorType: "unknown", action: "fallback" };
+  return "unknown";
 }
 
 /** Reads `retry-after-ms` (milliseconds) or `retry-after` (seconds or an HTTP date). */

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { callWithFallback, planTargets } from "./fallback.ts";
+import { callWithFallback, planTargets, usedFallback } from "./fallback.ts";
 import type { RetryResult, Target } from "./retry.ts";
 
 const haiku: Target = { model: "claude-3-haiku", provider: "anthropic" };
@@ -14,7 +14,7 @@ Deno.test("fallback: the next model answers when the first gives up", async () =
     tried.push(t.model);
     return Promise.resolve(t === haiku ? giveUp : { ok: true, value: "hi" });
   });
-  deepStrictEqual(result, { ok: true, value: "hi", answeredBy: gpt4o, fallbackUsed: true });
+  deepStrictEqual(result, { ok: true, value: "hi", answeredBy: gpt4o });
   deepStrictEqual(tried, ["claude-3-haiku", "gpt-4o"]);
 });
 
@@ -47,5 +47,16 @@ for (const [name, primary, chain, breakers, expected] of planCases) {
     const before = structuredClone(chain);
     deepStrictEqual(planTargets(primary, chain, breakers), expected);
     deepStrictEqual(chain, before);
+  });
+}
+
+const fallbackCases: Array<[string, Target, Target, boolean]> = [
+  ["the decided model answered", haiku, haiku, false],
+  ["a model of the chain answered", haiku, gpt4o, true],
+];
+
+for (const [name, decided, last, expected] of fallbackCases) {
+  Deno.test(`usedFallback: ${name}`, () => {
+    deepStrictEqual(usedFallback({ decided, last }), expected);
   });
 }

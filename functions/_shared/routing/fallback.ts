@@ -4,7 +4,7 @@ import type { FailureClass, ProviderFailure } from "./classify-failure.ts";
 import type { RetryResult, Target } from "./retry.ts";
 
 export type FallbackResult<T> =
-  | { ok: true; value: T; answeredBy: Target; fallbackUsed: boolean }
+  | { ok: true; value: T; answeredBy: Target }
   | { ok: false; callerError: boolean; failure: ProviderFailure; class: FailureClass; lastTarget: Target };
 
 export async function callWithFallback<T>(
@@ -13,13 +13,21 @@ export async function callWithFallback<T>(
 ): Promise<FallbackResult<T>> {
   if (targets.length === 0) throw new Error("callWithFallback needs at least one target");
   let last: Extract<FallbackResult<T>, { ok: false }> | null = null;
-  for (const [index, target] of targets.entries()) {
+  for (const target of targets) {
     const result = await runTarget(target);
-    if (result.ok) return { ok: true, value: result.value, answeredBy: target, fallbackUsed: index > 0 };
+    if (result.ok) return { ok: true, value: result.value, answeredBy: target };
     last = { ok: false, callerError: result.action === "return", failure: result.failure, class: result.class, lastTarget: target };
     if (result.action === "return") return last;
   }
   return last!;
+}
+
+/**
+ * The one rule for "fallback used": the model that answered (or was tried last) is not the one
+ * decided. Not "not the first tried": with the decided model's circuit open it is tried last.
+ */
+export function usedFallback({ decided, last }: { decided: Target; last: Target }): boolean {
+  return last.model !== decided.model;
 }
 
 /**

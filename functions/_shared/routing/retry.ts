@@ -1,7 +1,8 @@
 // Retries of ONE model (ROUTING-SPEC §4). Falling back to another model is fallback.ts's job.
 // Exponential backoff with full jitter; a provider's retry-after wins; a total deadline bounds it all.
 import { classifyFailure, type FailureClass, type ProviderFailure } from "./classify-failure.ts";
-import type { AttemptRecord, NormalizedUsage, Provider } from "./types.ts";
+import type { NormalizedUsage } from "../translate/mod.ts";
+import type { AttemptRecord, Provider } from "./types.ts";
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -73,7 +74,7 @@ export async function attemptWithRetries<T>(
 }
 
 /** Full jitter: a random wait between 0 and base x 2^retry, capped. */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">): number {
+function backoffDelay(retry: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return Math.round(policy.random() * ceiling);
 }

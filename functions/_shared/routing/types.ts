@@ -1,41 +1,17 @@
 // Shapes shared by the router's modules. The database contract is docs/architecture.md.
+import type { NormalizedUsage } from "../translate/mod.ts";
+import type { AttemptErrorType } from "./error-types.ts";
 
 export type Provider = "openai" | "anthropic";
 
-/** Error types recorded per attempt; the database checks the same list. */
-export type AttemptErrorType =
-  | "rate_limit"
-  | "insufficient_quota"
-  | "server_error"
-  | "overloaded"
-  | "timeout"
-  | "connection"
-  | "auth"
-  | "invalid_request"
-  | "payload_too_large"
-  | "malformed_response"
-  | "unknown";
-
-/** One provider request, as `record_completion` takes it. */
-export interface AttemptRecord {
+/** One provider request, as `record_completion` takes it: its outcome and its tokens. */
+export type AttemptRecord = {
   model: string;
   provider: Provider;
   status: number | null;
   error_type: AttemptErrorType | null;
   latency_ms: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-}
-
-/** Token usage in the database's convention: input excludes cached and cache-write tokens. */
-export interface NormalizedUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-}
+} & NormalizedUsage;
 
 /** The decision `route_model` returns (the keys this code reads). */
 export interface RoutingDecision {

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { MalformedResponseError, toOpenAIErrorBody, TranslationError } from "./translation-error.ts";
+import { MalformedResponseError, TranslationError } from "./translation-error.ts";
 
-Deno.test("TranslationError: defaults to invalid_value and renders OpenAI's error shape", () => {
+Deno.test("TranslationError: defaults to invalid_value and names the field", () => {
   const error = new TranslationError({ param: "n", message: "n must be 1" });
   assert.ok(error instanceof Error);
   assert.deepStrictEqual(
-    { name: error.name, param: error.param, code: error.code },
-    { name: "TranslationError", param: "n", code: "invalid_value" },
+    { name: error.name, message: error.message, param: error.param, code: error.code },
+    { name: "TranslationError", message: "n must be 1", param: "n", code: "invalid_value" },
   );
-  assert.deepStrictEqual(toOpenAIErrorBody({ error }), {
-    error: { message: "n must be 1", type: "invalid_request_error", param: "n", code: "invalid_value" },
-  });
 });
 
 Deno.test("MalformedResponseError: carries the path and is not a TranslationError", () => {

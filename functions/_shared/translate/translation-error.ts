@@ -33,29 +33,6 @@ export class TranslationError extends Error {
   }
 }
 
-export interface OpenAIErrorBody {
-  error: {
-    message: string;
-    type: "invalid_request_error";
-    param: string;
-    code: TranslationErrorCode;
-  };
-}
-
-/** The 400 body for a `TranslationError`, in the shape of spec §8. */
-export function toOpenAIErrorBody(
-  { error }: { error: TranslationError },
-): OpenAIErrorBody {
-  return {
-    error: {
-      message: error.message,
-      type: "invalid_request_error",
-      param: error.param,
-      code: error.code,
-    },
-  };
-}
-
 export class MalformedResponseError extends Error {
   override readonly name = "MalformedResponseError";
   /** Where in the provider's response the problem is, e.g. `content[1].id`. */

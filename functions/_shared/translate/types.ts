@@ -18,13 +18,8 @@ import type {
 export type {
   ChatCompletion,
   ChatCompletionAssistantMessageParam,
-  ChatCompletionContentPart,
-  ChatCompletionContentPartRefusal,
-  ChatCompletionContentPartText,
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
-  ChatCompletionTool,
-  ChatCompletionToolChoiceOption,
   ChatCompletionToolMessageParam,
   ChatCompletionUserMessageParam,
 } from "npm:openai@6.49.0/resources/chat/completions";

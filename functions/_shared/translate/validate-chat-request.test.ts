@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { withoutMutation } from "./test-support.ts";
+import type { OpenAIChatRequest } from "./types.ts";
+import { type ChatRequestCheck, validateChatRequest } from "./validate-chat-request.ts";
+
+const hi = [{ role: "user", content: "hi" }];
+const call = (id: string, args = "{}") => ({ id, type: "function", function: { name: "f", arguments: args } });
+const refused = (param: string, code: string, message: string): ChatRequestCheck =>
+  ({ ok: false, error: { param, code, message } } as ChatRequestCheck);
+
+const rows: Array<{ name: string; request: unknown; expected: ChatRequestCheck }> = [
+  { name: "a plain conversation", request: { messages: hi }, expected: { ok: true } },
+  {
+    name: "a tool round with tools, tool_choice and a JSON format",
+    request: {
+      messages: [...hi, { role: "assistant", content: null, tool_calls: [call("c.1")] }, { role: "tool", tool_call_id: "c.1", content: "r" }],
+      tools: [{ type: "function", function: { name: "f" } }],
+      tool_choice: { type: "function", function: { name: "f" } },
+      parallel_tool_calls: false,
+      response_format: { type: "json_object" },
+      temperature: 1.7, stop: "\n", seed: 1,
+    },
+    expected: { ok: true },
+  },
+  { name: "a body that is not an object", request: null, expected: refused("messages", "invalid_type", "the body must be a JSON object with messages") },
+  { name: "n = 2", request: { messages: hi, n: 2 }, expected: refused("n", "unsupported_value", "n must be 1: the router returns a single choice") },
+  {
+    name: "legacy functions",
+    request: { messages: hi, functions: [] },
+    expected: refused("functions", "unsupported_value", "functions is deprecated and not supported: use tools and tool_choice"),
+  },
+  { name: "max_tokens 0", request: { messages: hi, max_tokens: 0 }, expected: refused("max_tokens", "invalid_value", "max_tokens must be a positive integer") },
+  { name: "temperature as text", request: { messages: hi, temperature: "hot" }, expected: refused("temperature", "invalid_type", "temperature must be a number") },
+  { name: "a stop sequence that is not text", request: { messages: hi, stop: ["a", 1] }, expected: refused("stop[1]", "invalid_type", "stop[1] must be a string") },
+  { name: "user as a number", request: { messages: hi, user: 5 }, expected: refused("user", "invalid_type", "user must be a string") },
+  { name: "no messages", request: { messages: [] }, expected: refused("messages", "invalid_value", "messages must be a non-empty array") },
+  {
+    name: "an unknown role",
+    request: { messages: [...hi, { role: "critic", content: "x" }] },
+    expected: refused("messages[1].role", "invalid_value", 'messages[1].role "critic" is not a known role'),
+  },
+  {
+    name: "an audio part",
+    request: { messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] }] },
+    expected: refused("messages[0].content[0].type", "unsupported_value", 'messages[0].content[0].type "input_audio" is not supported when routing to Anthropic'),
+  },
+  {
+    name: "an ftp image",
+    request: { messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x/y.png" } }] }] },
+    expected: refused("messages[0].content[0].image_url.url", "invalid_value", "messages[0].content[0].image_url.url must be an http(s) URL or a base64 data URL"),
+  },
+  {
+    name: "tool arguments that are not an object",
+    request: { messages: [...hi, { role: "assistant", content: null, tool_calls: [call("c1", "[]")] }, { role: "tool", tool_call_id: "c1", content: "r" }] },
+    expected: refused("messages[1].tool_calls[0].function.arguments", "invalid_value", "messages[1].tool_calls[0].function.arguments must encode a JSON object"),
+  },
+  {
+    name: "an unanswered tool call",
+    request: { messages: [...hi, { role: "assistant", content: null, tool_calls: [call("c1")] }] },
+    expected: refused("messages[1].tool_calls[0].id", "invalid_value", 'tool call "c1" has no tool message answering it right after its assistant message'),
+  },
+  {
+    name: "a tool message answering nothing",
+    request: { messages: [...hi, { role: "assistant", content: "ok" }, { role: "tool", tool_call_id: "c9", content: "r" }] },
+    expected: refused("messages[2].tool_call_id", "invalid_value", 'tool message for "c9" answers no tool call of the assistant message before it'),
+  },
+  { name: "tools not an array", request: { messages: hi, tools: {} }, expected: refused("tools", "invalid_type", "tools must be an array") },
+  {
+    name: "a repeated tool name",
+    request: { messages: hi, tools: [{ type: "function", function: { name: "f" } }, { type: "function", function: { name: "f" } }] },
+    expected: refused("tools[1].function.name", "invalid_value", 'tools[1].function.name repeats the tool name "f"'),
+  },
+  {
+    name: "tool_choice naming no given tool",
+    request: { messages: hi, tools: [{ type: "function", function: { name: "f" } }], tool_choice: { type: "function", function: { name: "g" } } },
+    expected: refused("tool_choice.function.name", "invalid_value", "tool_choice.function.name must name one of the given tools"),
+  },
+  {
+    name: "parallel_tool_calls as text",
+    request: { messages: hi, tools: [{ type: "function", function: { name: "f" } }], parallel_tool_calls: "yes" },
+    expected: refused("parallel_tool_calls", "invalid_type", "parallel_tool_calls must be a boolean"),
+  },
+  {
+    name: "a json_schema without a name",
+    request: { messages: hi, response_format: { type: "json_schema", json_schema: { schema: {} } } },
+    expected: refused("response_format.json_schema.name", "invalid_value", "response_format.json_schema must have a name"),
+  },
+  {
+    name: "several faults: the first rule met wins (parameters before messages)",
+    request: { messages: [{ role: "critic", content: "x" }], n: 3, response_format: { type: "yaml" } },
+    expected: refused("n", "unsupported_value", "n must be 1: the router returns a single choice"),
+  },
+];
+
+for (const { name, request, expected } of rows) {
+  Deno.test(`validateChatRequest: ${name}`, () => {
+    const input = { request: request as OpenAIChatRequest };
+    assert.deepStrictEqual(withoutMutation(input, validateChatRequest), expected);
+  });
+}

@@ -1,0 +1,293 @@
+// The paths of a routed completion, with every effect injected (in the style of retry.test.ts):
+// a scripted decision, scripted provider outcomes, a recorder, a fake clock and a log sink.
+// Each test compares the whole answer (or the whole error), what was recorded and what was tried.
+import { deepStrictEqual } from "node:assert/strict";
+import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
+import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
+import type { AttemptOutcome } from "../_shared/routing/retry.ts";
+import type { RoutingDecision } from "../_shared/routing/types.ts";
+import type { ChatCompletion } from "../_shared/translate/mod.ts";
+import { type CompletionDeps, type CompletionPolicy, routeCompletion } from "./complete.ts";
+import type { CompletionRequest } from "./request.ts";
+
+const AGENT = "5b0c1d52-8f3e-4a43-9a55-1f0e8c2d7a10";
+const USER = "0d9e2c4b-7a61-4f1e-b2c3-6a5d4e3f2a1b";
+const DECISION = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+
+const decision: RoutingDecision = {
+  decision_id: DECISION, agent_id: AGENT, execution_id: null,
+  model: "claude-3-haiku", provider: "anthropic", tier: "medium", reason: "tier",
+  reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", baseline_model: "gpt-4o",
+  fallback_chain: ["gpt-4o"], fallback_providers: ["openai"], breakers: { anthropic: "closed", openai: "closed" },
+  max_retries: 2, warnings: [], replayed: false,
+};
+const request: CompletionRequest = { agentId: AGENT, executionId: null, body: { messages: [{ role: "user", content: "hello" }] } };
+const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
+const service: VerifiedCaller = { kind: "service_role", claims: null };
+const policy: CompletionPolicy = { failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000 };
+const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 1, breakers: {} };
+
+const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 0, cache_write_tokens: 0 };
+const NO_TOKENS = { input_tokens: 0, output_tokens: 0, cached_tokens: 0, cache_write_tokens: 0 };
+const completion = {
+  id: "chatcmpl-1", object: "chat.completion", created: 1, model: "provider-side-name",
+  choices: [{ index: 0, message: { role: "assistant", content: "hi", refusal: null }, finish_reason: "stop", logprobs: null }],
+} as ChatCompletion;
+const ok: AttemptOutcome<ChatCompletion> = { ok: true, value: completion, status: 200, usage };
+const fail = (status: number, extra: Partial<ProviderFailure> = {}): AttemptOutcome<ChatCompletion> => ({
+  ok: false, failure: { kind: "http", status, providerCode: null, message: "boom", retryAfterMs: null, ...extra },
+});
+
+interface Script {
+  decide?: () => Promise<RoutingDecision>;
+  outcomes?: AttemptOutcome<ChatCompletion>[];
+  record?: () => Promise<RecordedCall>;
+  caller?: VerifiedCaller;
+  policy?: Partial<CompletionPolicy>;
+}
+
+/** Runs one completion; every provider attempt takes 100 ms of the fake clock, sleeping advances it. */
+async function run(script: Script) {
+  let now = 1_000_000;
+  const decided: unknown[] = [];
+  const tried: Array<{ model: string; timeoutMs: number }> = [];
+  const records: Array<{ decisionId: string; call: CallRecord }> = [];
+  const sleeps: number[] = [];
+  const logs: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
+  const queue = [...(script.outcomes ?? [])];
+  const deps: CompletionDeps = {
+    decide: (args) => {
+      decided.push(args);
+      return script.decide ? script.decide() : Promise.resolve(decision);
+    },
+    callProvider: (target, _body, timeoutMs) => {
+      tried.push({ model: target.model, timeoutMs });
+      now += 100;
+      return Promise.resolve(queue.shift() ?? fail(500));
+    },
+    record: (decisionId, call) => {
+      records.push({ decisionId, call: structuredClone(call) });
+      return script.record ? script.record() : Promise.resolve(recorded);
+    },
+    clock: { now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1 },
+    log: (level, event, fields = {}) => { logs.push({ level, event, fields }); },
+  };
+  const before = structuredClone(request);
+  let outcome: unknown;
+  try {
+    outcome = { answer: await routeCompletion({ request, caller: script.caller ?? user, policy: { ...policy, ...script.policy }, deps }) };
+  } catch (error) {
+    if (!(error instanceof RouterHttpError)) throw error;
+    outcome = { error: { status: error.status, body: error.toBody(), headers: error.headers } };
+  }
+  deepStrictEqual(request, before, "the request was not mutated");
+  return { outcome, decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), records, sleeps, logs };
+}
+
+const headers = (over: Record<string, string>) => ({
+  "x-routing-decision-id": DECISION, "x-routing-model": "claude-3-haiku", "x-routing-provider": "anthropic",
+  "x-routing-reason": "tier", "x-routing-cohort": "routed", "x-routing-attempts": "1", "x-routing-fallback": "false", ...over,
+});
+const routing = (over: Record<string, unknown>) => ({
+  decision_id: DECISION, model: "claude-3-haiku", provider: "anthropic", decided_model: "claude-3-haiku", tier: "medium",
+  reason: "tier", reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", attempts: 1, fallback_used: false,
+  cost_usd: "0.000125", baseline_cost_usd: "0.00225", warnings: [], ...over,
+});
+const attempt = (model: string, provider: string, status: number | null, error_type: string | null, tokens = NO_TOKENS) =>
+  ({ model, provider, status, error_type, latency_ms: 100, ...tokens });
+
+Deno.test("complete: the decided model answers: 200 with its model and costs, recorded once for the user", async () => {
+  const r = await run({ outcomes: [ok] });
+  deepStrictEqual(r.outcome, {
+    answer: { status: 200, body: { ...completion, model: "claude-3-haiku", routing: routing({}) }, headers: headers({}) },
+  });
+  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: USER }]);
+  deepStrictEqual(r.records, [{
+    decisionId: DECISION,
+    call: { status: "succeeded", model: "claude-3-haiku", provider: "anthropic", fallback_used: false, latency_ms: 100,
+      attempts: [attempt("claude-3-haiku", "anthropic", 200, null, usage)] },
+  }]);
+  deepStrictEqual({ tried: r.tried, timeouts: r.timeouts, sleeps: r.sleeps }, { tried: ["claude-3-haiku"], timeouts: [30_000], sleeps: [] });
+});
+
+Deno.test("complete: the service role decides with no acting user", async () => {
+  const r = await run({ outcomes: [ok], caller: service });
+  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: null }]);
+});
+
+Deno.test("complete: three 529s then the chain's gpt-4o: fallback used, every attempt recorded", async () => {
+  const r = await run({ outcomes: [fail(529), fail(529), fail(529), ok] });
+  const gpt = { "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "4", "x-routing-fallback": "true" };
+  deepStrictEqual(r.outcome, {
+    answer: {
+      status: 200,
+      body: { ...completion, model: "gpt-4o", routing: routing({ model: "gpt-4o", provider: "openai", attempts: 4, fallback_used: true }) },
+      headers: headers(gpt),
+    },
+  });
+  deepStrictEqual(r.records, [{
+    decisionId: DECISION,
+    call: {
+      status: "succeeded", model: "gpt-4o", provider: "openai", fallback_used: true, latency_ms: 700,
+      attempts: [
+        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
+        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
+        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
+        attempt("gpt-4o", "openai", 200, null, usage),
+      ],
+    },
+  }]);
+  deepStrictEqual(r.sleeps, [100, 200]);
+});
+
+Deno.test("complete: the decided model's circuit is open: the chain's model goes first, and its answer is a fallback", async () => {
+  const r = await run({ decide: () => Promise.resolve({ ...decision, breakers: { anthropic: "open", openai: "closed" } }), outcomes: [ok] });
+  deepStrictEqual(r.tried, ["gpt-4o"]);
+  deepStrictEqual(r.outcome, {
+    answer: {
+      status: 200,
+      body: { ...completion, model: "gpt-4o", routing: routing({ model: "gpt-4o", provider: "openai", fallback_used: true }) },
+      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-fallback": "true" }),
+    },
+  });
+  deepStrictEqual(r.records.map((x) => x.call.fallback_used), [true]);
+});
+
+Deno.test("complete: the decided model tried last (open circuit, chain failing) and answering is no fallback", async () => {
+  const r = await run({
+    decide: () => Promise.resolve({ ...decision, breakers: { anthropic: "open", openai: "closed" } }),
+    outcomes: [fail(401), ok],
+  });
+  deepStrictEqual(r.tried, ["gpt-4o", "claude-3-haiku"]);
+  deepStrictEqual(r.records.map((x) => [x.call.model, x.call.fallback_used]), [["claude-3-haiku", false]]);
+});
+
+const unreachable = () => Promise.reject(new RouterHttpError(503, "The routing database is unreachable.", { code: "database_unavailable" }));
+
+Deno.test("complete: fail-open: an unreachable database sends the call to gpt-4o, unrecorded, with null ids and costs", async () => {
+  const r = await run({ decide: unreachable, outcomes: [ok], policy: { failOpen: true } });
+  deepStrictEqual(r.outcome, {
+    answer: {
+      status: 200,
+      body: {
+        ...completion, model: "gpt-4o",
+        routing: {
+          decision_id: null, model: "gpt-4o", provider: "openai", decided_model: "gpt-4o", tier: null, reason: "fail_open",
+          reasoning: "The routing database is unreachable: the baseline model answers, unrecorded.", cohort: "fail_open",
+          attempts: 1, fallback_used: false, cost_usd: null, baseline_cost_usd: null,
+          warnings: ["routing database unreachable: fail-open to gpt-4o"],
+        },
+      },
+      headers: {
+        "x-routing-decision-id": "none", "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-reason": "fail_open",
+        "x-routing-cohort": "fail_open", "x-routing-attempts": "1", "x-routing-fallback": "false",
+      },
+    },
+  });
+  deepStrictEqual(r.records, []);
+  deepStrictEqual(r.logs.filter((l) => l.level !== "info"), [{ level: "warn", event: "routing_fail_open", fields: { agent_id: AGENT } }]);
+});
+
+Deno.test("complete: without fail-open an unreachable database is the caller's 503, and no provider is called", async () => {
+  const r = await run({ decide: unreachable, outcomes: [ok] });
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 503,
+      body: { error: { message: "The routing database is unreachable.", type: "api_error", param: null, code: "database_unavailable" } },
+      headers: {},
+    },
+  });
+  deepStrictEqual({ tried: r.tried, records: r.records }, { tried: [], records: [] });
+});
+
+Deno.test("complete: fail-open covers an unreachable database only: a 404 still goes to the caller", async () => {
+  const missing = () => Promise.reject(new RouterHttpError(404, `agent ${AGENT} not found`, { code: "not_found" }));
+  const r = await run({ decide: missing, outcomes: [ok], policy: { failOpen: true } });
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 404,
+      body: { error: { message: `agent ${AGENT} not found`, type: "not_found_error", param: null, code: "not_found" } },
+      headers: {},
+    },
+  });
+  deepStrictEqual(r.tried, []);
+});
+
+Deno.test("complete: a recording failure keeps the paid answer, says cost_usd null, and is logged", async () => {
+  const refused = () => Promise.reject(new RouterHttpError(400, "no price in force for gpt-unpriced", { code: "invalid_value" }));
+  const r = await run({ outcomes: [ok], record: refused });
+  deepStrictEqual(r.outcome, {
+    answer: {
+      status: 200,
+      body: { ...completion, model: "claude-3-haiku", routing: routing({ cost_usd: null, baseline_cost_usd: null }) },
+      headers: headers({}),
+    },
+  });
+  deepStrictEqual(r.records.length, 1);
+  deepStrictEqual(r.logs.filter((l) => l.level !== "info"), [{
+    level: "error", event: "record_completion_failed",
+    fields: { decision_id: DECISION, status: 400, message: "no price in force for gpt-unpriced" },
+  }]);
+});
+
+Deno.test("complete: a provider's 400 is the caller's: returned at once with the routing headers, recorded as failed", async () => {
+  const r = await run({ outcomes: [fail(400, { providerCode: "invalid_request_error", message: "messages.0: bad" }), ok] });
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 400,
+      body: { error: { message: "messages.0: bad", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
+      headers: headers({}),
+    },
+  });
+  deepStrictEqual(r.tried, ["claude-3-haiku"]);
+  deepStrictEqual(r.records, [{
+    decisionId: DECISION,
+    call: { status: "failed", model: "claude-3-haiku", provider: "anthropic", fallback_used: false, latency_ms: 100,
+      attempts: [attempt("claude-3-haiku", "anthropic", 400, "invalid_request")] },
+  }]);
+});
+
+Deno.test("complete: every attempt failing is a 502 listing the attempts without tokens, recorded as failed", async () => {
+  const r = await run({ outcomes: [] }); // every attempt: 500
+  const tried = [...Array(3).fill(["claude-3-haiku", "anthropic"]), ...Array(3).fill(["gpt-4o", "openai"])];
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 502,
+      body: {
+        error: {
+          message: "Every provider attempt failed (6 attempts); last error: server_error: boom", type: "api_error", param: null,
+          code: "all_attempts_failed",
+          attempts: tried.map(([model, provider]) => ({ model, provider, status: 500, error_type: "server_error", latency_ms: 100 })),
+        },
+      },
+      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "6", "x-routing-fallback": "true" }),
+    },
+  });
+  deepStrictEqual(r.records.map((x) => [x.call.status, x.call.model, x.call.fallback_used, x.call.attempts.length]), [["failed", "gpt-4o", true, 6]]);
+});
+
+Deno.test("complete: a 502 after refused credentials does not echo the provider's message", async () => {
+  const r = await run({ outcomes: [fail(401, { message: "Incorrect API key provided: sk-abc***xyz" }), fail(403, { message: "key sk-abc***xyz" })] });
+  const error = (r.outcome as { error: { body: { error: { message: string } } } }).error.body.error;
+  deepStrictEqual(error.message, "Every provider attempt failed (2 attempts); last error: auth: the provider refused the router's credentials.");
+  deepStrictEqual(r.tried, ["claude-3-haiku", "gpt-4o"], "a key problem falls back at once, without a retry");
+});
+
+Deno.test("complete: no attempt fits the time budget: a 502 with no attempts, and nothing recorded", async () => {
+  const r = await run({ outcomes: [ok], policy: { totalBudgetMs: 100 } });
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 502,
+      body: {
+        error: {
+          message: "Every provider attempt failed (0 attempts); last error: timeout: The call's time budget ran out.", type: "api_error",
+          param: null, code: "all_attempts_failed", attempts: [],
+        },
+      },
+      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "0", "x-routing-fallback": "true" }),
+    },
+  });
+  deepStrictEqual({ tried: r.tried, records: r.records }, { tried: [], records: [] });
+});

@@ -1,0 +1,91 @@
+// What a routed completion tells its caller: the `routing` object of the answer, the
+// x-routing-* headers, and the 502 when every attempt failed.
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import type { RecordedCall } from "../_shared/db/router-db.ts";
+import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
+import type { AttemptErrorType } from "../_shared/routing/error-types.ts";
+import type { Target } from "../_shared/routing/retry.ts";
+import type { AttemptRecord, RoutingDecision } from "../_shared/routing/types.ts";
+
+/** A decision, or the fail-open stand-in, which has no row: `decision_id` null. */
+export type Decision = Omit<RoutingDecision, "decision_id"> & { decision_id: string | null };
+
+export interface RoutingSummary {
+  decision_id: string | null;
+  model: string;
+  provider: string;
+  decided_model: string;
+  tier: string | null;
+  reason: string;
+  reasoning: string;
+  cohort: string;
+  attempts: number;
+  fallback_used: boolean;
+  cost_usd: string | null;
+  baseline_cost_usd: string | null;
+  warnings: string[];
+}
+
+export function routingSummary(
+  { decision, answered, attempts, fallbackUsed, recorded }: {
+    decision: Decision;
+    answered: Target;
+    attempts: number;
+    fallbackUsed: boolean;
+    /** null: not recorded, so no cost is known. */
+    recorded: RecordedCall | null;
+  },
+): RoutingSummary {
+  return {
+    decision_id: decision.decision_id,
+    model: answered.model,
+    provider: answered.provider,
+    decided_model: decision.model,
+    tier: decision.tier,
+    reason: decision.reason,
+    reasoning: decision.reasoning,
+    cohort: decision.cohort,
+    attempts,
+    fallback_used: fallbackUsed,
+    cost_usd: recorded?.cost_usd ?? null,
+    baseline_cost_usd: recorded?.baseline_cost_usd ?? null,
+    warnings: decision.warnings ?? [],
+  };
+}
+
+export function routingHeaders(routing: RoutingSummary): Record<string, string> {
+  return {
+    "x-routing-decision-id": routing.decision_id ?? "none",
+    "x-routing-model": routing.model,
+    "x-routing-provider": routing.provider,
+    "x-routing-reason": routing.reason,
+    "x-routing-cohort": routing.cohort,
+    "x-routing-attempts": String(routing.attempts),
+    "x-routing-fallback": String(routing.fallback_used),
+  };
+}
+
+/** The 502: every attempt failed; the caller sees each attempt, without tokens. */
+export function allAttemptsFailed(
+  { failure, errorType, attempts, headers }: {
+    failure: ProviderFailure;
+    errorType: AttemptErrorType;
+    attempts: ReadonlyArray<AttemptRecord>;
+    headers: Record<string, string>;
+  },
+): RouterHttpError {
+  return new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${errorType}: ${callerSafeMessage(failure)}`, {
+    type: "api_error",
+    code: "all_attempts_failed",
+    headers,
+    attempts: attempts.map(({ model, provider, status, error_type, latency_ms }) => ({ model, provider, status, error_type, latency_ms })),
+  });
+}
+
+/** Provider auth and quota messages can quote (masked) keys: the caller gets a generic line. */
+function callerSafeMessage(failure: ProviderFailure): string {
+  if (failure.providerCode === "missing_api_key") return failure.message;
+  if (failure.status === 401 || failure.status === 403) return "the provider refused the router's credentials.";
+  if (failure.providerCode === "insufficient_quota") return "the provider's quota or credit is exhausted.";
+  return failure.message;
+}
