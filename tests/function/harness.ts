@@ -1,7 +1,7 @@
 // The real path for function tests: the provider simulator (a test double of OpenAI and
 // Anthropic on loopback), the local function server running route-completion unchanged, and
 // the real Postgres with the migrations applied (npm test starts it; DATABASE_URL or .env.local).
-import postgres from "npm:postgres@3.4.7";
+import postgres from "postgres";
 import { startProviderSimulator, type ProviderSimulator } from "../simulator/provider-simulator.ts";
 import { localKeys, signUserToken } from "../../scripts/local-keys.mjs";
 

@@ -1,7 +1,7 @@
 // Asymmetric user JWTs (ES256, as Supabase's newer signing keys issue them) are verified against
 // the JWKS when SUPABASE_JWKS_URL is configured; a token from another key is refused.
 import { equal } from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "npm:jose@6.2.18";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createUserWithAgent, e2e, post, startStack } from "./harness.ts";
 
 async function signEs256(privateKey: CryptoKey, kid: string, userId: string): Promise<string> {

@@ -1,10 +1,10 @@
 // `npm run serve` (scripts/serve.mjs) as a user runs it: it writes the local keys to .env.local and
 // serves route-completion at /functions/v1/, with the environment it is given winning.
 import { equal, match } from "node:assert/strict";
-import { createClient } from "npm:@supabase/supabase-js@2.109.0";
+import { createClient } from "@supabase/supabase-js";
 import { startProviderSimulator } from "../simulator/provider-simulator.ts";
 import { createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
-import postgres from "npm:postgres@3.4.7";
+import postgres from "postgres";
 import { signUserToken } from "../../scripts/local-keys.mjs";
 
 const root = new URL("../../", import.meta.url);

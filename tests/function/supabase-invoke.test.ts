@@ -1,7 +1,7 @@
 // The one-line change an agent runner makes: supabase.functions.invoke('route-completion', { body })
 // with the real @supabase/supabase-js client, for completions and execution outcomes.
 import { equal, ok } from "node:assert/strict";
-import { createClient } from "npm:@supabase/supabase-js@2.109.0";
+import { createClient } from "@supabase/supabase-js";
 import { createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
 
 Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {

@@ -1,8 +1,7 @@
-// deno-lint-ignore-file no-import-prefix -- as harness.ts: the pinned postgres.js of ../../functions/_shared/deps.ts.
 // The TypeScript lists that name what the database also names, checked against the database
 // itself (docs/architecture.md: one vocabulary): the error types with their two flags, and the
 // environment variables the function passes to route_model as overrides.
-import postgres from "npm:postgres@3.4.7";
+import postgres from "postgres";
 import { deepStrictEqual } from "node:assert/strict";
 import { ROUTING_ENV_NAMES } from "../../functions/_shared/config/settings.ts";
 import { ERROR_TYPES } from "../../functions/_shared/routing/error-types.ts";

@@ -1,7 +1,7 @@
 // The PROVIDER SIMULATOR (a test double) run standalone, as the demo runs it: another process
 // starts main.ts, reads its URL, scripts it over the control API, and stops it with SIGTERM.
 import assert from "node:assert/strict";
-import OpenAI from "npm:openai@6.49.0";
+import OpenAI from "openai";
 import { OPENAI_TEST_KEY } from "./test-helpers.ts";
 
 Deno.test("main.ts: standalone process, scripted over HTTP, stops on SIGTERM", async () => {

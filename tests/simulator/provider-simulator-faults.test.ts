@@ -2,8 +2,8 @@
 // SDKs: error presets as the right classes and bodies, retry-after headers, hang → timeout,
 // drop → connection error, malformed bodies, and how steps are matched and consumed.
 import assert from "node:assert/strict";
-import OpenAI from "npm:openai@6.49.0";
-import Anthropic from "npm:@anthropic-ai/sdk@1.14.0";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
 import type { ErrorPreset, ProviderSimulator } from "./provider-simulator.ts";
 import { anthropicClient, openaiClient, withSimulator } from "./test-helpers.ts";
 

@@ -2,8 +2,8 @@
 // protocols, the default tool-call behaviour, usage, what it records, validation and auth errors,
 // and the control API another process uses. Failure scripting is in provider-simulator-faults.test.ts.
 import assert from "node:assert/strict";
-import OpenAI from "npm:openai@6.49.0";
-import Anthropic from "npm:@anthropic-ai/sdk@1.14.0";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
 import { TEXT_OUTPUT_TOKENS, TOOL_CALL_OUTPUT_TOKENS } from "./provider-simulator.ts";
 import {
   ANTHROPIC_TEST_KEY,

@@ -1,8 +1,8 @@
 // Helpers for the PROVIDER SIMULATOR's own tests (the simulator is a test double): a simulator
 // that is always closed (Deno's leak sanitizer fails a test that leaves a listener or connection
 // open) and real SDK clients pointed at it. Keys are fake and do not look like real ones.
-import OpenAI from "npm:openai@6.49.0";
-import Anthropic from "npm:@anthropic-ai/sdk@1.14.0";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
 import { type ProviderSimulator, startProviderSimulator } from "./provider-simulator.ts";
 
 export const OPENAI_TEST_KEY = "test-openai-key";

@@ -1,6 +1,5 @@
-// deno-lint-ignore-file no-import-prefix -- the test signs tokens with the jose that deps.ts pins.
 import { deepStrictEqual } from "node:assert/strict";
-import { SignJWT } from "npm:jose@6.2.18";
+import { SignJWT } from "jose";
 import { RouterHttpError } from "../http/openai-error.ts";
 import { type AuthSettings, type RefusalWording, verifyCaller } from "./verify-caller.ts";
 

@@ -1,19 +1,17 @@
-// deno-lint-ignore-file no-import-prefix -- pinned npm: specifiers, as in ../deps.ts: they
-// resolve on Supabase's Edge Runtime and in plain Deno without an import map.
 /**
  * Wire shapes of the translation layer. The SDKs are used for their types only
  * (never their runtime), so the edge function can hand our output straight to
  * `client.messages.create` and return our `ChatCompletion` as is. This is the
- * one file of the folder that names the SDKs; keep the pins in step with
- * package.json and ../deps.ts.
+ * one file of the folder that names the SDKs (bare names, pinned in each
+ * function's deno.json).
  */
-import type { ChatCompletion, ChatCompletionCreateParamsBase } from "npm:openai@6.49.0/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
 import type {
   ContentBlock,
   ContentBlockParam,
   MessageCreateParamsNonStreaming,
   StopReason,
-} from "npm:@anthropic-ai/sdk@1.14.0/resources/messages";
+} from "@anthropic-ai/sdk/resources/messages";
 
 export type {
   ChatCompletion,
@@ -22,8 +20,8 @@ export type {
   ChatCompletionMessageParam,
   ChatCompletionToolMessageParam,
   ChatCompletionUserMessageParam,
-} from "npm:openai@6.49.0/resources/chat/completions";
-export type { CompletionUsage } from "npm:openai@6.49.0/resources/completions";
+} from "openai/resources/chat/completions";
+export type { CompletionUsage } from "openai/resources/completions";
 export type {
   ContentBlockParam,
   ImageBlockParam,
@@ -35,7 +33,7 @@ export type {
   ToolChoice,
   ToolResultBlockParam,
   ToolUseBlockParam,
-} from "npm:@anthropic-ai/sdk@1.14.0/resources/messages";
+} from "@anthropic-ai/sdk/resources/messages";
 
 /**
  * The caller's chat-completions body. `model` is optional because the router

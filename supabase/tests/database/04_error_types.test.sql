@@ -54,6 +54,7 @@ select is_empty(
 -- Database owner: a new row is a new error type everywhere
 -- -----------------------------------------------------------------------------
 select tests.reset_routing();
+select tests.clear_routing_history();  -- the error-rate window must hold only this file's attempts
 select tests.clear_alert_history();
 create temp table ids (name text primary key, id uuid not null) on commit drop;
 insert into ids values ('owner', tests.create_user('owner04@example.com'));
