@@ -4,7 +4,12 @@
 // runs a population of agents across every tier through supabase.functions.invoke('route-completion')
 // as tool-calling executions of several calls each, reports their outcomes, and prints the report.
 //
-//   npm start -- --agents 40 --executions 200 --concurrency 4 --seed 7 --outage 3 --exit
+// Reproducible: the population, each execution's agent, its number of calls and its outcome are
+// pure functions of --seed and the execution's index (bench/population.mjs), each agent's
+// executions run in index order (bench/executor.mjs), and the scripted overload runs before any
+// concurrency; so on a fresh database the same seed gives the same report at any --concurrency.
+//
+//   npm start -- --agents 40 --executions 800 --concurrency 4 --seed 7 --outage 3 --exit
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -18,30 +23,28 @@ import { signUserToken } from "./local-keys.mjs";
 import { reset as resetDatabase } from "./db.mjs";
 import { prepareFunctionEnv, spawnFunctionServer } from "./serve.mjs";
 import { renderReport } from "./report.mjs";
-import {
-  DEFAULT_MODEL_SUCCESS,
-  DEFAULT_UNDERPOWERED_PENALTY,
-  DEMO_USERS,
-  demoAgents,
-  executionSucceeds,
-  mulberry32,
-  parseSuccessModel,
-} from "./demo-population.mjs";
+import { DEMO_USERS, demoAgents, parseRange } from "./demo-population.mjs";
+import { assignExecutions, callsOf, DEFAULT_PARAMS, describePopulation, executionCapability, executionSucceeds } from "../bench/population.mjs";
+import { reportOutcome, runExecution, runInAgentOrder } from "../bench/executor.mjs";
+import { readLadder } from "../bench/ladder.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const { values: options } = parseArgs({
   options: {
     agents: { type: "string", default: "40" },
-    executions: { type: "string", default: "200" },
+    executions: { type: "string", default: "800" },
     concurrency: { type: "string", default: "4" },
     "min-calls": { type: "string", default: "2" },
     "max-calls": { type: "string", default: "5" },
     seed: { type: "string", default: "42" },
-    // How many Anthropic requests answer 529 during the run, to show retries and fallback.
-    outage: { type: "string", default: "6" },
-    success: { type: "string", default: "" },
-    "underpowered-penalty": { type: "string", default: String(DEFAULT_UNDERPOWERED_PENALTY) },
+    // How many Anthropic requests answer 529 at the start of the run, to show retries and fallback.
+    outage: { type: "string", default: "3" },
+    "score-error": { type: "string", default: String(DEFAULT_PARAMS.scoreError) },
+    underestimated: { type: "string", default: String(DEFAULT_PARAMS.underShare) },
+    overestimated: { type: "string", default: String(DEFAULT_PARAMS.overShare) },
+    "underpowered-penalty": { type: "string", default: DEFAULT_PARAMS.oneBelow.join("-") },
+    "cheap-failure": { type: "string", default: "0" },
     exit: { type: "boolean", default: false },
     // By default the local cluster starts fresh, so every figure of the report is this run's.
     "keep-data": { type: "boolean", default: false },
@@ -53,12 +56,18 @@ const { values: options } = parseArgs({
 
 if (options.help) {
   console.log(`npm start -- [--agents N] [--executions N] [--concurrency N] [--min-calls N] [--max-calls N] [--seed N] [--outage N] [--exit]
-  --agents       demo agents, 30% low / 50% medium / 20% high complexity (default 40)
-  --executions   executions to run (default 200); each makes min..max calls in a tool loop
-  --outage       Anthropic requests that answer 529 during the run (default 6; 0 = none)
-  --success      the success model, "model=p,..." over ${JSON.stringify(DEFAULT_MODEL_SUCCESS)}
-  --underpowered-penalty  how much more often a model fails above its complexity ceiling (default ${DEFAULT_UNDERPOWERED_PENALTY})
-  --rollout      percentage of agents routed; the rest are the control cohort on gpt-4o (default 100)
+  --agents       demo agents; their true need is 30% low / 50% medium / 20% high (default 40)
+  --executions   executions to run (default 800); each makes min..max calls in a tool loop
+  --seed         the population, assignment and outcomes (default 42): same seed, same report
+  --outage       Anthropic requests that answer 529 at the start (default 3; 0 = none). From the
+                 breaker's failure threshold (5) on, the circuit opens for a wall-clock cooldown
+                 and the report then depends on speed, not only on the seed
+  --score-error  standard deviation of the AIS score's error, in points (default ${DEFAULT_PARAMS.scoreError})
+  --underestimated  share of agents whose score says low but who need the top rung (default ${DEFAULT_PARAMS.underShare})
+  --overestimated   share whose score says high but who need only the low rung (default ${DEFAULT_PARAMS.overShare})
+  --underpowered-penalty  "min-max": how much more often a model one rung below an agent's need fails, per agent (default ${DEFAULT_PARAMS.oneBelow.join("-")})
+  --cheap-failure every model below the top rung fails at least this often (default 0 = off; 0.2 shows the trip)
+  --rollout      percentage of agents routed; the rest are the control cohort on the baseline model (default 100)
   --keep-data    keep the local database's earlier data (default: start from a fresh local cluster)
   --exit         stop the servers after the report (default: keep serving while a terminal is attached)`);
   process.exit(0);
@@ -76,6 +85,19 @@ function positiveInt(name) {
   }
   return value;
 }
+/**
+ * The option as a fraction in 0..1 (or up to `max`); exits with a usage error otherwise.
+ * @param {"score-error" | "underestimated" | "overestimated" | "cheap-failure"} name
+ * @param {number} [max]
+ */
+function fraction(name, max = 1) {
+  const value = Number(options[name]);
+  if (!(value >= 0 && value <= max)) {
+    console.error(`[demo] --${name} must be between 0 and ${max}, got "${options[name]}"`);
+    process.exit(2);
+  }
+  return value;
+}
 const AGENTS = Math.max(1, positiveInt("agents"));
 const EXECUTIONS = positiveInt("executions");
 const CONCURRENCY = Math.max(1, positiveInt("concurrency"));
@@ -83,24 +105,29 @@ const MIN_CALLS = Math.max(1, positiveInt("min-calls"));
 const MAX_CALLS = Math.max(MIN_CALLS, positiveInt("max-calls"));
 const OUTAGE = positiveInt("outage");
 const ROLLOUT = positiveInt("rollout");
+const SEED = positiveInt("seed");
 if (ROLLOUT > 100) {
   console.error(`[demo] --rollout must be between 0 and 100, got ${ROLLOUT}`);
   process.exit(2);
 }
-const random = mulberry32(positiveInt("seed"));
-/** @type {Record<string, number>} */
-let SUCCESS = {};
+/** @type {[number, number]} */
+let ONE_BELOW = DEFAULT_PARAMS.oneBelow;
 try {
-  SUCCESS = parseSuccessModel(options.success);
+  ONE_BELOW = parseRange("underpowered-penalty", options["underpowered-penalty"] ?? "");
 } catch (err) {
   console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
-const PENALTY = Number(options["underpowered-penalty"]);
-if (!(PENALTY >= 0 && PENALTY <= 1)) {
-  console.error(`[demo] --underpowered-penalty must be between 0 and 1, got "${options["underpowered-penalty"]}"`);
+const SHARES = { underShare: fraction("underestimated"), overShare: fraction("overestimated") };
+if (SHARES.underShare + SHARES.overShare > 1) {
+  console.error("[demo] --underestimated and --overestimated together must not exceed 1");
   process.exit(2);
 }
+/** @type {Omit<import("../bench/population.mjs").PopulationParams, "thresholds">} */
+const PARAMS = {
+  ...DEFAULT_PARAMS, agents: AGENTS, tenants: DEMO_USERS.length, scoreError: fraction("score-error", 5), ...SHARES,
+  oneBelow: ONE_BELOW, cheapFailure: fraction("cheap-failure"),
+};
 
 /** @param {string} line */
 const say = (line) => process.stderr.write(`[demo] ${line}\n`);
@@ -167,9 +194,13 @@ async function providerEnv() {
   };
 }
 
-/** @param {import("postgres").Sql} sql */
-async function seedPopulation(sql) {
-  const agents = demoAgents(AGENTS, random);
+/**
+ * The demo's owners and agents: ids fixed by index, scores from the scoring system (here the
+ * generator's observed score), and a clean earlier record per agent.
+ * @param {import("postgres").Sql} sql
+ * @param {import("./demo-population.mjs").DemoAgent[]} agents
+ */
+async function seedPopulation(sql, agents) {
   for (const user of DEMO_USERS) {
     await sql`insert into auth.users (id, aud, role, email, raw_user_meta_data)
               values (${user.id}, 'authenticated', 'authenticated', ${user.email}, ${sql.json({ name: user.name })})
@@ -182,63 +213,6 @@ async function seedPopulation(sql) {
               values (${agent.id}, ${agent.score}, ${agent.history}, ${agent.history}, 100)
               on conflict (agent_id) do update set combined_score = excluded.combined_score`;
   }
-  return agents;
-}
-
-const TOOLS = [{
-  type: "function",
-  function: { name: "lookup_record", description: "Fetch a record from the CRM", parameters: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } },
-}];
-// Token sizes that make an execution resemble the plan's §10 mix (about 1,500 input and 1,800
-// output tokens): a ~400-token system prompt, re-sent with the growing conversation on every call,
-// and ~450 output tokens per answer (the simulator's [sim:output_tokens=N] marker).
-const SYSTEM_PROMPT = `You are a business automation agent. Follow the playbook precisely. ${"Check every record against the policy before acting. ".repeat(30)}`;
-const OUTPUT_TOKENS_PER_CALL = 450;
-
-/**
- * One execution: a tool-calling loop of `calls` calls, then the outcome reported.
- * @param {import("@supabase/supabase-js").SupabaseClient} client
- * @param {import("./demo-population.mjs").DemoAgent} agent
- * @param {number} index
- * @param {string} runId
- * @returns {Promise<{ succeeded: boolean, model: string | null }>}
- */
-async function runExecution(client, agent, index, runId) {
-  const calls = MIN_CALLS + Math.floor(random() * (MAX_CALLS - MIN_CALLS + 1));
-  const executionId = `demo-${runId}-${index}`;
-  /** @type {Record<string, unknown>[]} */
-  const messages = [
-    { role: "system", content: `${SYSTEM_PROMPT}\n[sim:tool_rounds=${calls - 1}] [sim:output_tokens=${OUTPUT_TOKENS_PER_CALL}]` },
-    { role: "user", content: `Process ticket #${index} for ${agent.name}.` },
-  ];
-  /** @type {string | null} */
-  let model = null;
-  let ok = true;
-  const started = Date.now();
-  let tokens = 0;
-  for (let call = 0; call < calls; call++) {
-    const { data, error } = await client.functions.invoke("route-completion", {
-      body: { agent_id: agent.id, execution_id: executionId, messages, tools: TOOLS, max_tokens: 1800 },
-    });
-    if (error) {
-      ok = false;
-      break;
-    }
-    model = data.model;
-    tokens += data.usage?.total_tokens ?? 0;
-    const message = data.choices[0].message;
-    messages.push(message);
-    for (const toolCall of message.tool_calls ?? []) {
-      messages.push({ role: "tool", tool_call_id: toolCall.id, content: JSON.stringify({ id: "r-1", status: "open" }) });
-    }
-    if (!message.tool_calls) break;
-  }
-  const succeeded = ok && executionSucceeds({ model, score: agent.score, random, success: SUCCESS, penalty: PENALTY });
-  const outcome = await client.functions.invoke("route-completion/outcome", {
-    body: { agent_id: agent.id, execution_id: executionId, succeeded, tokens, duration_ms: Date.now() - started },
-  });
-  if (outcome.error) throw new Error(`recording the outcome failed: ${outcome.error.message}`);
-  return { succeeded, model };
 }
 
 /**
@@ -281,50 +255,78 @@ async function main() {
   if (!env.DATABASE_URL) throw new Error("prepareFunctionEnv gave no DATABASE_URL");
   const sql = postgres(env.DATABASE_URL, { max: 2, onnotice: () => {} });
   try {
-    const agents = await seedPopulation(sql);
+    const ladder = await readLadder(sql);
+    const params = { ...PARAMS, thresholds: ladder.thresholds };
+    const agents = demoAgents({ seed: SEED, params });
+    await seedPopulation(sql, agents);
     // Through the operator command, so the change is audited and the report shows it.
     await sql`select public.set_rollout_percentage(${ROLLOUT}::int)`;
-    const tiers = agents.reduce((acc, a) => ({ ...acc, [a.tier]: (acc[a.tier] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({}));
-    say(`${agents.length} agents (${Object.entries(tiers).map(([t, n]) => `${n} ${t}`).join(", ")}), ${EXECUTIONS} executions of ${MIN_CALLS}-${MAX_CALLS} calls, ${CONCURRENCY} at a time`);
+    const shape = describePopulation(agents, ladder.thresholds);
+    say(`${agents.length} agents: true need ${shape.need.low} low / ${shape.need.medium} medium / ${shape.need.high} high; ` +
+      `scores below the need for ${shape.scoreBelowNeed} (${shape.underestimated} badly), above for ${shape.scoreAboveNeed} (${shape.overestimated} badly)`);
+    say(`${EXECUTIONS} executions of ${MIN_CALLS}-${MAX_CALLS} calls, ${CONCURRENCY} at a time, seed ${SEED}`);
 
+    const [{ threshold }] = await sql`select breaker_failure_threshold as threshold from routing.config`;
     if (providers.simulatorUrl && OUTAGE > 0) {
-      // A short Anthropic overload: the router retries, then falls back to gpt-4o.
+      // A short Anthropic overload: the router retries, then falls back along the chain.
       await fetch(`${providers.simulatorUrl}/__simulator/script`, {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify([{ provider: "anthropic", error: "overloaded", times: OUTAGE, delayMs: 20 }]),
       });
       say(`scripted a short Anthropic overload (${OUTAGE} × 529) to show retries and fallback`);
+      if (OUTAGE >= threshold) say(`--outage ${OUTAGE} reaches the breaker's threshold (${threshold}): its cooldown is wall-clock time, so this report depends on speed`);
     }
 
-    /** @type {Map<string, import("@supabase/supabase-js").SupabaseClient>} */
-    const clients = new Map();
+    /** @type {Map<string, import("../bench/executor.mjs").Invoke>} */
+    const invokers = new Map();
     for (const user of DEMO_USERS) {
       const token = await signUserToken(user.id, env.SUPABASE_JWT_SECRET, { expiresIn: "2h", email: user.email });
-      clients.set(user.id, createClient(supabaseUrl, env.SUPABASE_ANON_KEY ?? "", {
+      const client = createClient(supabaseUrl, env.SUPABASE_ANON_KEY ?? "", {
         auth: { persistSession: false, autoRefreshToken: false },
         global: { headers: { Authorization: `Bearer ${token}` } },
         realtime: { transport: ws },
-      }));
+      });
+      invokers.set(user.id, async (path, body) => {
+        const { data, error } = await client.functions.invoke(path, { body });
+        const context = /** @type {{ context?: Response }} */ (error ?? {}).context;
+        return { status: error ? (context?.status ?? 0) : 200, body: data };
+      });
     }
-    const runId = Date.now().toString(36);
+    // Execution ids are the seed's (exploration is sticky per execution id); with --keep-data a
+    // run tag keeps them apart from earlier runs'.
+    const tag = options["keep-data"] ? `${Date.now().toString(36)}-` : "";
+    const assignment = assignExecutions({ seed: SEED, agents: agents.length, total: EXECUTIONS });
     const show = progressPrinter(EXECUTIONS);
-    let next = 0;
     let done = 0;
     let failed = 0;
-    const worker = async () => {
-      while (next < EXECUTIONS) {
-        const index = next++;
-        const agent = agents[Math.floor(random() * agents.length)];
-        const client = clients.get(agent.userId);
-        if (!client) throw new Error(`no client for the demo user ${agent.userId}`);
-        const result = await runExecution(client, agent, index, runId);
-        done++;
-        if (!result.succeeded) failed++;
-        show({ done, failed });
-      }
+    /** @param {number} index */
+    const run = async (index) => {
+      const agent = agents[assignment[index]];
+      const invoke = invokers.get(agent.userId);
+      if (!invoke) throw new Error(`no client for the demo user ${agent.userId}`);
+      const executionId = `demo-${SEED}-${tag}${index}`;
+      const started = Date.now();
+      const result = await runExecution({
+        invoke, agentId: agent.id, executionId, label: agent.name,
+        calls: callsOf({ seed: SEED, executionIndex: index, min: MIN_CALLS, max: MAX_CALLS }),
+      });
+      const capability = result.answered ? executionCapability(result.models, ladder) : null;
+      const succeeded = executionSucceeds({ seed: SEED, agent, executionIndex: index, capability, params });
+      await reportOutcome({ invoke, agentId: agent.id, executionId, succeeded, tokens: result.tokens, durationMs: Date.now() - started });
+      done++;
+      if (!succeeded) failed++;
+      show({ done, failed });
     };
     show({ done, failed });
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    // The overload first, one execution at a time: which calls meet it is then the seed's, not the workers'.
+    const pendingSteps = async () => {
+      if (!providers.simulatorUrl || OUTAGE === 0) return 0;
+      const health = await (await fetch(`${providers.simulatorUrl}/__simulator/health`)).json();
+      return Number(health.pendingSteps ?? 0);
+    };
+    let from = 0;
+    while (from < EXECUTIONS && (await pendingSteps()) > 0) await run(from++);
+    await runInAgentOrder({ assignment, concurrency: CONCURRENCY, run, from });
     say(`${done} executions, ${done - failed} succeeded, in ${((Date.now() - wallStart) / 1000).toFixed(1)} s wall time`);
 
     console.log(await renderReport(sql, { days: 1 }));
