@@ -151,6 +151,12 @@ begin
      or not c.catalog ? cheaper then
     return null;
   end if;
+  -- The agent first shows how it does on its own rung (min_executions outcomes there): one that fails
+  -- there moves up, never down.
+  if coalesce((a.records -> routing._rung_model(rung, c.low_model, c.medium_model, c.premium_model) ->> 0)::integer, 0)
+     < c.min_executions then
+    return null;
+  end if;
   -- The evidence must still allow the cheaper rung: not already judged short of the target on it.
   j := routing._judge((a.records -> cheaper ->> 0)::integer, (a.records -> cheaper ->> 1)::integer,
                       a.total_executions, a.successful_executions,
@@ -166,8 +172,8 @@ end
 $$;
 comment on function routing._explore_model(routing.effective_config, routing.agent_facts, integer) is
   'The next cheaper rung''s model when this execution explores it (explore_percentage of executions by routing._explore_bucket; '
-  'never for a lone call, the bottom rung, after a failure within failure_upgrade_minutes, or when the evidence on the '
-  'cheaper model already says it falls short of the target); else null.';
+  'never for a lone call, the bottom rung, after a failure within failure_upgrade_minutes, before min_executions outcomes '
+  'on its own rung''s model, or when the evidence on the cheaper model already says it falls short of the target); else null.';
 
 -- -----------------------------------------------------------------------------
 -- The decision rules, first match wins
