@@ -152,11 +152,11 @@ language sql stable
 set search_path = ''
 as $$
   select coalesce(
-    routing._rung_of(model, low_model, medium_model, premium_model)::numeric,
+    routing._rung_of(_model_strength.model, low_model, medium_model, premium_model)::numeric,
     (select coalesce(max(l.rung) filter (where lp.output_per_mtok <= mp.output_per_mtok), 0) + 0.5
      from unnest(array[low_model, medium_model, premium_model]) with ordinality as l(m, rung)
      cross join lateral routing.price_in_force(l.m, now()) lp
-     cross join lateral routing.price_in_force(model, now()) mp))
+     cross join lateral routing.price_in_force(_model_strength.model, now()) mp))
 $$;
 comment on function routing._model_strength(text, text, text, text) is
   'How strong a model is on the ladder: its rung, or (off the ladder) half a rung above the highest rung whose model''s '
