@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run report`: the plan's dashboard (§8.1) in the terminal. Every figure comes from SQL: the
 // range functions public.routing_model_distribution_between, routing_cost_savings_between,
-// routing_success_rates_between and routing_cohort_comparison_between (the same ones the
-// dashboard reads, so both show the same numbers), plus routing_status and routing_alerts. This
+// routing_success_rates_between, routing_cohort_comparison_between and
+// routing_learning_moves_between (the same ones the dashboard reads, so both show the same
+// numbers), plus routing_status, routing_alerts and the learning's decisions by reason. This
 // script computes nothing; it only lays the figures out (money shown to 4 decimals, rounded in
 // SQL as numeric, never in floats).
 //   npm run report -- --days 7
@@ -75,6 +76,17 @@ export async function renderReport(sql, { days = 1 } = {}) {
     select cohort, executions::int as executions, success_rate::text as rate, cost_per_execution_usd::text as per_execution
     from public.routing_cohort_comparison_between(${fromDay}::date, ${toDay}::date)`;
   const alerts = await sql`select alert, state, value::text, threshold::text, "window"::text from public.routing_alerts order by alert`;
+  // Spec §10: the learned moves (public.routing_learning_moves_between), and the decisions the
+  // learning made, counted by reason in routing.decisions (no range function counts reasons yet).
+  const [learning] = await sql`
+    select agents_moved_up::int as up, agents_moved_down::int as down, moves_up::int as moves_up, moves_down::int as moves_down
+    from public.routing_learning_moves_between(${fromDay}::date, ${toDay}::date)`;
+  const learnedReasons = await sql`
+    select d.reason, count(*)::int as executions
+    from routing.decisions d
+    where d.reason in ('learned_tier', 'explore_cheaper')
+      and d.created_at >= (${fromDay}::date::timestamp at time zone 'UTC') and d.created_at < ((${toDay}::date + 1)::timestamp at time zone 'UTC')
+    group by d.reason order by d.reason`;
 
   const period = `last ${days} day${days === 1 ? "" : "s"}`;
   const out = [];
@@ -113,6 +125,10 @@ export async function renderReport(sql, { days = 1 } = {}) {
       out.push(line(`${row.cohort.padEnd(10)} ${String(row.executions).padStart(6)} exec  ${pct(row.rate)} success  ${usd(row.per_execution)}/exec`));
     }
   }
+  out.push(rule(`LEARNING (agents' own outcomes, ${period})`));
+  out.push(line(`Moved up:   ${learning.up} agents (${learning.moves_up} moves)   Moved down: ${learning.down} agents (${learning.moves_down} moves)`));
+  const byReason = Object.fromEntries(learnedReasons.map((r) => [r.reason, r.executions]));
+  out.push(line(`Decisions:  ${byReason.learned_tier ?? 0} on a learned tier, ${byReason.explore_cheaper ?? 0} exploring the cheaper rung`));
   out.push(rule("ALERTS"));
   const firing = alerts.filter((a) => a.state === "firing");
   if (firing.length === 0) out.push(line(`none firing (${alerts.length} watched)`));
