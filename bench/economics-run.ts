@@ -97,6 +97,16 @@ export async function makeTemplate(baseUrl: string, template: string): Promise<v
   await runTool(`${root}node_modules/.bin/supabase`, ["db", "push", "--db-url", sslOff, "--include-all", "--include-seed", "--yes"]);
 }
 
+/** Drops the databases a run made. */
+export async function dropDatabases(baseUrl: string, names: string[]): Promise<void> {
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (const name of names) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** A fresh database `name` from the template; returns its URL. */
 export async function freshDatabase(baseUrl: string, template: string, name: string): Promise<string> {
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -172,8 +182,11 @@ async function readFigures(sql: Sql, agents: SimAgent[], ladder: Ladder): Promis
 /** Runs the population once through the function and returns the run's figures and the ladder. */
 export async function runPopulation(o: RunOptions): Promise<{ figures: RunFigures; ladder: Ladder }> {
   const started = performance.now();
+  // startStack serves the database DATABASE_URL names: this run's, for the time it starts.
+  const previous = Deno.env.get("DATABASE_URL");
   Deno.env.set("DATABASE_URL", o.databaseUrl);
-  const stack = await startStack({ ROUTING_LOG_LEVEL: "warn", ENABLE_INTELLIGENT_ROUTING: o.routed ? "true" : "false" });
+  const stack = await startStack({ ROUTING_LOG_LEVEL: "warn", ENABLE_INTELLIGENT_ROUTING: o.routed ? "true" : "false" })
+    .finally(() => previous === undefined ? Deno.env.delete("DATABASE_URL") : Deno.env.set("DATABASE_URL", previous));
   try {
     const ladder = await readLadder(stack.sql);
     await seedAgents(stack.sql, o.agents, o.params.tenants);
