@@ -11,6 +11,10 @@ select plan(20);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
+-- These figures are the plan's models and prices: where the catalog has presets, use the plan's (a no-op before).
+do $$ begin
+  if to_regprocedure('tests.use_plan_2025_catalog()') is not null then perform tests.use_plan_2025_catalog(); end if;
+end $$;
 select tests.create_user(u) from unnest(array['alice', 'bob', 'carol', 'dave', 'mallory', 'masker']) u;
 select tests.create_agent(u, u || ' agent', 2.0, 40) from unnest(array['alice', 'bob', 'carol', 'dave', 'mallory', 'masker']) u;
 

@@ -11,6 +11,10 @@ select plan(12);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
+-- These figures are the plan's models and prices: where the catalog has presets, use the plan's (a no-op before).
+do $$ begin
+  if to_regprocedure('tests.use_plan_2025_catalog()') is not null then perform tests.use_plan_2025_catalog(); end if;
+end $$;
 select tests.create_user('owner');
 select tests.create_agent('owner', 'Scored agent', 3.2, 40);
 with d as (
