@@ -91,11 +91,13 @@ create function routing._window_evidence(window_start timestamptz, cohort text, 
 returns routing.window_evidence
 language plpgsql stable
 set search_path = ''
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   w routing.window_evidence;
 begin
-  -- PL/pgSQL: window_start is a plain value when planned, so the primary key's range on bucket is used.
+  -- A custom plan on every call (plan_cache_mode): window_start is a plain value when the query is planned,
+  -- so the primary key's range on bucket is used; a generic plan would guess a third of the table.
   with t as (
     select o.user_id, sum(o.executions)::numeric as n, sum(o.successes)::numeric as s
     from routing.outcome_counters o

@@ -11,6 +11,10 @@ select plan(24);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
+-- These figures are the plan's models and prices: where the catalog has presets, use the plan's (a no-op before).
+do $$ begin
+  if to_regprocedure('tests.use_plan_2025_catalog()') is not null then perform tests.use_plan_2025_catalog(); end if;
+end $$;
 select tests.create_user('owner');
 select tests.create_agent('owner', 'Fresh agent', 2.0, 0),          -- low band, no earlier record
        tests.create_agent('owner', 'Seasoned agent', 2.0, 40),      -- low band, 40 of 40 earlier

@@ -12,6 +12,10 @@ select plan(26);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
+-- These figures are the plan's models and prices: where the catalog has presets, use the plan's (a no-op before).
+do $$ begin
+  if to_regprocedure('tests.use_plan_2025_catalog()') is not null then perform tests.use_plan_2025_catalog(); end if;
+end $$;
 select tests.create_user('owner'), tests.create_user('stranger');
 select tests.create_agent('owner', 'Medium agent', 5.2, 40),
        tests.create_agent('owner', 'Learned agent', 2.0, 40),

@@ -12,6 +12,10 @@ select plan(21);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history(), tests.clear_alert_history();
 select tests.reset_routing();
+-- These figures are the plan's models and prices: where the catalog has presets, use the plan's (a no-op before).
+do $$ begin
+  if to_regprocedure('tests.use_plan_2025_catalog()') is not null then perform tests.use_plan_2025_catalog(); end if;
+end $$;
 select tests.create_user('owner');
 select tests.create_agent('owner', 'Explorer', 5.2, 10),
        tests.create_agent('owner', 'High explorer', 8.4, 10),
