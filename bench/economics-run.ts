@@ -58,6 +58,11 @@ export interface RunFigures {
   trip_reason: string | null;
   /** Routed executions recorded up to the trip (null: no trip). */
   routed_executions_before_trip: number | null;
+  /**
+   * From the simulation's truth, not the database: executions and failures by how many rungs the
+   * weakest answering model sat below the agent's need ("0" = at or above it; "none" = no answer).
+   */
+  by_rungs_below_need: Record<string, { executions: number; failed: number }>;
   wall_seconds: number;
 }
 
@@ -134,7 +139,7 @@ async function seedAgents(sql: Sql, agents: SimAgent[], tenants: number): Promis
 }
 
 /** The figures of the run, from the report functions (and the oracle's price of the same tokens). */
-async function readFigures(sql: Sql, agents: SimAgent[], ladder: Ladder): Promise<Omit<RunFigures, "wall_seconds">> {
+async function readFigures(sql: Sql, agents: SimAgent[], ladder: Ladder): Promise<Omit<RunFigures, "wall_seconds" | "by_rungs_below_need">> {
   // Two UTC days: a run that crosses midnight is still whole (the database holds this run only).
   const range = sql`(timezone('UTC', now()))::date - 1, (timezone('UTC', now()))::date`;
   const [cost] = await sql`
@@ -201,6 +206,7 @@ export async function runPopulation(o: RunOptions): Promise<{ figures: RunFigure
     const assignment = assignExecutions({ seed: o.seed, agents: o.agents.length, perAgent: o.perAgent });
     let done = 0;
     let failed = 0;
+    const byGap: RunFigures["by_rungs_below_need"] = {};
     const tick = Math.max(1, Math.floor(assignment.length / 20));
     const report = () => {
       const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
@@ -223,11 +229,16 @@ export async function runPopulation(o: RunOptions): Promise<{ figures: RunFigure
         await reportOutcome({ invoke, agentId: agentId(agent.index), executionId, succeeded, tokens: result.tokens, durationMs: performance.now() - t0 });
         done++;
         if (!succeeded) failed++;
+        const gap = capability === null ? "none" : String(Math.max(0, agent.need - capability));
+        byGap[gap] ??= { executions: 0, failed: 0 };
+        byGap[gap].executions++;
+        if (!succeeded) byGap[gap].failed++;
         if (done % tick === 0 || done === assignment.length) report();
       },
     });
     const figures = await readFigures(stack.sql, o.agents, ladder);
-    return { figures: { ...figures, wall_seconds: +((performance.now() - started) / 1000).toFixed(1) }, ladder };
+    const by_rungs_below_need = Object.fromEntries(Object.entries(byGap).sort(([a], [b]) => a.localeCompare(b)));
+    return { figures: { ...figures, by_rungs_below_need, wall_seconds: +((performance.now() - started) / 1000).toFixed(1) }, ladder };
   } finally {
     await stack.close();
   }

@@ -164,6 +164,12 @@ console.log("savings = routing_cost_savings_between (actual vs the same tokens a
 console.log("oracle = each agent on the cheapest rung meeting its true need (baseline run's tokens); routed / baseline = success of each run");
 console.log(fmt(cols));
 for (const r of rows) console.log(fmt(r));
+// Where the routed run's failures came from (the simulation's truth: rungs below the agent's need).
+for (const r of results) {
+  const parts = Object.entries(r.routed.by_rungs_below_need).map(([gap, g]) =>
+    `${gap === "0" ? "at/above need" : gap === "none" ? "unanswered" : `${gap} below`} ${g.failed}/${g.executions}`);
+  console.log(`seed ${r.seed} routed failures/executions: ${parts.join(", ")}; oracle success on the same draws ${r.oracle.success_pct}%`);
+}
 const mean = (f: (r: SeedResult) => number | null) => {
   const xs = results.map(f).filter((x): x is number => x !== null);
   return xs.length ? round(xs.reduce((s, x) => s + x, 0) / xs.length) : null;
