@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: runs the static checks, starts what the tests need (the local database), then runs
+// `npm test`: runs the static checks, makes a fresh test database of its own (scripts/db.mjs
+// startTestDatabase: from a template, so the demo's data never fails a test and stays untouched), then runs
 //   0. the static checks of scripts/check.mjs: the type check (tsconfig.json, strict), each
 //      function's deno.json graph, the import maps against package.json, and the linter; each
 //      problem is printed and counted as a failure;
@@ -12,7 +13,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runChecks } from "./check.mjs";
-import { start as startDatabase } from "./db.mjs";
+import { startTestDatabase } from "./db.mjs";
 import { ensureChromium } from "./install-chromium.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,9 +75,12 @@ async function main() {
   process.stderr.write("[test] static checks (type check, function configs, lint)\n");
   const checks = await runChecks();
   const checkProblems = checks.reduce((n, c) => n + c.problems.length, 0);
-  process.stderr.write("[test] starting the local database\n");
-  const databaseUrl = await startDatabase();
-  process.env.DATABASE_URL ??= databaseUrl;
+  process.stderr.write("[test] a fresh test database\n");
+  // Hermetic: a database of the run's own, and an env file of its own (the function server the
+  // tests start writes its keys there), so the developer's .env.local and data stay as they were.
+  const databaseUrl = await startTestDatabase();
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.ROUTER_ENV_FILE = join(root, ".local", "test", "env");
   process.stderr.write("[test] pgTAP suite\n");
   const db = await runPgTap(databaseUrl);
   process.stderr.write("[test] Deno tests\n");

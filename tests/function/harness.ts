@@ -31,7 +31,7 @@ export async function databaseUrl(): Promise<string> {
   const fromEnv = Deno.env.get("DATABASE_URL");
   if (fromEnv) return fromEnv;
   try {
-    const text = await Deno.readTextFile(new URL(".env.local", root));
+    const text = await Deno.readTextFile(Deno.env.get("ROUTER_ENV_FILE") || new URL(".env.local", root));
     const match = /^DATABASE_URL=(.+)$/m.exec(text);
     if (match) return match[1].trim();
   } catch { /* fall through */ }
