@@ -76,6 +76,8 @@ create index calls_user_created_idx on routing.calls (user_id, created_at);
 comment on index routing.calls_created_at_idx is 'Calls by time.';
 comment on index routing.calls_decision_idx is 'The calls of a decision (cost per execution, cohort comparison).';
 comment on index routing.calls_user_created_idx is 'A user''s calls by time (RLS).';
+create index calls_agent_idx on routing.calls (agent_id);
+comment on index routing.calls_agent_idx is 'An agent''s calls: the restrict check when an agent (or its user) is deleted.';
 
 create table routing.attempts (
   id bigint generated always as identity primary key,
