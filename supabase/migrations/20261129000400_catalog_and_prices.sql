@@ -82,7 +82,10 @@ create policy "Signed-in users can read the catalog" on routing.models for selec
 create policy "Signed-in users can read prices" on routing.model_prices for select to authenticated using (true);
 revoke all on routing.models, routing.model_prices from public, anon, authenticated;
 grant select on routing.models, routing.model_prices to authenticated;
-grant all on routing.models, routing.model_prices to service_role;
+grant all on routing.models to service_role;
+-- Price history is append-only for every role but the owner: a price change is a new row with
+-- its effective_from (the operator's insert); a row in force is never updated nor deleted.
+grant select, insert on routing.model_prices to service_role;
 revoke all on function routing.price_in_force(text, timestamptz) from public;
 revoke all on function routing.cost_usd(routing.model_prices, bigint, bigint, bigint, bigint) from public;
 -- Every cost is computed by these two; the invoker-rights projection calls them as the signed-in user.

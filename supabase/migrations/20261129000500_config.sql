@@ -138,6 +138,7 @@ comment on index routing.config_changes_changed_at_idx is 'The config audit by t
 
 create function routing._audit_config_change() returns trigger
 language plpgsql
+security definer  -- the service role updates the config; routing.config_changes is not its to write
 set search_path = ''
 as $$
 declare
@@ -173,7 +174,9 @@ comment on trigger audit_config_change on routing.config is 'Stamps updated_at /
 alter table routing.config enable row level security;
 alter table routing.config_changes enable row level security;
 -- Callers never read the config directly; they get decisions. Only the service role.
-revoke all on routing.config, routing.config_changes from public, anon, authenticated;
-grant all on routing.config, routing.config_changes to service_role;
--- The audit trigger runs as whoever updates the config (the service role included).
+revoke all on routing.config, routing.config_changes from public, anon, authenticated, service_role;
+grant all on routing.config to service_role;
+-- Append-only for every role but the owner: the audit trigger (SECURITY DEFINER) writes it.
+grant select on routing.config_changes to service_role;
+-- The audit trigger runs as its owner whoever updates the config: nobody calls it directly.
 revoke all on function routing._audit_config_change() from public;

@@ -7,7 +7,7 @@ import { SignJWT } from "jose";
 import { chromium } from "playwright-core";
 import { ensureChromium } from "../../scripts/install-chromium.mjs";
 import { e2e, resetBreakers, type Sql, type Stack, startStack, userToken } from "../function/harness.ts";
-import { EXPECTED, removeSeed, seedKnownFigures } from "./seed.ts";
+import { EXPECTED, removeSeed, removeTestUsers, SEED_EMAIL_PREFIX, seedKnownFigures } from "./seed.ts";
 
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -212,7 +212,7 @@ Deno.test("routing-dashboard API: page, auth rules, figures and audited controls
     });
   } finally {
     await restoreSwitches(stack.sql, saved);
-    await stack.sql`delete from auth.users where email like 'dashboard-%@test.local' and email not like 'dashboard-seed+%'`;
+    await removeTestUsers(stack.sql, "dashboard-%@test.local", SEED_EMAIL_PREFIX + "%");
     await stack.close();
   }
 });

@@ -39,9 +39,24 @@ export interface Seeded {
 const ROUTED_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "100" };
 const CONTROL_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "0" };
 
-/** Removes what earlier runs seeded (their agents, decisions, calls and executions cascade). */
+/**
+ * Deletes test users whose email is like `emailLike` (and not like `emailNotLike`), with their
+ * routing history first: the history's foreign keys restrict (a user with history cannot be
+ * deleted), and only the database owner, as these tests connect, may delete history rows.
+ */
+export async function removeTestUsers(sql: Sql, emailLike: string, emailNotLike = ""): Promise<void> {
+  const users = sql`select id from auth.users where email like ${emailLike} and (${emailNotLike} = '' or email not like ${emailNotLike})`;
+  await sql.begin(async (tx) => {
+    await tx`delete from routing.decisions where user_id in (${users})`; // their calls and attempts cascade
+    await tx`delete from routing.executions where user_id in (${users})`;
+    await tx`delete from routing.agent_preference_changes where user_id in (${users})`;
+    await tx`delete from auth.users where id in (${users})`; // their agents and metrics cascade
+  });
+}
+
+/** Removes what earlier runs seeded. */
 export async function removeSeed(sql: Sql): Promise<void> {
-  await sql`delete from auth.users where email like ${SEED_EMAIL_PREFIX + "%"}`;
+  await removeTestUsers(sql, SEED_EMAIL_PREFIX + "%");
 }
 
 export async function seedKnownFigures(sql: Sql): Promise<Seeded> {
