@@ -2,7 +2,7 @@
 // tokens (jose signs them: HS256 with the legacy secret, ES256 with an inline JWKS key), real
 // key comparisons; the remote JWKS cases serve a real JWKS on loopback.
 import { deepStrictEqual } from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { CompactSign, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { RouterHttpError } from "../http/openai-error.ts";
 import type { AuthSettings } from "./auth-settings.ts";
 import { type RefusalWording, verifyCaller } from "./verify-caller.ts";
@@ -118,6 +118,11 @@ const rows: Row[] = [
   ["an HS256 token signed with another secret", async () => bearer(await hs(userClaims(), { secret: "x".repeat(40) })), BAD_SIGNATURE],
   ["an ES256 token from a stranger's key under the project's kid", async () => bearer(await es(userClaims(), { key: stranger.privateKey })), BAD_SIGNATURE],
   ["an ES256 token with a kid the JWKS does not hold", async () => bearer(await es(userClaims(), { kid: "key-9" })), BAD_SIGNATURE],
+  ["a token with a header but only two segments", () => Promise.resolve(bearer(`${btoa('{"alg":"ES256","kid":"key-1"}')}.e30`)),
+    refused("The bearer token is not a JWT, nor a key of this project.")],
+  ["a validly signed token whose payload is not a claims object", async () =>
+    bearer(await new CompactSign(new TextEncoder().encode("not-json")).setProtectedHeader({ alg: "ES256", kid: "key-1" }).sign(signing.privateKey)),
+    refused("The bearer token is not a valid JWT.")],
   ["a user's payload under a signature cut off", async () => bearer((await es(userClaims())).replace(/\.[^.]+$/, ".AAAA")), BAD_SIGNATURE],
   ["an HS256 user without the legacy secret", async () => bearer(await hs(userClaims())),
     refused("HS256 JWTs are not accepted: no legacy JWT secret is configured, the project signs with asymmetric keys."), { ...settings, jwtSecret: null }],

@@ -29,7 +29,7 @@ export async function verifyJwt({ token, settings }: { token: string; settings: 
     try {
       return await check(token, new TextEncoder().encode(settings.jwtSecret), ["HS256"]);
     } catch (error) {
-      throw refusalFor(error) ?? error;
+      throw tokenRefusal(error);
     }
   }
   if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw invalidToken("The JWT's signing algorithm is not accepted.");
@@ -41,7 +41,7 @@ export async function verifyJwt({ token, settings }: { token: string; settings: 
       return await check(token, local, ASYMMETRIC_ALGORITHMS);
     } catch (error) {
       // Only a key the inline set does not know sends us to the network (a rotation since start).
-      if (!(remote && error instanceof joseErrors.JWKSNoMatchingKey)) throw refusalFor(error) ?? error;
+      if (!(remote && error instanceof joseErrors.JWKSNoMatchingKey)) throw tokenRefusal(error);
     }
   }
   if (!remote) throw invalidToken("Asymmetric JWTs are not accepted: no JWKS is configured.");
@@ -71,6 +71,11 @@ async function check(token: string, key: Uint8Array | KeySet, algorithms: readon
   const options = { algorithms: [...algorithms], requiredClaims: ["exp"], clockTolerance: CLOCK_TOLERANCE_SECONDS };
   const { payload } = key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
   return payload;
+}
+
+/** With a key at hand (the secret, the inline set) any jose error is the token's fault. */
+function tokenRefusal(error: unknown): unknown {
+  return refusalFor(error) ?? (error instanceof joseErrors.JOSEError ? invalidToken("The bearer token is not a valid JWT.") : error);
 }
 
 /** A jose refusal in the caller's words; null for anything else (a JWKS fault, a bug). */
