@@ -6,6 +6,7 @@ import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { SignJWT } from "jose";
 import { chromium } from "playwright-core";
 import { ensureChromium } from "../../scripts/install-chromium.mjs";
+import { LOCAL_JWT_ISSUER } from "../../scripts/local-keys.mjs";
 import { e2e, resetBreakers, type Sql, type Stack, startStack, userToken } from "../function/harness.ts";
 import { EXPECTED, removeSeed, removeTestUsers, SEED_EMAIL_PREFIX, seedKnownFigures } from "./seed.ts";
 
@@ -41,6 +42,7 @@ async function call(url: string, token: string | null, body?: unknown): Promise<
 async function adminToken(stack: Stack, userId: string, email: string, routingAdmin: unknown = true): Promise<string> {
   return await new SignJWT({ role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email", routing_admin: routingAdmin } })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(LOCAL_JWT_ISSUER)
     .setSubject(userId)
     .setIssuedAt()
     .setExpirationTime("1h")

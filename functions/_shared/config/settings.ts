@@ -1,5 +1,7 @@
-// Everything the functions read from the environment, read in one place.
-// Secrets (API keys, the JWT secret, the database URL) are read here and never logged.
+// Everything the functions read from the environment, read in one place (who may call: the
+// auth settings of ../auth/auth-settings.ts). Secrets (API keys, the JWT secret, the database
+// URL) are read here and never logged.
+import { type AuthSettings, readAuthSettings } from "../auth/auth-settings.ts";
 
 /** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
 export const ROUTING_ENV_NAMES = [
@@ -16,11 +18,8 @@ export const ROUTING_ENV_NAMES = [
   "ROUTING_LOG_LEVEL",
 ] as const;
 
-export interface RouterSettings {
+export interface RouterSettings extends AuthSettings {
   databaseUrl: string | null;
-  jwtSecret: string | null;
-  jwksUrl: string | null;
-  serviceRoleKey: string | null;
   openaiBaseUrl: string | undefined;
   anthropicBaseUrl: string | undefined;
   attemptTimeoutMs: number;
@@ -45,10 +44,7 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
   return {
     // Supabase gives every function SUPABASE_DB_URL; DATABASE_URL is the local stack's name.
     databaseUrl: env.get("SUPABASE_DB_URL") || env.get("DATABASE_URL") || null,
-    // Hosted projects forbid custom secrets named SUPABASE_*, hence JWT_SECRET there.
-    jwtSecret: env.get("SUPABASE_JWT_SECRET") || env.get("JWT_SECRET") || null,
-    jwksUrl: env.get("SUPABASE_JWKS_URL") || env.get("JWKS_URL") || null,
-    serviceRoleKey: env.get("SUPABASE_SERVICE_ROLE_KEY") || null,
+    ...readAuthSettings(env),
     openaiBaseUrl: env.get("OPENAI_BASE_URL") || undefined,
     anthropicBaseUrl: env.get("ANTHROPIC_BASE_URL") || undefined,
     attemptTimeoutMs: numberFrom(env, "ROUTER_ATTEMPT_TIMEOUT_MS", 30_000),
