@@ -6,6 +6,7 @@
 //      problem is printed and counted as a failure;
 //   1. the pgTAP suite (supabase/tests/database/*.test.sql, where `supabase test db` looks) with
 //      pg_prove, against the migrated database; its first file installs the fixture helpers;
+//   1b. `supabase db advisors --fail-on warn` (Supabase's security and performance linter);
 //   2. the Deno tests (translation modules, simulator, the function over HTTP, scripts/*.test.ts).
 // Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
 import { spawn } from "node:child_process";
@@ -60,6 +61,19 @@ async function runPgTap(databaseUrl) {
 }
 
 /** @returns {Promise<SuiteResult>} */
+/**
+ * Supabase's own database linter (`supabase db advisors`, security and performance), failing on any
+ * warning; the intended INFO-level exceptions are listed in docs/architecture.md.
+ * @param {string} databaseUrl
+ */
+async function runAdvisors(databaseUrl) {
+  const cli = join(root, "node_modules", ".bin", "supabase");
+  const url = databaseUrl + (databaseUrl.includes("?") ? "&" : "?") + "sslmode=disable";
+  const { code, output } = await runStreaming(cli, ["db", "advisors", "--db-url", url, "--type", "all", "--fail-on", "warn"],
+    { SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" });
+  return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, ok: code === 0, output };
+}
+
 async function runDeno() {
   const deno = join(root, "node_modules", ".bin", "deno");
   // scripts/ holds test.mjs itself, which `deno test scripts/` would take for a test: its tests by name.
@@ -83,17 +97,20 @@ async function main() {
   process.env.ROUTER_ENV_FILE = join(root, ".local", "test", "env");
   process.stderr.write("[test] pgTAP suite\n");
   const db = await runPgTap(databaseUrl);
+  process.stderr.write("[test] supabase db advisors (fail on warn)\n");
+  const advisors = await runAdvisors(databaseUrl);
   process.stderr.write("[test] Deno tests\n");
   ensureChromium(); // for the dashboard's browser test
   const deno = await runDeno();
-  const passed = db.passed + deno.passed;
-  const failed = db.failed + deno.failed + checkProblems;
+  const passed = db.passed + advisors.passed + deno.passed;
+  const failed = db.failed + advisors.failed + deno.failed + checkProblems;
   console.log(`\nchecks: ${checks.map((c) => `${c.name} ${c.problems.length === 0 ? "ok" : `${c.problems.length} failed`}`).join("; ")}`);
   for (const c of checks) for (const p of c.problems) console.log(`  ${c.name}: ${p.split("\n")[0]}`);
   console.log(`pgTAP: ${db.passed} passed, ${db.failed} failed`);
+  console.log(`advisors: ${advisors.ok ? "no warnings" : "warnings or errors (see above)"}`);
   console.log(`Deno: ${deno.passed} passed, ${deno.failed} failed`);
   console.log(`tests: ${passed} passed, ${failed} failed${checkProblems > 0 ? ` (${checkProblems} from the static checks)` : ""}`);
-  process.exit(checkProblems === 0 && db.ok && deno.ok && passed > 0 ? 0 : 1);
+  process.exit(checkProblems === 0 && db.ok && advisors.ok && deno.ok && passed > 0 ? 0 : 1);
 }
 
 main().catch((err) => {
