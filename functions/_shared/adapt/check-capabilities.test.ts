@@ -113,8 +113,8 @@ for (const { name, model, request, error } of refusedRows) {
     assert.ok(caught instanceof TranslationError, `expected a TranslationError, got ${caught}`);
     const { capability, ...fields } = error;
     assert.strictEqual(caught instanceof ModelCapabilityError, capability);
-    const model = caught instanceof ModelCapabilityError ? { model: caught.model } : {};
-    assert.deepStrictEqual({ param: caught.param, code: caught.code, message: caught.message, ...model }, fields);
+    const named = caught instanceof ModelCapabilityError ? { model: caught.model } : {};
+    assert.deepStrictEqual({ param: caught.param, code: caught.code, message: caught.message, ...named }, fields);
     assert.strictEqual(caught.name, "TranslationError");
   });
 }
