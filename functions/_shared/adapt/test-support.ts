@@ -1,5 +1,5 @@
 /** Shared by the tests of this folder. */
-import type { ModelCapabilities } from "./types.ts";
+import type { ChatCompletion, ModelCapabilities } from "./types.ts";
 
 export { withoutMutation } from "../translate/test-support.ts";
 
@@ -42,3 +42,17 @@ export const REASONER: ModelCapabilities = {
   maxOutputTokens: 100_000,
   sampling: "none",
 };
+
+/** A one-choice chat.completion as the translator returns it; rows give the message and finish reason. */
+export function completionOf(
+  choice: Pick<ChatCompletion["choices"][number], "message" | "finish_reason">,
+): ChatCompletion {
+  return {
+    id: "chatcmpl-msg_01",
+    object: "chat.completion",
+    created: 1_760_000_000,
+    model: "claude-3-haiku-20240307",
+    choices: [{ index: 0, logprobs: null, ...choice }],
+    usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 },
+  };
+}

@@ -1,19 +1,11 @@
 // deno-lint-ignore-file no-import-prefix -- the SDK's parse step, pinned as in ../deps.ts.
 import assert from "node:assert/strict";
 import { parseChatCompletion } from "npm:openai@6.49.0/lib/parser";
-import { withoutMutation } from "./test-support.ts";
+import { completionOf, withoutMutation } from "./test-support.ts";
 import type { ChatCompletion } from "./types.ts";
 import { unwrapForcedToolAnswer } from "./unwrap-forced-tool-answer.ts";
 
-type Choice = ChatCompletion["choices"][number];
-const completion = (choice: Pick<Choice, "message" | "finish_reason">): ChatCompletion => ({
-  id: "chatcmpl-msg_01",
-  object: "chat.completion",
-  created: 1_760_000_000,
-  model: "claude-3-haiku-20240307",
-  choices: [{ index: 0, logprobs: null, ...choice }],
-  usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 },
-});
+const completion = completionOf;
 const answerCall = {
   id: "toolu_01A",
   type: "function" as const,
