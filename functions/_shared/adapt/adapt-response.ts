@@ -21,5 +21,7 @@ export function adaptResponse(
     ? completion
     : unwrapForcedToolAnswer({ completion, toolName: restore.forcedTool });
   const renamed = restoreToolIds({ completion: unwrapped, toCaller: restore.toolIds });
-  return restore.legacyFunctions ? restoreLegacyFunctionCall({ completion: renamed }) : { completion: renamed, warnings: [] };
+  return restore.legacyFunctions
+    ? restoreLegacyFunctionCall({ completion: renamed })
+    : { completion: renamed, warnings: [] };
 }

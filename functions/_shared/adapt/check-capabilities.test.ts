@@ -20,7 +20,13 @@ const withParts = (...parts: Array<typeof pdfPart | typeof idPart | typeof image
   ],
 });
 
-const TEXT_ONLY: ModelCapabilities = { ...GPT, model: "local-llama", supportsImages: false, supportsPdf: false, supportsTools: false };
+const TEXT_ONLY: ModelCapabilities = {
+  ...GPT,
+  model: "local-llama",
+  supportsImages: false,
+  supportsPdf: false,
+  supportsTools: false,
+};
 
 const acceptedRows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatRequest }> = [
   { name: "a PDF by data for anthropic", model: CLAUDE, request: withParts(pdfPart, imagePart) },
@@ -48,7 +54,8 @@ const refusedRows: Array<{
     error: {
       param: "messages[1].content[1].file.file_data",
       code: "unsupported_value",
-      message: "messages[1].content[1].file needs file_data for claude-sonnet-4-5: anthropic models cannot read an OpenAI file_id",
+      message:
+        "messages[1].content[1].file needs file_data for claude-sonnet-4-5: anthropic models cannot read an OpenAI file_id",
       model: "claude-sonnet-4-5",
       capability: true,
     },

@@ -63,5 +63,9 @@ function checkPart(
 function refuse(
   { param, model, what }: { param: string; model: ModelCapabilities; what: string },
 ): ModelCapabilityError {
-  return new ModelCapabilityError({ param, model: model.model, message: `${param}: ${model.model} does not take ${what}` });
+  return new ModelCapabilityError({
+    param,
+    model: model.model,
+    message: `${param}: ${model.model} does not take ${what}`,
+  });
 }

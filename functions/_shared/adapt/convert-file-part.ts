@@ -49,7 +49,10 @@ export function convertFilePart({ part, param }: { part: unknown; param: string 
     throw new TranslationError({ param, code: "invalid_type", message: `${param} must be a file part` });
   }
   const data = pdfData({ file: part.file, param: `${param}.file` });
-  const block: DocumentBlockParam = { type: "document", source: { type: "base64", media_type: "application/pdf", data } };
+  const block: DocumentBlockParam = {
+    type: "document",
+    source: { type: "base64", media_type: "application/pdf", data },
+  };
   const filename = isRecord(part.file) ? part.file.filename : undefined;
   // The file name is the closest thing to a title the caller gave.
   if (typeof filename === "string" && filename !== "") block.title = filename;

@@ -168,9 +168,24 @@ const errorRows: Array<{ name: string; request: unknown; param: string; code: st
     param: "functions",
     code: "invalid_value",
   },
-  { name: "function_call without functions", request: { messages: [user], function_call: "auto" }, param: "function_call", code: "invalid_value" },
-  { name: "functions not an array", request: { messages: [user], functions: {} }, param: "functions", code: "invalid_type" },
-  { name: "a function without a name", request: { messages: [user], functions: [{}] }, param: "functions[0].name", code: "invalid_value" },
+  {
+    name: "function_call without functions",
+    request: { messages: [user], function_call: "auto" },
+    param: "function_call",
+    code: "invalid_value",
+  },
+  {
+    name: "functions not an array",
+    request: { messages: [user], functions: {} },
+    param: "functions",
+    code: "invalid_type",
+  },
+  {
+    name: "a function without a name",
+    request: { messages: [user], functions: [{}] },
+    param: "functions[0].name",
+    code: "invalid_value",
+  },
   {
     name: "a function message that answers nothing",
     request: { messages: [user, { role: "function", name: "f", content: "x" }] },

@@ -71,7 +71,11 @@ function toTools(functions: unknown): OpenAITool[] {
     if (typeof fn.description === "string") definition.description = fn.description;
     if (fn.parameters !== undefined) {
       if (!isRecord(fn.parameters)) {
-        throw invalid(`functions[${i}].parameters`, `functions[${i}].parameters must be a JSON schema object`, "invalid_type");
+        throw invalid(
+          `functions[${i}].parameters`,
+          `functions[${i}].parameters must be a JSON schema object`,
+          "invalid_type",
+        );
       }
       definition.parameters = structuredClone(fn.parameters);
     }

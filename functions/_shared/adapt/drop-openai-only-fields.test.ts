@@ -56,7 +56,14 @@ const rows: Array<{
   {
     name: "anthropic: defaults and nulls dropped silently",
     model: CLAUDE,
-    request: { logprobs: false, store: false, frequency_penalty: 0, presence_penalty: 0, seed: null, service_tier: null },
+    request: {
+      logprobs: false,
+      store: false,
+      frequency_penalty: 0,
+      presence_penalty: 0,
+      seed: null,
+      service_tier: null,
+    },
     expected: { request: {}, warnings: [] },
   },
   {
@@ -77,7 +84,9 @@ const rows: Array<{
     request: { service_tier: "priority" },
     expected: {
       request: {},
-      warnings: ["service_tier priority sent as auto: anthropic models use priority capacity only where the workspace has it"],
+      warnings: [
+        "service_tier priority sent as auto: anthropic models use priority capacity only where the workspace has it",
+      ],
       anthropic: { service_tier: "auto" },
     },
   },

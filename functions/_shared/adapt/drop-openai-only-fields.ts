@@ -96,7 +96,9 @@ function serviceTier(
     case "priority":
       return {
         value: "auto",
-        warnings: ["service_tier priority sent as auto: anthropic models use priority capacity only where the workspace has it"],
+        warnings: [
+          "service_tier priority sent as auto: anthropic models use priority capacity only where the workspace has it",
+        ],
       };
     case "flex":
     case "scale":

@@ -35,7 +35,9 @@ export function flattenToolSchemas({ request, model }: AdaptInput): AdaptStep {
       const tools: unknown = request.tools;
       if (!Array.isArray(tools)) return { request, warnings: [] };
       const warnings: string[] = [];
-      const adapted = request.tools?.map((tool, i) => flattenTool({ tool, param: `tools[${i}]`, model: model.model, warnings }));
+      const adapted = request.tools?.map((tool, i) =>
+        flattenTool({ tool, param: `tools[${i}]`, model: model.model, warnings })
+      );
       return warnings.length > 0 ? { request: { ...request, tools: adapted }, warnings } : { request, warnings };
     }
     default: {
@@ -57,7 +59,9 @@ function flattenTool(
   const { schema, variants } = flattenSchema({ schema: parameters, root: parameters, param: schemaParam });
   const description = [tool.function.description, ...variants].filter((text) => text !== undefined && text !== "");
   warnings.push(
-    `${schemaParam} top-level ${found.join(", ")} flattened into one object schema: ${model} refuses top-level combinators`,
+    `${schemaParam} top-level ${
+      found.join(", ")
+    } flattened into one object schema: ${model} refuses top-level combinators`,
   );
   const fn = { ...tool.function, parameters: schema };
   if (description.length > 0) fn.description = description.join("\n\n");

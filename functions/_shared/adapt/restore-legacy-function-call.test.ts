@@ -9,7 +9,9 @@ const weather = (id: string, city: string) => ({
   function: { name: "get_weather", arguments: JSON.stringify({ city }) },
 });
 
-const rows: Array<{ name: string; input: ChatCompletion; expected: { completion: ChatCompletion; warnings: string[] } }> = [
+const rows: Array<
+  { name: string; input: ChatCompletion; expected: { completion: ChatCompletion; warnings: string[] } }
+> = [
   {
     name: "one tool call → function_call, finish_reason function_call",
     input: completionOf({

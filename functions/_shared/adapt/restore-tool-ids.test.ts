@@ -17,7 +17,12 @@ const rows: Array<{ name: string; input: ChatCompletion; toCaller: Map<string, s
     toCaller: new Map([["call_0__2", "call_0"]]),
     expected: withCalls("call_0", "toolu_01New"),
   },
-  { name: "empty map → unchanged", input: withCalls("call_0__2"), toCaller: new Map(), expected: withCalls("call_0__2") },
+  {
+    name: "empty map → unchanged",
+    input: withCalls("call_0__2"),
+    toCaller: new Map(),
+    expected: withCalls("call_0__2"),
+  },
   {
     name: "no tool calls → unchanged",
     input: completionOf({ message: { role: "assistant", content: "ok", refusal: null }, finish_reason: "stop" }),

@@ -20,7 +20,9 @@ const weatherTool: NonNullable<OpenAIChatRequest["tools"]>[number] = {
   function: { name: "get_weather", parameters: { type: "object", properties: {} } },
 };
 
-const rows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatRequest; expected: StructuredOutputStep }> = [
+const rows: Array<
+  { name: string; model: ModelCapabilities; request: OpenAIChatRequest; expected: StructuredOutputStep }
+> = [
   {
     name: "openai-compatible: response_format passes unchanged",
     model: GPT,
@@ -43,7 +45,11 @@ const rows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatR
     model: CLAUDE,
     request: {
       messages,
-      response_format: jsonSchema({ type: "object", properties: { n: { type: "integer", minimum: 3 } }, required: ["n"] }),
+      response_format: jsonSchema({
+        type: "object",
+        properties: { n: { type: "integer", minimum: 3 } },
+        required: ["n"],
+      }),
     },
     expected: {
       request: { messages },
@@ -75,7 +81,11 @@ const rows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatR
         messages,
         tools: [{
           type: "function",
-          function: { name: "math_answer", description: "The answer.", parameters: { type: "object", properties: { any: {} } } },
+          function: {
+            name: "math_answer",
+            description: "The answer.",
+            parameters: { type: "object", properties: { any: {} } },
+          },
         }],
         tool_choice: { type: "function", function: { name: "math_answer" } },
       },
@@ -92,10 +102,15 @@ const rows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatR
     expected: {
       request: {
         messages,
-        tools: [{ type: "function", function: { name: "math_answer", description: "The answer.", parameters: closed } }],
+        tools: [{
+          type: "function",
+          function: { name: "math_answer", description: "The answer.", parameters: closed },
+        }],
         tool_choice: { type: "function", function: { name: "math_answer" } },
       },
-      warnings: ['response_format json_schema sent as a forced tool "math_answer": claude-3-haiku has no native structured output'],
+      warnings: [
+        'response_format json_schema sent as a forced tool "math_answer": claude-3-haiku has no native structured output',
+      ],
       forcedTool: "math_answer",
     },
   },
@@ -103,7 +118,11 @@ const rows: Array<{ name: string; model: ModelCapabilities; request: OpenAIChatR
     name: "no native, the caller's own tools → left for the translator's instruction",
     model: NO_NATIVE,
     request: { messages, response_format: jsonSchema(closed), tools: [weatherTool] },
-    expected: { request: { messages, response_format: jsonSchema(closed), tools: [weatherTool] }, warnings: [], forcedTool: null },
+    expected: {
+      request: { messages, response_format: jsonSchema(closed), tools: [weatherTool] },
+      warnings: [],
+      forcedTool: null,
+    },
   },
   {
     name: "a root that is not an object → left for the instruction",

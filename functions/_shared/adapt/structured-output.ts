@@ -45,7 +45,12 @@ export function adaptStructuredOutput({ request, model }: AdaptInput): Structure
       if (model.supportsJsonSchema) {
         const native = nativeFormat({ schema, model });
         if (native !== undefined) {
-          return { request: rest, warnings: native.warnings, anthropic: { output_config: native.config }, forcedTool: null };
+          return {
+            request: rest,
+            warnings: native.warnings,
+            anthropic: { output_config: native.config },
+            forcedTool: null,
+          };
         }
       }
       const tools: unknown = request.tools;
@@ -53,7 +58,8 @@ export function adaptStructuredOutput({ request, model }: AdaptInput): Structure
       return {
         request: forcedTool({ request: rest, name, description, schema }),
         warnings: [
-          `response_format json_schema sent as a forced tool "${name}": ` + (model.supportsJsonSchema
+          `response_format json_schema sent as a forced tool "${name}": ` +
+          (model.supportsJsonSchema
             ? `the schema is outside the structured-output subset of ${model.model}`
             : `${model.model} has no native structured output`),
         ],
@@ -103,6 +109,11 @@ function forcedTool(
 
 /** JSON with sorted keys: the SDK's transform reorders keys without changing the schema. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    isRecord(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : inner);
+  return JSON.stringify(
+    value,
+    (_key, inner: unknown) =>
+      isRecord(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+        : inner,
+  );
 }

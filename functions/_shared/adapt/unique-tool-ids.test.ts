@@ -117,7 +117,10 @@ Deno.test("unique tool ids: composes with the translator's id map both ways", ()
     const adapted = toCallerToolId({ toolIds, id });
     return toCaller.get(adapted) ?? adapted;
   });
-  assert.deepStrictEqual(back, messages.flatMap((m) =>
-    m.role === "assistant" ? (m.tool_calls ?? []).map((c) => c.id) : m.role === "tool" ? [m.tool_call_id] : []
-  ));
+  assert.deepStrictEqual(
+    back,
+    messages.flatMap((m) =>
+      m.role === "assistant" ? (m.tool_calls ?? []).map((c) => c.id) : m.role === "tool" ? [m.tool_call_id] : []
+    ),
+  );
 });

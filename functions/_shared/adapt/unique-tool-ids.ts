@@ -34,7 +34,11 @@ export function uniqueToolIds({ request, model }: AdaptInput): UniqueToolIdsStep
       if (!Array.isArray(messages)) return unchanged;
       const renamed = renameRepeats({ messages: request.messages });
       if (renamed.toCaller.size === 0) return unchanged;
-      return { request: { ...request, messages: renamed.messages }, warnings: renamed.warnings, toCaller: renamed.toCaller };
+      return {
+        request: { ...request, messages: renamed.messages },
+        warnings: renamed.warnings,
+        toCaller: renamed.toCaller,
+      };
     }
     default: {
       const unknownKind: never = kind;

@@ -27,7 +27,12 @@ const rows: Array<{ name: string; input: ChatCompletion; expected: ChatCompletio
   {
     name: "a truncated answer keeps finish_reason length",
     input: completion({
-      message: { role: "assistant", content: null, refusal: null, tool_calls: [{ ...answerCall, function: { name: "math_answer", arguments: '{"ans' } }] },
+      message: {
+        role: "assistant",
+        content: null,
+        refusal: null,
+        tool_calls: [{ ...answerCall, function: { name: "math_answer", arguments: '{"ans' } }],
+      },
       finish_reason: "length",
     }),
     expected: completion({ message: { role: "assistant", content: '{"ans', refusal: null }, finish_reason: "length" }),
