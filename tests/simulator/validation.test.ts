@@ -9,7 +9,7 @@ const user = (content: unknown) => ({ role: "user", content });
 const assistant = (content: unknown) => ({ role: "assistant", content });
 const toolUse = (id: string) => ({ type: "tool_use", id, name: "get_weather", input: { city: "x" } });
 const toolResult = (id: string) => ({ type: "tool_result", tool_use_id: id, content: "sunny" });
-const claude = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-3-haiku", max_tokens: 5, messages, ...extra });
+const claude = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-haiku-4-5", max_tokens: 5, messages, ...extra });
 
 Deno.test("anthropic validation: accepts a well-formed tool conversation", () => {
   const body = claude(
