@@ -75,9 +75,14 @@ function apiKey(provider: Provider, headers: Record<string, string>): string | n
 
 export function startProviderSimulator(options: SimulatorOptions = {}): Promise<ProviderSimulator> {
   const hostname = options.hostname ?? "127.0.0.1";
+  // Built first: a bad model spec or day rejects before anything listens.
+  let registry: ModelRegistry;
+  try {
+    registry = new ModelRegistry(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const queue = new ScriptQueue();
-  // Built first: a bad model spec or day throws before anything listens.
-  const registry = new ModelRegistry(options);
   const ids = new IdSource();
   let received: ReceivedRequest[] = [];
   let seq = 0;
