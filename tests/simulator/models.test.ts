@@ -2,8 +2,8 @@
 // ids the official SDKs list, retirement follows the simulator's day, and a test can add models
 // (a local model server's ids on a second instance) by option, method or control API.
 import assert from "node:assert/strict";
-import OpenAI from "npm:openai@6.49.0";
-import Anthropic from "npm:@anthropic-ai/sdk@1.14.0";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
 import { BUILT_IN_MODELS, CATALOG_AS_OF, startProviderSimulator } from "./provider-simulator.ts";
 import type { ProviderSimulator, SimulatorOptions } from "./provider-simulator.ts";
 import { servedModel } from "./model-registry.ts";

@@ -1,7 +1,6 @@
-// deno-lint-ignore-file no-import-prefix -- the OpenAI SDK's parse step, pinned as in ../deps.ts.
 import assert from "node:assert/strict";
-import type { ChatCompletionCreateParams } from "npm:openai@6.49.0/resources/chat/completions";
-import { parseChatCompletion } from "npm:openai@6.49.0/lib/parser";
+import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import { parseChatCompletion } from "openai/lib/parser";
 import { convertFromAnthropicResponse } from "../translate/convert-from-anthropic-response.ts";
 import { convertToAnthropicRequest } from "../translate/convert-to-anthropic-request.ts";
 import { TranslationError } from "../translate/translation-error.ts";

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- the SDK's own schema transform, pinned as in ../deps.ts.
 /**
  * `response_format: json_schema` → Anthropic's structured output, so that
  * the OpenAI SDK's `chat.completions.parse()` gets bare JSON in `content`.
@@ -18,7 +17,7 @@
  *   by instruction and says it is not enforced.
  * OpenAI-compatible models take `json_schema` natively: unchanged.
  */
-import { transformJSONSchema } from "npm:@anthropic-ai/sdk@1.14.0/lib/transform-json-schema";
+import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
 import { isRecord } from "../translate/convert-message-content.ts";
 import type { AdaptInput, AdaptStep, AnthropicParams, ModelCapabilities, OpenAIChatRequest } from "./types.ts";
 

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- pinned npm: specifiers, as in ../deps.ts.
 /**
  * Shapes of the adaptation layer: what one model accepts (from the catalog),
  * and what adapting a request to it produces.
@@ -14,7 +13,7 @@
  * (`functions`, `file` parts, `logprobs`, `service_tier`, ...), so it is used
  * as is rather than extended.
  */
-import type { MessageCreateParamsNonStreaming } from "npm:@anthropic-ai/sdk@1.14.0/resources/messages";
+import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatCompletionContentPart, OpenAIChatRequest } from "../translate/types.ts";
 
 export type {
@@ -25,7 +24,7 @@ export type {
   ChatCompletionTool,
   OpenAIChatRequest,
 } from "../translate/types.ts";
-export type { DocumentBlockParam } from "npm:@anthropic-ai/sdk@1.14.0/resources/messages";
+export type { DocumentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 
 /** How a provider is spoken to: the OpenAI chat-completions wire, or Anthropic Messages. */
 export type ProviderKind = "openai-compatible" | "anthropic";

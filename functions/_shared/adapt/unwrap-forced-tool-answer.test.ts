@@ -1,6 +1,5 @@
-// deno-lint-ignore-file no-import-prefix -- the SDK's parse step, pinned as in ../deps.ts.
 import assert from "node:assert/strict";
-import { parseChatCompletion } from "npm:openai@6.49.0/lib/parser";
+import { parseChatCompletion } from "openai/lib/parser";
 import { completionOf, withoutMutation } from "./test-support.ts";
 import type { ChatCompletion } from "./types.ts";
 import { unwrapForcedToolAnswer } from "./unwrap-forced-tool-answer.ts";
