@@ -8,7 +8,8 @@
  * Anthropic's base64 source wants the bare data with its media type. A
  * `file_id` names a file uploaded to OpenAI, which Anthropic cannot read.
  */
-import { isRecord } from "../translate/convert-message-content.ts";
+// Not from convert-message-content.ts, which imports this module.
+import { isRecord } from "../translate/is-record.ts";
 import { TranslationError } from "../translate/translation-error.ts";
 import type { DocumentBlockParam } from "./types.ts";
 

@@ -1,5 +1,6 @@
 // Everything the functions read from the environment, read in one place.
-// Secrets (API keys, the JWT secret, the database URL) are read here and never logged.
+// Secrets (the JWT secret, the database URL) are read here and never logged. Provider endpoints
+// and keys are read per call from the variables routing.providers names (providers/connection.ts).
 
 /** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
 export const ROUTING_ENV_NAMES = [
@@ -21,8 +22,6 @@ export interface RouterSettings {
   jwtSecret: string | null;
   jwksUrl: string | null;
   serviceRoleKey: string | null;
-  openaiBaseUrl: string | undefined;
-  anthropicBaseUrl: string | undefined;
   attemptTimeoutMs: number;
   totalBudgetMs: number;
   retryBaseDelayMs: number;
@@ -49,8 +48,6 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
     jwtSecret: env.get("SUPABASE_JWT_SECRET") || env.get("JWT_SECRET") || null,
     jwksUrl: env.get("SUPABASE_JWKS_URL") || env.get("JWKS_URL") || null,
     serviceRoleKey: env.get("SUPABASE_SERVICE_ROLE_KEY") || null,
-    openaiBaseUrl: env.get("OPENAI_BASE_URL") || undefined,
-    anthropicBaseUrl: env.get("ANTHROPIC_BASE_URL") || undefined,
     attemptTimeoutMs: numberFrom(env, "ROUTER_ATTEMPT_TIMEOUT_MS", 30_000),
     totalBudgetMs: numberFrom(env, "ROUTER_TOTAL_BUDGET_MS", 90_000),
     retryBaseDelayMs: numberFrom(env, "ROUTER_RETRY_BASE_DELAY_MS", 250),
