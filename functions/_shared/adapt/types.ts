@@ -43,7 +43,8 @@ export interface ModelCapabilities {
   /** The id sent to the provider's API. */
   wireId: string;
   providerKind: ProviderKind;
-  contextWindow: number;
+  /** Input + output tokens; null when the provider publishes none. */
+  contextWindow: number | null;
   maxOutputTokens: number;
   supportsTools: boolean;
   supportsImages: boolean;

@@ -35,7 +35,7 @@ export interface DecisionTarget {
   base_url: string | null;
   base_url_env: string | null;
   api_key_env: string;
-  context_window: number;
+  context_window: number | null;
   max_output_tokens: number;
   supports_tools: boolean;
   supports_images: boolean;
