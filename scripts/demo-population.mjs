@@ -15,14 +15,22 @@ const TIER_MIX = [
 
 /**
  * The default success model: the chance an execution succeeds, by the model that answered, when
- * the model fits the agent's complexity. Override with --success "gpt-4o-mini=0.97,...".
+ * the model fits the agent's complexity. Override with --success "gpt-5.6-luna=0.97,...". The current
+ * defaults first (efficient gpt-5.6-luna, balanced claude-haiku-4-5, most capable gpt-5.6-sol), then
+ * the plan's 2025 models (the plan-2025 preset).
  */
 /** @type {Record<string, number>} */
-export const DEFAULT_MODEL_SUCCESS = { "gpt-4o": 0.995, "claude-3-5-haiku": 0.993, "claude-3-haiku": 0.99, "gpt-4o-mini": 0.99, "gpt-3.5-turbo": 0.95 };
+export const DEFAULT_MODEL_SUCCESS = {
+  "gpt-5.6-sol": 0.995, "claude-haiku-4-5": 0.99, "gpt-5.6-luna": 0.99,
+  "gpt-4o": 0.995, "claude-3-5-haiku": 0.993, "claude-3-haiku": 0.99, "gpt-4o-mini": 0.99, "gpt-3.5-turbo": 0.95,
+};
 /** A model below the agent's complexity fails this much more often: the risk routing must avoid. */
 export const DEFAULT_UNDERPOWERED_PENALTY = 0.15;
 /** @type {Record<string, number>} */
-const MODEL_CEILING = { "gpt-4o-mini": 3.9, "gpt-3.5-turbo": 3.9, "claude-3-haiku": 6.9, "claude-3-5-haiku": 8.0 };
+const MODEL_CEILING = {
+  "gpt-5.6-luna": 3.9, "claude-haiku-4-5": 6.9,
+  "gpt-4o-mini": 3.9, "gpt-3.5-turbo": 3.9, "claude-3-haiku": 6.9, "claude-3-5-haiku": 8.0,
+};
 
 /**
  * Small seeded PRNG (mulberry32), so a demo run can be repeated with --seed.

@@ -58,7 +58,7 @@ if (options.help) {
   --outage       Anthropic requests that answer 529 during the run (default 6; 0 = none)
   --success      the success model, "model=p,..." over ${JSON.stringify(DEFAULT_MODEL_SUCCESS)}
   --underpowered-penalty  how much more often a model fails above its complexity ceiling (default ${DEFAULT_UNDERPOWERED_PENALTY})
-  --rollout      percentage of agents routed; the rest are the control cohort on gpt-4o (default 100)
+  --rollout      percentage of agents routed; the rest are the control cohort on the baseline model (default 100)
   --keep-data    keep the local database's earlier data (default: start from a fresh local cluster)
   --exit         stop the servers after the report (default: keep serving while a terminal is attached)`);
   process.exit(0);
@@ -288,7 +288,7 @@ async function main() {
     say(`${agents.length} agents (${Object.entries(tiers).map(([t, n]) => `${n} ${t}`).join(", ")}), ${EXECUTIONS} executions of ${MIN_CALLS}-${MAX_CALLS} calls, ${CONCURRENCY} at a time`);
 
     if (providers.simulatorUrl && OUTAGE > 0) {
-      // A short Anthropic overload: the router retries, then falls back to gpt-4o.
+      // A short Anthropic overload: the router retries, then falls back along the chain.
       await fetch(`${providers.simulatorUrl}/__simulator/script`, {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify([{ provider: "anthropic", error: "overloaded", times: OUTAGE, delayMs: 20 }]),

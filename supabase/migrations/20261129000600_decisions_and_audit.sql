@@ -20,7 +20,7 @@ create table routing.decisions (
   user_id uuid not null,
   execution_id text check (length(execution_id) between 1 and 200),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   tier text check (tier in ('low', 'medium', 'high')),
   reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
                                          'recent_failures', 'new_agent', 'low_success_rate', 'tier')),
@@ -57,7 +57,7 @@ create table routing.calls (
   execution_id text,
   status text not null check (status in ('succeeded', 'failed')),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   fallback_used boolean not null default false,
   attempt_count integer not null check (attempt_count >= 1),
   input_tokens bigint not null default 0 check (input_tokens >= 0),
@@ -67,9 +67,13 @@ create table routing.calls (
   cost_usd numeric not null default 0,
   baseline_model text not null references routing.models (model),
   baseline_cost_usd numeric not null default 0,
-  latency_ms integer check (latency_ms >= 0)
+  latency_ms integer check (latency_ms >= 0),
+  warnings jsonb not null default '[]'::jsonb check (jsonb_typeof(warnings) = 'array')
 );
 comment on table routing.calls is 'One route-completion request: the model that answered (or last tried), tokens and exact cost vs the baseline.';
+comment on column routing.calls.warnings is
+  'What the edge function adapted, dropped or clamped for this call (record_completion''s call.warnings): at most 50 '
+  'strings of at most 500 characters.';
 create index calls_created_at_idx on routing.calls (created_at);
 create index calls_decision_idx on routing.calls (decision_id);
 create index calls_user_created_idx on routing.calls (user_id, created_at);
@@ -86,7 +90,7 @@ create table routing.attempts (
   user_id uuid not null,
   seq integer not null check (seq >= 1),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   http_status integer,
   error_type text references routing.error_types (error_type),
   latency_ms integer check (latency_ms >= 0),

@@ -4,7 +4,7 @@
 import { equal, match } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { startProviderSimulator } from "../simulator/provider-simulator.ts";
-import { createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
+import { configuredModels, createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
 import postgres from "postgres";
 import { signUserToken } from "../../scripts/local-keys.mjs";
 
@@ -56,7 +56,7 @@ Deno.test("npm run serve writes .env.local and serves route-completion with the 
       body: { agent_id: agentId, messages: [{ role: "user", content: "hi" }] },
     });
     equal(error, null);
-    equal(data.model, "claude-3-haiku");
+    equal(data.model, (await configuredModels(sql)).medium.model);
     equal(sim.received()[0].path, "/v1/messages", "ANTHROPIC_BASE_URL from the environment was used");
   } finally {
     child.kill("SIGTERM");

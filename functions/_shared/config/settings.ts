@@ -1,6 +1,7 @@
 // Everything the functions read from the environment, read in one place (who may call: the
-// auth settings of ../auth/auth-settings.ts). Secrets (API keys, the JWT secret, the database
-// URL) are read here and never logged.
+// auth settings of ../auth/auth-settings.ts). Secrets (the JWT secret, the keys, the database URL)
+// are read here and never logged. Provider endpoints and keys are read per call from the variables
+// routing.providers names (providers/connection.ts).
 import { type AuthSettings, readAuthSettings } from "../auth/auth-settings.ts";
 
 /** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
@@ -20,8 +21,6 @@ export const ROUTING_ENV_NAMES = [
 
 export interface RouterSettings extends AuthSettings {
   databaseUrl: string | null;
-  openaiBaseUrl: string | undefined;
-  anthropicBaseUrl: string | undefined;
   attemptTimeoutMs: number;
   totalBudgetMs: number;
   retryBaseDelayMs: number;
@@ -45,8 +44,6 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
     // Supabase gives every function SUPABASE_DB_URL; DATABASE_URL is the local stack's name.
     databaseUrl: env.get("SUPABASE_DB_URL") || env.get("DATABASE_URL") || null,
     ...readAuthSettings(env),
-    openaiBaseUrl: env.get("OPENAI_BASE_URL") || undefined,
-    anthropicBaseUrl: env.get("ANTHROPIC_BASE_URL") || undefined,
     attemptTimeoutMs: numberFrom(env, "ROUTER_ATTEMPT_TIMEOUT_MS", 30_000),
     totalBudgetMs: numberFrom(env, "ROUTER_TOTAL_BUDGET_MS", 90_000),
     retryBaseDelayMs: numberFrom(env, "ROUTER_RETRY_BASE_DELAY_MS", 250),

@@ -64,10 +64,11 @@ select is((select result ->> 'cohort' from timing where step = 'routed'), 'disab
   'Right after the breaching record_agent_execution returns, route_model answers the disabled cohort.');
 select is((select result ->> 'reason' from timing where step = 'routed'), 'routing_disabled',
   'The next decision''s reason is routing_disabled.');
-select is((select result ->> 'model' from timing where step = 'routed'), 'gpt-4o', 'The next decision takes the baseline model.');
+select is((select result ->> 'model' from timing where step = 'routed'), tests.configured_model('baseline_model'),
+  'The next decision takes the baseline model.');
 select is((select result ->> 'reasoning' from timing where step = 'routed'), 'Routing rolled back automatically - baseline model',
   'The next decision says the routing was rolled back automatically.');
-select is((select result ->> 'shadow_model' from timing where step = 'routed'), 'claude-3-haiku',
+select is((select result ->> 'shadow_model' from timing where step = 'routed'), tests.configured_model('medium_model'),
   'The rolled-back decision still records the shadow model routing would have chosen.');
 select diag(format('breach -> routing off: %s ms (from before the breaching record_agent_execution to after route_model answered disabled)',
   (select round(extract(epoch from (select at from timing where step = 'routing_off') - (select at from timing where step = 'breach')) * 1000, 3))));
@@ -101,8 +102,8 @@ select is(
   '(firing,90.00,95.00,00:15:00,20)', 'The alerts view shows the routed success alert firing at 90% over 15 minutes.');
 select is((select state from public.routing_alerts where alert = 'auto_rollback'), 'firing',
   'The alerts view shows the automatic rollback firing.');
-select is((select count(*) from public.evaluate_routing_alerts()), 5::bigint,
-  'evaluate_routing_alerts returns every alert: rollback, routed success, two providers, cost.');
+select is((select count(*) from public.evaluate_routing_alerts()), 7::bigint,
+  'evaluate_routing_alerts returns every alert: rollback, routed success, two providers, cost, savings, unavailable models.');
 select is((select count(*) from routing.alert_events where kind = 'trip'), 1::bigint,
   'Evaluating again does not trip twice.');
 
