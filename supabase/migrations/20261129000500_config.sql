@@ -56,7 +56,7 @@ create table routing.config (
     constraint alert_success_rate_min_between_0_and_100 check (alert_success_rate_min between 0 and 100),
   alert_success_window_minutes integer not null default 15
     constraint alert_success_window_between_1_and_1440 check (alert_success_window_minutes between 1 and 1440),
-  alert_success_min_executions integer not null default 50
+  alert_success_min_executions integer not null default 30
     constraint alert_success_min_executions_positive check (alert_success_min_executions >= 1),
   alert_provider_error_rate_max numeric(5, 2) not null default 10
     constraint alert_provider_error_rate_max_between_0_and_100 check (alert_provider_error_rate_max between 0 and 100),
@@ -81,6 +81,20 @@ create table routing.config (
     constraint alert_savings_window_between_1_and_1440 check (alert_savings_window_minutes between 1 and 1440),
   alert_savings_min_calls integer not null default 20
     constraint alert_savings_min_calls_positive check (alert_savings_min_calls >= 1),
+  -- Learning from outcomes (spec §10) and the evidence-based trip (spec §7): the statistics
+  -- of routing.success_bound; why these defaults: the agent learning migration.
+  target_success_rate numeric(5, 2) not null default 98
+    constraint target_success_rate_between_0_and_100 check (target_success_rate between 0 and 100),
+  learning_confidence numeric(5, 4) not null default 0.95
+    constraint learning_confidence_between_half_and_1 check (learning_confidence > 0.5 and learning_confidence < 1),
+  learning_prior_weight numeric(8, 2) not null default 20
+    constraint learning_prior_weight_not_negative check (learning_prior_weight >= 0),
+  explore_percentage integer not null default 5
+    constraint explore_percentage_between_0_and_20 check (explore_percentage between 0 and 20),
+  alert_success_confidence numeric(5, 4) not null default 0.99
+    constraint alert_success_confidence_between_half_and_1 check (alert_success_confidence > 0.5 and alert_success_confidence < 1),
+  alert_control_margin numeric(5, 2) not null default 3
+    constraint alert_control_margin_between_0_and_100 check (alert_control_margin between 0 and 100),
   constraint thresholds_in_order check (low_threshold <= medium_threshold)
 );
 comment on table routing.config is 'The one routing configuration row (ROUTING-SPEC §3); edit with SQL, effective on the next call.';
@@ -117,9 +131,11 @@ comment on column routing.config.rollback_reason is 'Why the automatic rollback 
 comment on column routing.config.updated_at is 'When the row last changed (stamped by the audit trigger).';
 comment on column routing.config.updated_by is 'Who last changed the row (routing._actor(), stamped by the audit trigger).';
 comment on column routing.config.auto_rollback_enabled is 'false: a routed success rate breach only fires its alert and does not trip the rollback.';
-comment on column routing.config.alert_success_rate_min is 'Routed success rate (%) below which the rollback trips.';
+comment on column routing.config.alert_success_rate_min is
+  'Routed success rate (%) below which, with alert_success_confidence, the rollback trips.';
 comment on column routing.config.alert_success_window_minutes is 'Window of the routed success rate, in minutes.';
-comment on column routing.config.alert_success_min_executions is 'Routed executions needed in the window before the success rate is judged.';
+comment on column routing.config.alert_success_min_executions is
+  'Counted routed executions (after the tenant rule) needed in the window before the success rate is judged; the bound does the judging.';
 comment on column routing.config.alert_provider_error_rate_max is 'A provider''s error rate (% of attempts) above which its alert fires.';
 comment on column routing.config.alert_provider_window_minutes is 'Window of the provider error rate, in minutes.';
 comment on column routing.config.alert_provider_min_attempts is 'Attempts of a provider needed in the window before its error rate is judged.';
@@ -133,6 +149,18 @@ comment on column routing.config.alert_savings_min_pct is
   'Routed savings (% of the baseline cost of the routed cohort''s calls) below which cost_savings_below_target fires (notify only).';
 comment on column routing.config.alert_savings_window_minutes is 'Window of the routed savings, in minutes.';
 comment on column routing.config.alert_savings_min_calls is 'Routed calls needed in the window before the savings are judged.';
+comment on column routing.config.target_success_rate is
+  'Spec §10: the success rate (%) each agent''s model must hold; below it with learning_confidence the agent moves up a rung.';
+comment on column routing.config.learning_confidence is
+  'Confidence of the learning bounds (one-sided): up when the upper bound < target, down when the lower bound > target.';
+comment on column routing.config.learning_prior_weight is
+  'Pseudo-executions of the learning prior (its mean: the agent''s earlier record, kept within target .. (target + 100) / 2).';
+comment on column routing.config.explore_percentage is
+  'Share (%) of an agent''s executions offered the next cheaper rung when its evidence allows (sticky per execution); 0 = off.';
+comment on column routing.config.alert_success_confidence is
+  'Confidence of the routed success rule: it trips when the upper bound of the counted window is below alert_success_rate_min.';
+comment on column routing.config.alert_control_margin is
+  'Points the routed cohort may fall below the control cohort: it also trips when its upper bound is below control''s lower bound minus this.';
 
 insert into routing.config (id) values (true);
 

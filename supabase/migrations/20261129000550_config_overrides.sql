@@ -94,6 +94,11 @@ create type routing.effective_config as (
   breaker_cooldown_seconds integer,
   log_level text,
   rollback_tripped_at timestamptz,
+  -- Learning (spec §10).
+  target_success_rate numeric,
+  learning_confidence numeric,
+  learning_prior_weight numeric,
+  explore_percentage integer,
   catalog jsonb,                     -- {model: provider} of the active models
   replaced_by jsonb,                 -- {model: replaced_by} of the active models that name a replacement
   unusable jsonb,                    -- {model: why} of the active models route_model may not pick now:

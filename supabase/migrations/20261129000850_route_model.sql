@@ -1,7 +1,8 @@
 -- =============================================================================
 -- public.route_model: the routing decision (ROUTING-SPEC §2), audited
 -- =============================================================================
--- The rules live in ONE function, routing._choose_model, in spec order; their
+-- The rules live in ONE function, routing._choose_model, in spec order (with
+-- learned_tier and the exploration of spec §10, agent learning migration); their
 -- thresholds and models are columns of routing.config (one line to change each).
 -- route_model checks the caller, the input and ownership, replays a known
 -- execution, reads the effective config (routing._effective_config), loads the
@@ -23,9 +24,17 @@ create type routing.agent_facts as (
   total_executions integer,
   consecutive_failures integer,
   last_failure_at timestamptz,
-  bucket integer                     -- rollout bucket 0-99
+  bucket integer,                    -- rollout bucket 0-99
+  -- Learning (spec §10): the learned rung and the track record, by primary key.
+  successful_executions integer,
+  learned_rung integer,              -- null: the score's rung
+  learned_from_model text,
+  learned_direction text,
+  records jsonb,                     -- {model: [executions, successes]} of routing.agent_model_records
+  execution_id text                  -- the execution being decided (exploration is sticky per execution)
 );
-comment on type routing.agent_facts is 'What the rules read about one agent: its preference, its AIS metrics and its rollout bucket.';
+comment on type routing.agent_facts is
+  'What the rules read about one agent: its preference, its AIS metrics, its rollout bucket, its learned rung and track record.';
 
 create type routing.model_choice as (
   model text,
@@ -93,13 +102,79 @@ as $$
            'success_rate', mt.success_rate,
            'total_executions', mt.total_executions,
            'consecutive_failures', mt.consecutive_failures,
-           'last_failure_at', mt.last_failure_at))
+           'last_failure_at', mt.last_failure_at,
+           'successful_executions', mt.successful_executions,
+           'learned_rung', l.rung,
+           'learned_from_model', l.from_model,
+           'learned_direction', l.direction,
+           -- The agent's rows of its track record: a primary-key prefix range, one row per model it has used.
+           'records', (select coalesce(jsonb_object_agg(r.model, jsonb_build_array(r.executions, r.successes)), '{}'::jsonb)
+                       from routing.agent_model_records r where r.agent_id = a.id)))
   from public.agents a
   left join public.agent_intensity_metrics mt on mt.agent_id = a.id
   left join routing.models m on m.model = a.model_preference
+  left join routing.agent_learning l on l.agent_id = a.id
   where a.id = _load_agent.agent_id
 $$;
-comment on function routing._load_agent(uuid) is 'One indexed read: the agent, its metrics and whether its preference is still an active model; null when absent.';
+comment on function routing._load_agent(uuid) is
+  'Indexed reads only: the agent, its metrics, whether its preference is still an active model, its learned rung and its '
+  'track record per model (primary keys); null when absent.';
+
+-- -----------------------------------------------------------------------------
+-- Exploration (spec §10 "Down"): the next cheaper rung on a sticky share of executions
+-- -----------------------------------------------------------------------------
+create function routing._explore_bucket(agent_id uuid, execution_id text)
+returns integer
+language sql immutable
+set search_path = ''
+as $$
+  -- Sticky per execution: the first 32 bits of md5('explore:' || agent_id || ':' || execution_id), mod 100.
+  select ((('x' || substr(md5('explore:' || agent_id::text || ':' || execution_id), 1, 8))::bit(32)::bigint) % 100)::integer
+$$;
+comment on function routing._explore_bucket(uuid, text) is
+  'The exploration bucket 0-99 of an execution: md5(''explore:'' || agent_id || '':'' || execution_id) mod 100; a replay gets the same.';
+
+create function routing._explore_model(c routing.effective_config, a routing.agent_facts, rung integer)
+returns text
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  cheaper text := routing._rung_model(rung - 1, c.low_model, c.medium_model, c.premium_model);
+  j routing.learning_judgement;
+begin
+  -- Off, a lone call (no execution to learn from), the bottom rung, or a failure within the recent_failures window.
+  if c.explore_percentage <= 0 or a.execution_id is null or rung <= 1
+     or a.last_failure_at > now() - make_interval(mins => c.failure_upgrade_minutes) then
+    return null;
+  end if;
+  if cheaper is null or cheaper = routing._rung_model(rung, c.low_model, c.medium_model, c.premium_model)
+     or not c.catalog ? cheaper then
+    return null;
+  end if;
+  -- The agent first shows how it does on its own rung (min_executions outcomes there): one that fails
+  -- there moves up, never down.
+  if coalesce((a.records -> routing._rung_model(rung, c.low_model, c.medium_model, c.premium_model) ->> 0)::integer, 0)
+     < c.min_executions then
+    return null;
+  end if;
+  -- The evidence must still allow the cheaper rung: not already judged short of the target on it.
+  j := routing._judge((a.records -> cheaper ->> 0)::integer, (a.records -> cheaper ->> 1)::integer,
+                      a.total_executions, a.successful_executions,
+                      c.target_success_rate, c.learning_prior_weight, c.learning_confidence);
+  if j.upper < c.target_success_rate then
+    return null;
+  end if;
+  if routing._explore_bucket(a.agent_id, a.execution_id) >= c.explore_percentage then
+    return null;
+  end if;
+  return cheaper;
+end
+$$;
+comment on function routing._explore_model(routing.effective_config, routing.agent_facts, integer) is
+  'The next cheaper rung''s model when this execution explores it (explore_percentage of executions by routing._explore_bucket; '
+  'never for a lone call, the bottom rung, after a failure within failure_upgrade_minutes, before min_executions outcomes '
+  'on its own rung''s model, or when the evidence on the cheaper model already says it falls short of the target); else null.';
 
 -- -----------------------------------------------------------------------------
 -- The decision rules, first match wins
@@ -115,6 +190,9 @@ declare
                     when a.combined_score <= c.low_threshold then 'low'
                     when a.combined_score <= c.medium_threshold then 'medium'
                     else 'high' end;
+  -- The agent's rung: learned from its outcomes, else its score's.
+  rung integer := coalesce(a.learned_rung, routing._band_rung(a.combined_score, c.low_threshold, c.medium_threshold));
+  cheaper text;
   merit routing.model_choice;   -- rules 5-8: the agent's record and score
   routed routing.model_choice;  -- rules 3-8: the decision when routing is on, the shadow when off
   ch routing.model_choice;      -- the answer of rules 1 and 2
@@ -151,6 +229,12 @@ begin
     merit.model := c.premium_model;
     merit.reason := 'low_success_rate';
     merit.reasoning := format('Low success rate (%s%% < %s%%) - premium model', a.success_rate, c.min_success_rate);
+  elsif a.learned_rung is not null then
+    -- Rule 8, learned_tier (spec §10): the rung the agent's own outcomes moved it to.
+    merit.model := routing._rung_model(a.learned_rung, c.low_model, c.medium_model, c.premium_model);
+    merit.reason := 'learned_tier';
+    merit.reasoning := format('Learned tier (rung %s of 3, moved %s from %s by its outcomes) - %s',
+                              a.learned_rung, a.learned_direction, a.learned_from_model, merit.model);
   elsif band = 'low' then
     -- Rule 8, tier: score <= low_threshold.
     merit.model := c.low_model;
@@ -216,11 +300,23 @@ begin
     ch.warnings := routed.warnings;
     return ch;
   end if;
+
+  -- Exploration (spec §10): a routed tier or learned_tier decision may try the next cheaper rung. Never a
+  -- preference, the control cohort, a forced model or an upgrade (they matched above); never in a shadow.
+  if routed.cohort = 'routed' and routed.reason in ('tier', 'learned_tier') then
+    cheaper := routing._explore_model(c, a, rung);
+    if cheaper is not null then
+      routed.reasoning := format('Exploring %s (%s%% of executions) - one rung below %s', cheaper, c.explore_percentage, routed.model);
+      routed.model := cheaper;
+      routed.reason := 'explore_cheaper';
+    end if;
+  end if;
   return routed;
 end
 $$;
 comment on function routing._choose_model(routing.effective_config, routing.agent_facts) is
-  'ROUTING-SPEC §2 rules 1-8 in one place: forced, routing_disabled, agent_preference, rollout_control, recent_failures, new_agent, low_success_rate, tier.';
+  'ROUTING-SPEC §2 rules 1-8 in one place: forced, routing_disabled, agent_preference, rollout_control, recent_failures, '
+  'new_agent, low_success_rate, learned_tier, tier; then exploration of the next cheaper rung (explore_cheaper, routed only).';
 
 -- -----------------------------------------------------------------------------
 -- The answer: a decision row as the documented jsonb, with its targets
@@ -347,6 +443,7 @@ begin
   -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
+  a.execution_id := route_model.execution_id;
   ch := routing._choose_model(c, a);
   adj := routing._adjust(c, ch.model, ch.reason = 'forced', who.trusted);
   if ch.shadow_model is not null then
@@ -388,6 +485,8 @@ grant execute on function public.route_model(uuid, text, jsonb, uuid) to authent
 revoke all on function routing.validate_route_input(uuid, text, jsonb) from public;
 revoke all on function routing._rollout_bucket(text, uuid) from public;
 revoke all on function routing._load_agent(uuid) from public;
+revoke all on function routing._explore_bucket(uuid, text) from public;
+revoke all on function routing._explore_model(routing.effective_config, routing.agent_facts, integer) from public;
 revoke all on function routing._choose_model(routing.effective_config, routing.agent_facts) from public;
 revoke all on function routing._targets(text[], text[]) from public;
 revoke all on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean, jsonb) from public;

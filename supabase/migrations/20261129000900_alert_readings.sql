@@ -3,10 +3,14 @@
 -- =============================================================================
 -- Five rules. Their thresholds are columns of routing.config (one line to
 -- change each, audited by its trigger like every other setting):
---   routed_success_rate  success rate of the executions of the ROUTED cohort below
---                        alert_success_rate_min (95%) over alert_success_window_minutes
---                        (15), with at least alert_success_min_executions (50):
---                        fires and TRIPS the automatic rollback (unless
+--   routed_success_rate  the ROUTED cohort's success over alert_success_window_minutes
+--                        (15), judged on EVIDENCE (spec §7, §10): it breaches when the
+--                        alert_success_confidence (0.99) upper bound of the counted
+--                        window (routing.success_bound) is below alert_success_rate_min
+--                        (95%), or below the control cohort's lower bound minus
+--                        alert_control_margin (3 points) where a control cohort
+--                        reported, with at least alert_success_min_executions (30)
+--                        counted: fires and TRIPS the automatic rollback (unless
 --                        auto_rollback_enabled is false: then it only fires).
 --   provider_error_rate  per provider: failed attempts (any error type that is not
 --                        the caller's fault in routing.error_types) / attempts above
@@ -21,10 +25,120 @@
 --   model_unavailable    any catalog model marked unavailable (record_completion saw
 --                        the provider no longer serve it): firing until an operator
 --                        clears every one (public.clear_model_unavailable).
--- Each reading is an index range scan of its window only
--- (executions_recorded_at_idx, attempts_created_provider_idx, then primary key /
--- calls_decision_idx lookups; never a scan of the history). What is done with
--- a reading (states, events, the trip) is in the next migration.
+--
+-- Evidence one tenant cannot forge (routed_success_rate):
+--   * an outcome counts only when its execution has calls recorded by
+--     record_completion (trusted callers only): a user's direct route_model +
+--     record_agent_execution, with no provider call, moves that user's own agents
+--     (learning) but not the global guard; one outcome per execution (the
+--     primary key of routing.executions);
+--   * per cohort, each tenant (user) weighs at most as much as the second largest
+--     one (its counts scaled down to that size), and the tenant with the most
+--     (weighted) failures - for control: the most successes - is left out, when
+--     at least two tenants reported. So one tenant can neither trip the rollback
+--     for everyone with fabricated failures nor mask the others' breach with
+--     fabricated successes; a window with a single tenant is judged as it is
+--     (there is nobody else's evidence to forge, and its calls are real ones).
+--   * incremental: routing.outcome_counters holds per-minute counts by cohort and
+--     tenant, one upsert per counted outcome; the reading sums at most
+--     (window + 1) minutes x tenants rows, never the outcomes themselves.
+-- The other readings are an index range scan of their window only
+-- (attempts_created_provider_idx, executions_recorded_at_idx with calls_decision_idx
+-- lookups). What is done with a reading (states, events, the trip) is in the
+-- next migration.
+
+-- -----------------------------------------------------------------------------
+-- routing.outcome_counters: counted outcomes per minute, cohort and tenant
+-- -----------------------------------------------------------------------------
+create table routing.outcome_counters (
+  bucket timestamptz not null,
+  cohort text not null check (cohort in ('forced', 'disabled', 'control', 'routed')),
+  user_id uuid not null,
+  executions integer not null default 0 constraint executions_not_negative check (executions >= 0),
+  successes integer not null default 0 constraint successes_within_executions check (successes between 0 and executions),
+  primary key (bucket, cohort, user_id)
+);
+comment on table routing.outcome_counters is
+  'Outcomes that count for the global guard (their execution has calls recorded by record_completion), per minute, cohort '
+  'and tenant; written by record_agent_execution''s hook, read by the routed success rule. Buckets older than two days are '
+  'pruned by evaluate_routing_alerts.';
+comment on column routing.outcome_counters.bucket is
+  'The minute (date_trunc) of the outcomes, or the time of the last rollback clear when that is later, so a window that '
+  'restarts at a clear leaves out what came before it in the same minute.';
+
+create function routing._count_outcome(execution routing.executions, cohort text, cfg routing.config)
+returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into routing.outcome_counters as o (bucket, cohort, user_id, executions, successes)
+  values (greatest(date_trunc('minute', now()), coalesce(cfg.rollback_cleared_at, '-infinity')), cohort, execution.user_id,
+          1, case when execution.succeeded then 1 else 0 end)
+  on conflict on constraint outcome_counters_pkey do update
+    set executions = o.executions + 1, successes = o.successes + excluded.successes
+$$;
+comment on function routing._count_outcome(routing.executions, text, routing.config) is
+  'Adds one counted outcome to its minute, cohort and tenant in routing.outcome_counters (one upsert).';
+
+-- -----------------------------------------------------------------------------
+-- routing._window_evidence: one cohort's counted window under the tenant rule
+-- -----------------------------------------------------------------------------
+create type routing.window_evidence as (
+  executions numeric,          -- judged (capped, one tenant left out)
+  successes numeric,
+  raw_executions bigint,       -- every counted outcome of the window
+  raw_successes bigint,
+  tenants integer,
+  capped_at numeric,           -- the second largest tenant's executions: nobody weighs more (null: one tenant)
+  left_out uuid,               -- the tenant left out (null: one tenant)
+  left_out_executions bigint
+);
+comment on type routing.window_evidence is 'A cohort''s counted outcomes over a window, raw and as judged under the tenant rule.';
+
+create function routing._window_evidence(window_start timestamptz, cohort text, leave_out text)
+returns routing.window_evidence
+language plpgsql stable
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  w routing.window_evidence;
+begin
+  -- A custom plan on every call (plan_cache_mode): window_start is a plain value when the query is planned,
+  -- so the primary key's range on bucket is used; a generic plan would guess a third of the table.
+  with t as (
+    select o.user_id, sum(o.executions)::numeric as n, sum(o.successes)::numeric as s
+    from routing.outcome_counters o
+    where o.bucket >= window_start and o.cohort = _window_evidence.cohort
+    group by o.user_id
+  ), cap as (
+    select (select t.n from t order by t.n desc offset 1 limit 1) as second
+  ), weighted as (
+    select t.user_id, t.n, t.s,
+           least(t.n, coalesce(cap.second, t.n)) as wn,
+           t.s * least(t.n, coalesce(cap.second, t.n)) / t.n as ws
+    from t, cap
+    where t.n > 0
+  ), out as (
+    select x.user_id from weighted x
+    where (select count(*) from weighted) >= 2
+    order by case leave_out when 'failures' then x.wn - x.ws else x.ws end desc, x.n desc, x.user_id
+    limit 1
+  )
+  select coalesce(sum(x.wn) filter (where x.user_id is distinct from (select user_id from out)), 0),
+         coalesce(sum(x.ws) filter (where x.user_id is distinct from (select user_id from out)), 0),
+         coalesce(sum(x.n), 0)::bigint, coalesce(sum(x.s), 0)::bigint, count(*)::integer,
+         (select second from cap), (select user_id from out),
+         (sum(x.n) filter (where x.user_id = (select user_id from out)))::bigint
+    into w.executions, w.successes, w.raw_executions, w.raw_successes, w.tenants, w.capped_at, w.left_out, w.left_out_executions
+  from weighted x;
+  return w;
+end
+$$;
+comment on function routing._window_evidence(timestamptz, text, text) is
+  'A cohort''s counted outcomes since window_start (routing.outcome_counters) under the tenant rule: each tenant capped at '
+  'the second largest tenant''s executions, then the tenant with the most weighted failures (leave_out = failures) or '
+  'successes (leave_out = successes) left out when two or more reported.';
 
 -- -----------------------------------------------------------------------------
 -- routing.alert_reading
@@ -50,47 +164,65 @@ comment on type routing.alert_reading is 'One rule measured over its window now:
 -- -----------------------------------------------------------------------------
 -- Readings: one windowed range scan each, fields set by name
 -- -----------------------------------------------------------------------------
--- PL/pgSQL on purpose: the window start is a plain value when the query is
--- planned, so the planner picks the index range scan (a SQL function would be
--- planned with an opaque parameter, estimated at a third of the table).
 create function routing._read_routed_success_rate(cfg routing.config)
 returns routing.alert_reading
 language plpgsql stable
 set search_path = ''
 as $$
 declare
-  window_start timestamptz := greatest(now() - make_interval(mins => cfg.alert_success_window_minutes),
+  -- Whole minutes (the counters' buckets), not before the last clear.
+  window_start timestamptz := greatest(date_trunc('minute', now() - make_interval(mins => cfg.alert_success_window_minutes)),
                                        coalesce(cfg.rollback_cleared_at, '-infinity'));
-  n bigint;
-  ok bigint;
-  rate numeric;
+  routed routing.window_evidence := routing._window_evidence(window_start, 'routed', 'failures');
+  control routing.window_evidence := routing._window_evidence(window_start, 'control', 'successes');
+  upper numeric := routing.success_bound(routed.successes, routed.executions, cfg.alert_success_confidence, 'upper');
+  control_lower numeric := routing.success_bound(control.successes, control.executions, cfg.alert_success_confidence, 'lower');
+  rate numeric := 100.0 * routed.successes / nullif(routed.executions, 0);
+  judged boolean := routed.executions >= cfg.alert_success_min_executions;
+  below_min boolean := judged and upper < cfg.alert_success_rate_min;
+  below_control boolean := judged and control.executions >= cfg.alert_success_min_executions
+                           and upper < control_lower - cfg.alert_control_margin;
+  pct text := trim_scale(round(cfg.alert_success_confidence * 100, 2))::text;
   r routing.alert_reading;
 begin
-  select count(*), count(*) filter (where e.succeeded) into n, ok
-  from routing.executions e
-  join routing.decisions d on d.id = e.decision_id
-  where e.recorded_at > window_start
-    and d.cohort = 'routed';
-  rate := 100.0 * ok / nullif(n, 0);
   r.alert := 'routed_success_rate';
   r.rule := 'routed_success_rate';
   r.comparator := 'below';
   r.value := round(rate, 2);
-  r.sample := n;
+  r.sample := round(routed.executions);
   r.threshold := cfg.alert_success_rate_min;
   r.window_minutes := cfg.alert_success_window_minutes;
   r.min_sample := cfg.alert_success_min_executions;
-  r.breached := coalesce(n >= cfg.alert_success_min_executions and rate < cfg.alert_success_rate_min, false);
+  r.breached := coalesce(below_min or below_control, false);
   r.action := case when cfg.auto_rollback_enabled then 'rollback' else 'notify' end;
-  r.message := format('routed success rate %s%% over %s min (%s of %s executions succeeded; trips below %s%%, judged from %s executions)',
-                      coalesce(round(rate, 2)::text, '-'), cfg.alert_success_window_minutes, ok, n,
-                      cfg.alert_success_rate_min, cfg.alert_success_min_executions);
-  r.figures := jsonb_build_object('executions', n, 'succeeded', ok, 'failed', n - ok, 'window_start', window_start);
+  r.message := format('routed success rate %s%% over %s min (%s of %s counted executions succeeded; %s%% upper bound %s%%; '
+                      'trips below %s%%%s, judged from %s executions)',
+                      coalesce(round(rate, 2)::text, '-'), cfg.alert_success_window_minutes,
+                      trim_scale(round(routed.successes, 2)), trim_scale(round(routed.executions, 2)), pct,
+                      trim_scale(round(upper, 2)), cfg.alert_success_rate_min,
+                      case when control.executions >= cfg.alert_success_min_executions
+                           then format(' or %s points under control''s lower bound %s%%', trim_scale(cfg.alert_control_margin),
+                                       trim_scale(round(control_lower, 2))) else '' end,
+                      cfg.alert_success_min_executions);
+  r.figures := jsonb_build_object(
+    'executions', trim_scale(round(routed.executions, 4)), 'succeeded', trim_scale(round(routed.successes, 4)),
+    'failed', trim_scale(round(routed.executions - routed.successes, 4)),
+    'upper_bound', trim_scale(upper), 'confidence', trim_scale(cfg.alert_success_confidence),
+    'breach', case when below_min then 'threshold' when below_control then 'control' end,
+    'counted_executions', routed.raw_executions, 'counted_succeeded', routed.raw_successes,
+    'tenants', routed.tenants, 'capped_at', routed.capped_at, 'left_out_tenant', routed.left_out,
+    'left_out_executions', routed.left_out_executions,
+    'control', jsonb_build_object('executions', trim_scale(round(control.executions, 4)),
+                                  'succeeded', trim_scale(round(control.successes, 4)),
+                                  'lower_bound', trim_scale(control_lower), 'margin', trim_scale(cfg.alert_control_margin)),
+    'window_start', window_start);
   return r;
 end
 $$;
 comment on function routing._read_routed_success_rate(routing.config) is
-  'The routed cohort''s success rate over the window (not before the last rollback clear): executions by recorded_at, decisions by key.';
+  'The routed cohort''s success over the window (whole minutes, not before the last rollback clear) from '
+  'routing.outcome_counters under the tenant rule; breached when its upper bound is below alert_success_rate_min, or below '
+  'the control cohort''s lower bound minus alert_control_margin, with alert_success_min_executions judged.';
 
 create function routing._read_provider_error_rates(cfg routing.config, providers text[] default null)
 returns setof routing.alert_reading
@@ -267,6 +399,12 @@ comment on function routing._read_models_unavailable() is
 -- Privileges: private (the SECURITY DEFINER recording and evaluation run them)
 -- -----------------------------------------------------------------------------
 revoke all on function routing._read_routed_success_rate(routing.config) from public;
+revoke all on function routing._count_outcome(routing.executions, text, routing.config) from public;
+revoke all on function routing._window_evidence(timestamptz, text, text) from public;
+alter table routing.outcome_counters enable row level security;
+-- Global figures: no policy for users; the service role reads them, only the hook writes.
+revoke all on routing.outcome_counters from public, anon, authenticated, service_role;
+grant select on routing.outcome_counters to service_role;
 revoke all on function routing._read_provider_error_rates(routing.config, text[]) from public;
 revoke all on function routing._read_cost_per_execution(routing.config) from public;
 revoke all on function routing._read_cost_savings(routing.config) from public;

@@ -3,10 +3,11 @@
 -- =============================================================================
 -- What is done with the readings of the previous migration.
 -- Where they are evaluated:
---   * record_agent_execution -> routing._after_execution_recorded: the routed
---     success rule, only when the new outcome belongs to a routed decision. A
---     breach trips the rollback in the same transaction, so the very next
---     route_model answers `routing_disabled`.
+--   * record_agent_execution -> routing._after_execution_recorded: counts the
+--     outcome (routing.outcome_counters) when its execution has calls recorded by
+--     record_completion, and then, for a routed or control outcome, the routed
+--     success rule. A breach trips the rollback in the same transaction, so the
+--     very next route_model answers `routing_disabled`.
 --   * record_completion -> routing._after_call_recorded: the error rule of each
 --     provider that failed an attempt of the call (only a failure raises a rate),
 --     and the model_unavailable rule when an attempt found its model not served
@@ -207,6 +208,8 @@ begin
       perform routing._trip_rollback(r, source);
     end if;
   end loop;
+  -- The counters outlive any window (at most a day) by a day, then go.
+  delete from routing.outcome_counters o where o.bucket < now() - interval '2 days';
   -- The auto_rollback row follows routing.config (also when it was edited by hand).
   select c.* into cfg from routing.config c where c.id;
   update routing.alert_states s
@@ -233,15 +236,19 @@ declare
   cfg routing.config;
   r routing.alert_reading;
 begin
-  -- Only an outcome of the routed cohort can move the routed success rate.
-  if execution.decision_id is null then
+  -- Evidence for the global guard: a routed decision whose calls the trusted record_completion recorded
+  -- (calls_decision_idx). A user's direct RPCs without a provider call count for their own agents only.
+  if execution.decision_id is null
+     or not exists (select 1 from routing.calls c where c.decision_id = execution.decision_id) then
     return;
   end if;
   select d.cohort into cohort from routing.decisions d where d.id = execution.decision_id;
-  if cohort is distinct from 'routed' then
+  select c.* into cfg from routing.config c where c.id;
+  perform routing._count_outcome(execution, cohort, cfg);
+  -- Only routed and control outcomes can move the routed success rule.
+  if cohort not in ('routed', 'control') then
     return;
   end if;
-  select c.* into cfg from routing.config c where c.id;
   r := routing._read_routed_success_rate(cfg);
   perform routing._record_alert_reading(r, false, 'record_agent_execution');
   if r.breached and r.action = 'rollback' and cfg.rollback_tripped_at is null then
@@ -250,8 +257,9 @@ begin
 end
 $$;
 comment on function routing._after_execution_recorded(routing.executions) is
-  'HOOK of record_agent_execution (same transaction): for an outcome of a routed decision, measures the routed success rate '
-  'over its window and trips the automatic rollback on a breach. One decision lookup and one windowed range scan.';
+  'HOOK of record_agent_execution (same transaction): an outcome whose execution has trusted calls is counted per minute, '
+  'cohort and tenant; a routed or control one then measures the routed success rule from the counters and trips the '
+  'automatic rollback on a breach. Index lookups and the window''s counter rows only.';
 
 create function routing._after_call_recorded(call routing.calls) returns void
 language plpgsql

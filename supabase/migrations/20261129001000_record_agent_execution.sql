@@ -3,9 +3,11 @@
 -- =============================================================================
 -- One transaction: the outcome row (routing.executions, idempotent per
 -- (agent_id, execution_id)), the agent's track record in
--- public.agent_intensity_metrics (the AIS scores are never touched here), then
--- the alert evaluation (routing._after_execution_recorded, in the alerts
--- migration: the routed success rate may trip the auto-rollback).
+-- public.agent_intensity_metrics (the AIS scores are never touched here), the
+-- agent's track record per model and its learned rung (routing._learn_from_outcome,
+-- agent learning migration), then the alert evaluation
+-- (routing._after_execution_recorded, in the alerts migration: the routed
+-- success rate may trip the auto-rollback).
 
 -- -----------------------------------------------------------------------------
 -- routing.validate_execution_outcome: stable 22023 messages, nothing written
@@ -58,7 +60,8 @@ as $$
 declare
   caller routing.caller := routing._caller();
   owner_id uuid;
-  decision uuid;
+  decision routing.decisions;
+  cfg routing.config;
   exec routing.executions;
   m public.agent_intensity_metrics;
 begin
@@ -84,12 +87,12 @@ begin
   end if;
 
   -- 4. The outcome row: the first report of an execution id wins.
-  select d.id into decision
+  select d.* into decision
   from routing.decisions d
   where d.agent_id = record_agent_execution.agent_id and d.execution_id = record_agent_execution.execution_id;
 
   insert into routing.executions as e (agent_id, execution_id, user_id, decision_id, succeeded, tokens, duration_ms)
-  values (record_agent_execution.agent_id, record_agent_execution.execution_id, owner_id, decision,
+  values (record_agent_execution.agent_id, record_agent_execution.execution_id, owner_id, decision.id,
           record_agent_execution.succeeded, record_agent_execution.tokens, record_agent_execution.duration_ms)
   on conflict on constraint executions_pkey do nothing
   returning e.* into exec;
@@ -141,7 +144,13 @@ begin
     updated_at = now()
   returning x.* into m;
 
-  -- 6. Alert evaluation (the routed success rate and the auto-rollback, ROUTING-SPEC §7).
+  -- 6. Learning (ROUTING-SPEC §10): the track record of the answering model, and a move when the evidence says so.
+  if decision.id is not null then
+    select c.* into cfg from routing.config c where c.id;
+    perform routing._learn_from_outcome(exec, decision, m, cfg);
+  end if;
+
+  -- 7. Alert evaluation (the routed success rate and the auto-rollback, ROUTING-SPEC §7).
   perform routing._after_execution_recorded(exec);
 
   return jsonb_build_object(

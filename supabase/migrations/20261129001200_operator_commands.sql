@@ -256,8 +256,10 @@ begin
   if cfg.rollback_tripped_at is null then
     return routing._routing_status() || jsonb_build_object('cleared', false);
   end if;
-  -- The routed success window restarts here, so the figures that tripped do not trip again.
-  update routing.config c set rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = now() where c.id;
+  -- The routed success window restarts here, so the figures that tripped do not trip again. The clear's own
+  -- instant (clock_timestamp), not its transaction's start: outcomes counted earlier in the same transaction
+  -- (routing.outcome_counters buckets them at the previous clear at the latest) stay before it.
+  update routing.config c set rollback_tripped_at = null, rollback_reason = null, rollback_cleared_at = clock_timestamp() where c.id;
   insert into routing.alert_events (kind, alert, value, sample, threshold, window_minutes, reason, figures, actor)
   select 'clear', 'auto_rollback', s.value, s.sample, s.threshold, s.window_minutes, clear_routing_rollback.note,
          jsonb_build_object('tripped_at', cfg.rollback_tripped_at, 'tripped_reason', cfg.rollback_reason,

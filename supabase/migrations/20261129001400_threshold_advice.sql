@@ -22,6 +22,15 @@
 --   else: raise to the top edge of the highest judged band below F where M meets
 --   the target, if that is above T (evidence from new agents, preferences or
 --   forced models that ran M at higher scores); otherwise keep T.
+-- Every row also carries the interval of its success rate: success_lower /
+-- success_upper, routing.success_bound at routing.config.learning_confidence
+-- (one-sided each), the statistics the learned tier and the trip use.
+--
+-- What the learning did (spec §10, agent learning migration): the view
+-- public.routing_learning_moves (one row per move, the figures that decided it)
+-- and public.routing_learning_moves_between(from_day, to_day) (agents moved up /
+-- down and moves in a range of UTC days), both with the caller's rights (RLS: a
+-- user sees their own agents' moves, the service role all).
 
 -- -----------------------------------------------------------------------------
 -- Type and validation
@@ -39,7 +48,10 @@ create type routing.threshold_advice as (
   meets_target boolean,           -- band: null below the minimum sample
   current_threshold numeric,      -- threshold rows
   suggested_threshold numeric,    -- threshold rows
-  advice text
+  advice text,
+  success_lower numeric,          -- the interval of success_rate (%): routing.success_bound at learning_confidence
+  success_upper numeric,
+  confidence numeric
 );
 comment on type routing.threshold_advice is
   'A row of public.advise_routing_thresholds: a score band x model with its outcomes, or a threshold with its suggestion.';
@@ -150,7 +162,10 @@ begin
            'success_rate', round(100.0 * b.ok / b.n, 2),
            'cost_per_execution_usd', trim_scale(round(b.cost / b.n, 10)),
            'meets_target', case when b.n >= cfg.advice_min_executions
-                                then 100.0 * b.ok / b.n >= advise_routing_thresholds.target_success_rate end))
+                                then 100.0 * b.ok / b.n >= advise_routing_thresholds.target_success_rate end,
+           'success_lower', routing.success_bound(b.ok, b.n, cfg.learning_confidence, 'lower'),
+           'success_upper', routing.success_bound(b.ok, b.n, cfg.learning_confidence, 'upper'),
+           'confidence', cfg.learning_confidence))
          order by b.score_to, b.model), '{}')
     into bands
   from (
@@ -173,6 +188,17 @@ begin
   medium_advice := routing._suggest_threshold(bands, 'medium', cfg.medium_model, cfg.medium_threshold,
                                               low_advice.suggested_threshold,
                                               advise_routing_thresholds.target_success_rate, cfg.advice_min_executions);
+  -- The interval of each threshold row's model over every band, as the band rows have theirs.
+  low_advice.confidence := cfg.learning_confidence;
+  low_advice.success_lower := case when low_advice.executions > 0
+    then routing.success_bound(low_advice.succeeded, low_advice.executions, cfg.learning_confidence, 'lower') end;
+  low_advice.success_upper := case when low_advice.executions > 0
+    then routing.success_bound(low_advice.succeeded, low_advice.executions, cfg.learning_confidence, 'upper') end;
+  medium_advice.confidence := cfg.learning_confidence;
+  medium_advice.success_lower := case when medium_advice.executions > 0
+    then routing.success_bound(medium_advice.succeeded, medium_advice.executions, cfg.learning_confidence, 'lower') end;
+  medium_advice.success_upper := case when medium_advice.executions > 0
+    then routing.success_bound(medium_advice.succeeded, medium_advice.executions, cfg.learning_confidence, 'upper') end;
   return next low_advice;
   return next medium_advice;
 end
@@ -183,8 +209,54 @@ comment on function public.advise_routing_thresholds(numeric, integer) is
   'Service role only; 22023 for bad input.';
 
 -- -----------------------------------------------------------------------------
+-- What the learning did: public.routing_learning_moves and its range
+-- -----------------------------------------------------------------------------
+create view public.routing_learning_moves with (security_invoker = true) as
+select (timezone('UTC', m.at))::date as day,
+       m.at, m.agent_id, a.name as agent_name, m.direction, m.from_model, m.to_model, m.from_rung, m.to_rung,
+       m.judged_model, m.executions, m.successes,
+       round(100.0 * m.successes / nullif(m.executions, 0), 2) as success_rate,
+       m.bound, m.target, m.confidence, m.prior_mean, m.prior_weight, m.execution_id,
+       case m.direction
+         when 'up' then format('%s succeeded %s of %s: upper %s%% bound %s%% < target %s%%', m.judged_model, m.successes,
+                               m.executions, trim_scale(round(m.confidence * 100, 2)), trim_scale(round(m.bound, 2)), trim_scale(m.target))
+         else format('%s succeeded %s of %s: lower %s%% bound %s%% > target %s%%', m.judged_model, m.successes,
+                     m.executions, trim_scale(round(m.confidence * 100, 2)), trim_scale(round(m.bound, 2)), trim_scale(m.target))
+       end as why
+from routing.agent_model_moves m
+join public.agents a on a.id = m.agent_id;
+comment on view public.routing_learning_moves is
+  'Every learned move (spec §10): which agent moved up or down its ladder, from -> to, and why (the judged model''s counts, '
+  'the bound, the target, the confidence, the prior). Caller''s rights: a user sees their own agents'' moves, the service role all.';
+comment on column public.routing_learning_moves.day is 'UTC date of the move.';
+comment on column public.routing_learning_moves.why is 'The figures that decided the move, in words.';
+
+create function public.routing_learning_moves_between(from_day date, to_day date)
+returns table (agents_moved_up bigint, agents_moved_down bigint, moves_up bigint, moves_down bigint, agents_moved bigint)
+language sql stable
+security invoker  -- RLS: a user counts their own agents' moves, the service role all
+set search_path = ''
+as $$
+  -- The UTC days as a time range, so agent_model_moves_at_idx serves it.
+  select count(distinct m.agent_id) filter (where m.direction = 'up'),
+         count(distinct m.agent_id) filter (where m.direction = 'down'),
+         count(*) filter (where m.direction = 'up'),
+         count(*) filter (where m.direction = 'down'),
+         count(distinct m.agent_id)
+  from routing.agent_model_moves m
+  where m.at >= (from_day::timestamp at time zone 'UTC') and m.at < ((to_day + 1)::timestamp at time zone 'UTC')
+$$;
+comment on function public.routing_learning_moves_between(date, date) is
+  'The learned moves over the UTC days from_day..to_day (inclusive), as one row: agents moved up, agents moved down, the '
+  'moves up and down, and the agents moved at all (zeros when none). The rows: public.routing_learning_moves. Caller''s rights (RLS).';
+
+-- -----------------------------------------------------------------------------
 -- Privileges
 -- -----------------------------------------------------------------------------
+revoke all on public.routing_learning_moves from public, anon, authenticated, service_role;
+grant select on public.routing_learning_moves to authenticated, service_role;
+revoke all on function public.routing_learning_moves_between(date, date) from public, anon, authenticated, service_role;
+grant execute on function public.routing_learning_moves_between(date, date) to authenticated, service_role;
 revoke all on function routing.validate_target_success_rate(numeric) from public;
 grant execute on function routing.validate_target_success_rate(numeric) to service_role;
 revoke all on function routing._suggest_threshold(routing.threshold_advice[], text, text, numeric, numeric, numeric, integer) from public;

@@ -382,9 +382,14 @@ set search_path = ''
 as $$
   delete from routing.decisions;  -- and, by cascade, their calls and attempts
   delete from routing.executions;
+  delete from routing.outcome_counters;
+  delete from routing.agent_model_records;
+  delete from routing.agent_learning;
+  delete from routing.agent_model_moves;
 $$;
 comment on function tests.clear_routing_history() is
-  'A clean slate for reports: deletes every decision (with its calls and attempts) and every execution outcome.';
+  'A clean slate for reports: deletes every decision (with its calls and attempts), every execution outcome, the '
+  'outcome counters of the routed success rule, and every track record, learned rung and move.';
 
 create or replace function tests.clear_alert_history()
 returns void
