@@ -1,11 +1,15 @@
 -- =============================================================================
--- Routing configuration (ROUTING-SPEC §3, §5, §7) and its audit
+-- Routing configuration (ROUTING-SPEC §3, §5, §7), its audit and its catalog presets
 -- =============================================================================
 -- One row, the source of truth, changed with SQL and effective on the next
 -- call: every threshold, tier model, breaker and alert setting is one column
 -- here (one line to change each). Environment variables read by the edge
 -- function override some of them per call (routing.overridable_settings).
--- Every change is audited by trigger: who, when, old -> new.
+-- Every change is audited by trigger: who, when, old -> new. The model
+-- settings switch together between named catalogs (routing.catalog_presets:
+-- `current`, today's models; `plan-2025`, the plan's), and the configured
+-- models that retire soon, are retired or unavailable are listed for the
+-- dashboard and the report (routing._model_warnings).
 
 -- -----------------------------------------------------------------------------
 -- routing.config
