@@ -1,5 +1,16 @@
 // Reads and updates a dotenv file (.env.local) without losing the keys it does not touch.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/**
+ * The local stack's env file: `.env.local` at the project root, unless ROUTER_ENV_FILE names another
+ * (`npm test` points it into .local/test, so a test run never rewrites the developer's .env.local).
+ * @param {string} root the project root
+ * @returns {string}
+ */
+export function envFilePath(root) {
+  return process.env.ROUTER_ENV_FILE || join(root, ".env.local");
+}
 
 /**
  * Parses KEY=VALUE lines; ignores comments and blank lines; strips one pair of quotes.
@@ -25,6 +36,7 @@ export function readEnvFile(path) {
  */
 export function updateEnvFile(path, updates) {
   const merged = { ...readEnvFile(path), ...updates };
+  mkdirSync(dirname(path), { recursive: true });
   const body = Object.entries(merged).map(([k, v]) => `${k}=${v}`).join("\n");
   writeFileSync(path, `# Written by the local stack scripts; local use only, never commit.\n${body}\n`, { mode: 0o600 });
 }

@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { readEnvFile } from "./env-file.mjs";
+import { envFilePath, readEnvFile } from "./env-file.mjs";
 
 const WIDTH = 80;
 /**
@@ -142,7 +142,7 @@ async function main() {
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number >= 1, got "${values.days}"`);
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const url = process.env.DATABASE_URL ?? readEnvFile(join(root, ".env.local")).DATABASE_URL;
+  const url = process.env.DATABASE_URL ?? readEnvFile(envFilePath(root)).DATABASE_URL;
   if (!url) throw new Error("No DATABASE_URL: run `npm run db:start` (or the demo) first.");
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start as startDatabase } from "./db.mjs";
-import { readEnvFile, updateEnvFile } from "./env-file.mjs";
+import { envFilePath, readEnvFile, updateEnvFile } from "./env-file.mjs";
 import { localKeys } from "./local-keys.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,7 +18,7 @@ export const FUNCTIONS_PORT = Number(process.env.FUNCTIONS_PORT ?? 54321);
  * @returns {Promise<Record<string, string | undefined>>}
  */
 export async function prepareFunctionEnv() {
-  const envPath = join(root, ".env.local");
+  const envPath = envFilePath(root);
   const databaseUrl = process.env.DATABASE_URL ?? (await startDatabase());
   const keys = await localKeys();
   updateEnvFile(envPath, { DATABASE_URL: databaseUrl, SUPABASE_URL: `http://127.0.0.1:${FUNCTIONS_PORT}`, ...keys });

@@ -10,23 +10,24 @@
 --   00000000-0000-4000-a000-000000000002  bob@example.com    the stranger: owns one agent, sees none of alice's
 --   00000000-0000-4000-a000-000000000003  ops@example.com    operator (routes with the service role)
 --
--- Agents (owner alice unless noted). Expected decision with the default config:
+-- Agents (owner alice unless noted). Expected decision with the default config (the `current` catalog preset;
+-- `select public.apply_catalog_preset('plan-2025')` routes to the plan's models, retired ones replaced):
 --   id                                     name                                 score  execs  success  -> model (reason)
---   00000000-0000-4000-b000-000000000001   Low: inbox triage                     2.10     40   97.50%  -> gpt-4o-mini (tier low)
---   00000000-0000-4000-b000-000000000002   Low boundary: 3.9                     3.90     40   97.50%  -> gpt-4o-mini (tier low)
---   00000000-0000-4000-b000-000000000003   Medium: weekly report                 5.20     40   97.50%  -> claude-3-haiku (tier medium)
---   00000000-0000-4000-b000-000000000004   Medium boundary: 3.95                 3.95     40   97.50%  -> claude-3-haiku (tier medium)
---   00000000-0000-4000-b000-000000000005   Medium boundary: 6.9                  6.90     40   97.50%  -> claude-3-haiku (tier medium)
---   00000000-0000-4000-b000-000000000006   High: contract analysis               8.40     40   97.50%  -> gpt-4o (tier high)
---   00000000-0000-4000-b000-000000000007   High boundary: 6.95                   6.95     40   97.50%  -> gpt-4o (tier high)
---   00000000-0000-4000-b000-000000000008   New agent: 1 execution                2.00      1  100.00%  -> gpt-4o-mini (new_agent)
---   00000000-0000-4000-b000-000000000009   Low success: 80%                      2.00     20   80.00%  -> gpt-4o (low_success_rate)
---   00000000-0000-4000-b000-000000000010   Recent failures: 3 in the last hour   3.00     30   90.00%  -> gpt-4o (recent_failures; lapses 60 min after seeding)
---   00000000-0000-4000-b000-000000000011   Preference: premium                   2.10     40   97.50%  -> gpt-4o (agent_preference)
---   00000000-0000-4000-b000-000000000012   Preference: claude-3-5-haiku          8.40     40   97.50%  -> claude-3-5-haiku (agent_preference)
---   00000000-0000-4000-b000-000000000013   No metrics yet                           -      -        -  -> gpt-4o-mini (new_agent)
---   00000000-0000-4000-b000-000000000014   No score: 50 executions                  -     50   96.00%  -> gpt-4o (tier, warning)
---   00000000-0000-4000-b000-000000000021   Bob: stranger's agent (owner bob)     5.20     40   97.50%  -> claude-3-haiku (tier medium)
+--   00000000-0000-4000-b000-000000000001   Low: inbox triage                     2.10     40   97.50%  -> gpt-5.6-luna (tier low)
+--   00000000-0000-4000-b000-000000000002   Low boundary: 3.9                     3.90     40   97.50%  -> gpt-5.6-luna (tier low)
+--   00000000-0000-4000-b000-000000000003   Medium: weekly report                 5.20     40   97.50%  -> claude-haiku-4-5 (tier medium)
+--   00000000-0000-4000-b000-000000000004   Medium boundary: 3.95                 3.95     40   97.50%  -> claude-haiku-4-5 (tier medium)
+--   00000000-0000-4000-b000-000000000005   Medium boundary: 6.9                  6.90     40   97.50%  -> claude-haiku-4-5 (tier medium)
+--   00000000-0000-4000-b000-000000000006   High: contract analysis               8.40     40   97.50%  -> gpt-5.6-sol (tier high)
+--   00000000-0000-4000-b000-000000000007   High boundary: 6.95                   6.95     40   97.50%  -> gpt-5.6-sol (tier high)
+--   00000000-0000-4000-b000-000000000008   New agent: 1 execution                2.00      1  100.00%  -> gpt-5.6-luna (new_agent)
+--   00000000-0000-4000-b000-000000000009   Low success: 80%                      2.00     20   80.00%  -> gpt-5.6-sol (low_success_rate)
+--   00000000-0000-4000-b000-000000000010   Recent failures: 3 in the last hour   3.00     30   90.00%  -> gpt-5.6-sol (recent_failures; lapses 60 min after seeding)
+--   00000000-0000-4000-b000-000000000011   Preference: premium                   2.10     40   97.50%  -> gpt-5.6-sol (agent_preference)
+--   00000000-0000-4000-b000-000000000012   Preference: claude-sonnet-5-5         8.40     40   97.50%  -> claude-sonnet-5-5 (agent_preference)
+--   00000000-0000-4000-b000-000000000013   No metrics yet                           -      -        -  -> gpt-5.6-luna (new_agent)
+--   00000000-0000-4000-b000-000000000014   No score: 50 executions                  -     50   96.00%  -> gpt-5.6-sol (tier, warning)
+--   00000000-0000-4000-b000-000000000021   Bob: stranger's agent (owner bob)     5.20     40   97.50%  -> claude-haiku-4-5 (tier medium)
 --
 -- Try: select public.route_model('00000000-0000-4000-b000-000000000003');
 -- These users have no password: act as them with request.jwt.claims, or pass acting_user as a trusted caller.
@@ -59,7 +60,7 @@ insert into public.agents (id, user_id, name, model_preference) values
   ('00000000-0000-4000-b000-000000000009', '00000000-0000-4000-a000-000000000001', 'Low success: 80%', null),
   ('00000000-0000-4000-b000-000000000010', '00000000-0000-4000-a000-000000000001', 'Recent failures: 3 in the last hour', null),
   ('00000000-0000-4000-b000-000000000011', '00000000-0000-4000-a000-000000000001', 'Preference: premium', 'premium'),
-  ('00000000-0000-4000-b000-000000000012', '00000000-0000-4000-a000-000000000001', 'Preference: claude-3-5-haiku', 'claude-3-5-haiku'),
+  ('00000000-0000-4000-b000-000000000012', '00000000-0000-4000-a000-000000000001', 'Preference: claude-sonnet-5-5', 'claude-sonnet-5-5'),
   ('00000000-0000-4000-b000-000000000013', '00000000-0000-4000-a000-000000000001', 'No metrics yet', null),
   ('00000000-0000-4000-b000-000000000014', '00000000-0000-4000-a000-000000000001', 'No score: 50 executions', null),
   ('00000000-0000-4000-b000-000000000021', '00000000-0000-4000-a000-000000000002', 'Bob: stranger''s agent', null)

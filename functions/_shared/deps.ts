@@ -4,4 +4,5 @@
 export { default as OpenAI } from "openai";
 export { default as Anthropic } from "@anthropic-ai/sdk";
 export { default as postgres } from "postgres";
-export { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors } from "jose";
+export { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors } from "jose";
+export type { JSONWebKeySet, JWK, JWTPayload } from "jose";

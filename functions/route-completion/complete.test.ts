@@ -5,9 +5,10 @@ import { deepStrictEqual } from "node:assert/strict";
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import type { ProviderBody } from "../_shared/providers/prepare-request.ts";
 import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
 import type { AttemptOutcome } from "../_shared/routing/retry.ts";
-import type { RoutingDecision } from "../_shared/routing/types.ts";
+import type { DecisionTarget, RoutingDecision } from "../_shared/routing/types.ts";
 import type { ChatCompletion } from "../_shared/translate/mod.ts";
 import { type CompletionDeps, type CompletionPolicy, routeCompletion } from "./complete.ts";
 import type { CompletionRequest } from "./request.ts";
@@ -16,17 +17,31 @@ const AGENT = "5b0c1d52-8f3e-4a43-9a55-1f0e8c2d7a10";
 const USER = "0d9e2c4b-7a61-4f1e-b2c3-6a5d4e3f2a1b";
 const DECISION = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
+const HAIKU: DecisionTarget = {
+  model: "claude-haiku-4-5", provider: "anthropic", provider_kind: "anthropic", wire_id: "claude-haiku-4-5-20251001",
+  base_url: null, base_url_env: "ANTHROPIC_BASE_URL", api_key_env: "ANTHROPIC_API_KEY", context_window: 200_000,
+  max_output_tokens: 64_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
+  supports_prefill: true, sampling: "temperature_or_top_p",
+};
+const SOL: DecisionTarget = {
+  model: "gpt-5.6-sol", provider: "openai", provider_kind: "openai-compatible", wire_id: "gpt-5.6-sol",
+  base_url: null, base_url_env: "OPENAI_BASE_URL", api_key_env: "OPENAI_API_KEY", context_window: 1_050_000,
+  max_output_tokens: 128_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
+  supports_prefill: false, sampling: "none",
+};
 const decision: RoutingDecision = {
   decision_id: DECISION, agent_id: AGENT, execution_id: null,
-  model: "claude-3-haiku", provider: "anthropic", tier: "medium", reason: "tier",
-  reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", baseline_model: "gpt-4o",
-  fallback_chain: ["gpt-4o"], fallback_providers: ["openai"], breakers: { anthropic: "closed", openai: "closed" },
+  model: "claude-haiku-4-5", provider: "anthropic", tier: "medium", reason: "tier",
+  reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", baseline_model: "gpt-5.6-sol",
+  targets: [HAIKU, SOL], breakers: { anthropic: "closed", openai: "closed" },
   max_retries: 2, warnings: [], replayed: false,
 };
 const request: CompletionRequest = { agentId: AGENT, executionId: null, body: { messages: [{ role: "user", content: "hello" }] } };
 const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
 const service: VerifiedCaller = { kind: "service_role", claims: null };
-const policy: CompletionPolicy = { failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000 };
+const policy: CompletionPolicy = {
+  failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000, anthropicDefaultMaxTokens: 4096,
+};
 const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 1, breakers: {} };
 
 const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 0, cache_write_tokens: 0 };
@@ -37,10 +52,11 @@ const completion = {
 } as ChatCompletion;
 const ok: AttemptOutcome<ChatCompletion> = { ok: true, value: completion, status: 200, usage };
 const fail = (status: number, extra: Partial<ProviderFailure> = {}): AttemptOutcome<ChatCompletion> => ({
-  ok: false, failure: { kind: "http", status, providerCode: null, message: "boom", retryAfterMs: null, ...extra },
+  ok: false, failure: { kind: "http", status, providerType: null, providerCode: null, param: null, message: "boom", retryAfterMs: null, ...extra },
 });
 
 interface Script {
+  body?: CompletionRequest["body"];
   decide?: () => Promise<RoutingDecision>;
   outcomes?: AttemptOutcome<ChatCompletion>[];
   record?: () => Promise<RecordedCall>;
@@ -52,7 +68,7 @@ interface Script {
 async function run(script: Script) {
   let now = 1_000_000;
   const decided: unknown[] = [];
-  const tried: Array<{ model: string; timeoutMs: number }> = [];
+  const tried: Array<{ model: string; timeoutMs: number; wire: ProviderBody }> = [];
   const records: Array<{ decisionId: string; call: CallRecord }> = [];
   const sleeps: number[] = [];
   const logs: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
@@ -62,8 +78,8 @@ async function run(script: Script) {
       decided.push(args);
       return script.decide ? script.decide() : Promise.resolve(decision);
     },
-    callProvider: (target, _body, timeoutMs) => {
-      tried.push({ model: target.model, timeoutMs });
+    callProvider: (target, wire, timeoutMs) => {
+      tried.push({ model: target.model, timeoutMs, wire: structuredClone(wire) });
       now += 100;
       return Promise.resolve(queue.shift() ?? fail(500));
     },
@@ -74,24 +90,28 @@ async function run(script: Script) {
     clock: { now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1 },
     log: (level, event, fields = {}) => { logs.push({ level, event, fields }); },
   };
-  const before = structuredClone(request);
+  const input: CompletionRequest = script.body === undefined ? request : { ...request, body: script.body };
+  const before = structuredClone(input);
   let outcome: unknown;
   try {
-    outcome = { answer: await routeCompletion({ request, caller: script.caller ?? user, policy: { ...policy, ...script.policy }, deps }) };
+    outcome = { answer: await routeCompletion({ request: input, caller: script.caller ?? user, policy: { ...policy, ...script.policy }, deps }) };
   } catch (error) {
     if (!(error instanceof RouterHttpError)) throw error;
     outcome = { error: { status: error.status, body: error.toBody(), headers: error.headers } };
   }
-  deepStrictEqual(request, before, "the request was not mutated");
-  return { outcome, decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), records, sleeps, logs };
+  deepStrictEqual(input, before, "the request was not mutated");
+  return {
+    outcome, decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), wires: tried.map((t) => t.wire),
+    records, sleeps, logs,
+  };
 }
 
 const headers = (over: Record<string, string>) => ({
-  "x-routing-decision-id": DECISION, "x-routing-model": "claude-3-haiku", "x-routing-provider": "anthropic",
+  "x-routing-decision-id": DECISION, "x-routing-model": "claude-haiku-4-5", "x-routing-provider": "anthropic",
   "x-routing-reason": "tier", "x-routing-cohort": "routed", "x-routing-attempts": "1", "x-routing-fallback": "false", ...over,
 });
 const routing = (over: Record<string, unknown>) => ({
-  decision_id: DECISION, model: "claude-3-haiku", provider: "anthropic", decided_model: "claude-3-haiku", tier: "medium",
+  decision_id: DECISION, model: "claude-haiku-4-5", provider: "anthropic", decided_model: "claude-haiku-4-5", tier: "medium",
   reason: "tier", reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", attempts: 1, fallback_used: false,
   cost_usd: "0.000125", baseline_cost_usd: "0.00225", warnings: [], ...over,
 });
@@ -101,15 +121,15 @@ const attempt = (model: string, provider: string, status: number | null, error_t
 Deno.test("complete: the decided model answers: 200 with its model and costs, recorded once for the user", async () => {
   const r = await run({ outcomes: [ok] });
   deepStrictEqual(r.outcome, {
-    answer: { status: 200, body: { ...completion, model: "claude-3-haiku", routing: routing({}) }, headers: headers({}) },
+    answer: { status: 200, body: { ...completion, model: "claude-haiku-4-5", routing: routing({}) }, headers: headers({}) },
   });
   deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: USER }]);
   deepStrictEqual(r.records, [{
     decisionId: DECISION,
-    call: { status: "succeeded", model: "claude-3-haiku", provider: "anthropic", fallback_used: false, latency_ms: 100,
-      attempts: [attempt("claude-3-haiku", "anthropic", 200, null, usage)] },
+    call: { status: "succeeded", model: "claude-haiku-4-5", provider: "anthropic", fallback_used: false, latency_ms: 100,
+      attempts: [attempt("claude-haiku-4-5", "anthropic", 200, null, usage)], warnings: [] },
   }]);
-  deepStrictEqual({ tried: r.tried, timeouts: r.timeouts, sleeps: r.sleeps }, { tried: ["claude-3-haiku"], timeouts: [30_000], sleeps: [] });
+  deepStrictEqual({ tried: r.tried, timeouts: r.timeouts, sleeps: r.sleeps }, { tried: ["claude-haiku-4-5"], timeouts: [30_000], sleeps: [] });
 });
 
 Deno.test("complete: the service role decides with no acting user", async () => {
@@ -117,26 +137,27 @@ Deno.test("complete: the service role decides with no acting user", async () => 
   deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: null }]);
 });
 
-Deno.test("complete: three 529s then the chain's gpt-4o: fallback used, every attempt recorded", async () => {
+Deno.test("complete: three 529s then the chain's gpt-5.6-sol: fallback used, every attempt recorded", async () => {
   const r = await run({ outcomes: [fail(529), fail(529), fail(529), ok] });
-  const gpt = { "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "4", "x-routing-fallback": "true" };
+  const gpt = { "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "4", "x-routing-fallback": "true" };
   deepStrictEqual(r.outcome, {
     answer: {
       status: 200,
-      body: { ...completion, model: "gpt-4o", routing: routing({ model: "gpt-4o", provider: "openai", attempts: 4, fallback_used: true }) },
+      body: { ...completion, model: "gpt-5.6-sol", routing: routing({ model: "gpt-5.6-sol", provider: "openai", attempts: 4, fallback_used: true }) },
       headers: headers(gpt),
     },
   });
   deepStrictEqual(r.records, [{
     decisionId: DECISION,
     call: {
-      status: "succeeded", model: "gpt-4o", provider: "openai", fallback_used: true, latency_ms: 700,
+      status: "succeeded", model: "gpt-5.6-sol", provider: "openai", fallback_used: true, latency_ms: 700,
       attempts: [
-        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
-        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
-        attempt("claude-3-haiku", "anthropic", 529, "overloaded"),
-        attempt("gpt-4o", "openai", 200, null, usage),
+        attempt("claude-haiku-4-5", "anthropic", 529, "overloaded"),
+        attempt("claude-haiku-4-5", "anthropic", 529, "overloaded"),
+        attempt("claude-haiku-4-5", "anthropic", 529, "overloaded"),
+        attempt("gpt-5.6-sol", "openai", 200, null, usage),
       ],
+      warnings: [],
     },
   }]);
   deepStrictEqual(r.sleeps, [100, 200]);
@@ -144,12 +165,12 @@ Deno.test("complete: three 529s then the chain's gpt-4o: fallback used, every at
 
 Deno.test("complete: the decided model's circuit is open: the chain's model goes first, and its answer is a fallback", async () => {
   const r = await run({ decide: () => Promise.resolve({ ...decision, breakers: { anthropic: "open", openai: "closed" } }), outcomes: [ok] });
-  deepStrictEqual(r.tried, ["gpt-4o"]);
+  deepStrictEqual(r.tried, ["gpt-5.6-sol"]);
   deepStrictEqual(r.outcome, {
     answer: {
       status: 200,
-      body: { ...completion, model: "gpt-4o", routing: routing({ model: "gpt-4o", provider: "openai", fallback_used: true }) },
-      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-fallback": "true" }),
+      body: { ...completion, model: "gpt-5.6-sol", routing: routing({ model: "gpt-5.6-sol", provider: "openai", fallback_used: true }) },
+      headers: headers({ "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-fallback": "true" }),
     },
   });
   deepStrictEqual(r.records.map((x) => x.call.fallback_used), [true]);
@@ -160,28 +181,28 @@ Deno.test("complete: the decided model tried last (open circuit, chain failing) 
     decide: () => Promise.resolve({ ...decision, breakers: { anthropic: "open", openai: "closed" } }),
     outcomes: [fail(401), ok],
   });
-  deepStrictEqual(r.tried, ["gpt-4o", "claude-3-haiku"]);
-  deepStrictEqual(r.records.map((x) => [x.call.model, x.call.fallback_used]), [["claude-3-haiku", false]]);
+  deepStrictEqual(r.tried, ["gpt-5.6-sol", "claude-haiku-4-5"]);
+  deepStrictEqual(r.records.map((x) => [x.call.model, x.call.fallback_used]), [["claude-haiku-4-5", false]]);
 });
 
 const unreachable = () => Promise.reject(new RouterHttpError(503, "The routing database is unreachable.", { code: "database_unavailable" }));
 
-Deno.test("complete: fail-open: an unreachable database sends the call to gpt-4o, unrecorded, with null ids and costs", async () => {
+Deno.test("complete: fail-open: an unreachable database sends the call to the baseline gpt-5.6-sol, unrecorded, with null ids and costs", async () => {
   const r = await run({ decide: unreachable, outcomes: [ok], policy: { failOpen: true } });
   deepStrictEqual(r.outcome, {
     answer: {
       status: 200,
       body: {
-        ...completion, model: "gpt-4o",
+        ...completion, model: "gpt-5.6-sol",
         routing: {
-          decision_id: null, model: "gpt-4o", provider: "openai", decided_model: "gpt-4o", tier: null, reason: "fail_open",
+          decision_id: null, model: "gpt-5.6-sol", provider: "openai", decided_model: "gpt-5.6-sol", tier: null, reason: "fail_open",
           reasoning: "The routing database is unreachable: the baseline model answers, unrecorded.", cohort: "fail_open",
           attempts: 1, fallback_used: false, cost_usd: null, baseline_cost_usd: null,
-          warnings: ["routing database unreachable: fail-open to gpt-4o"],
+          warnings: ["routing database unreachable: fail-open to gpt-5.6-sol"],
         },
       },
       headers: {
-        "x-routing-decision-id": "none", "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-reason": "fail_open",
+        "x-routing-decision-id": "none", "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-reason": "fail_open",
         "x-routing-cohort": "fail_open", "x-routing-attempts": "1", "x-routing-fallback": "false",
       },
     },
@@ -221,7 +242,7 @@ Deno.test("complete: a recording failure keeps the paid answer, says cost_usd nu
   deepStrictEqual(r.outcome, {
     answer: {
       status: 200,
-      body: { ...completion, model: "claude-3-haiku", routing: routing({ cost_usd: null, baseline_cost_usd: null }) },
+      body: { ...completion, model: "claude-haiku-4-5", routing: routing({ cost_usd: null, baseline_cost_usd: null }) },
       headers: headers({}),
     },
   });
@@ -232,26 +253,153 @@ Deno.test("complete: a recording failure keeps the paid answer, says cost_usd nu
   }]);
 });
 
-Deno.test("complete: a provider's 400 is the caller's: returned at once with the routing headers, recorded as failed", async () => {
-  const r = await run({ outcomes: [fail(400, { providerCode: "invalid_request_error", message: "messages.0: bad" }), ok] });
+Deno.test("complete: Anthropic's 400 is the caller's: its message, OpenAI's type, no code or param, recorded as failed", async () => {
+  const r = await run({
+    outcomes: [fail(400, { providerType: "invalid_request_error", message: "messages.0: bad" }), ok],
+  });
   deepStrictEqual(r.outcome, {
     error: {
       status: 400,
-      body: { error: { message: "messages.0: bad", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
+      body: { error: { message: "messages.0: bad", type: "invalid_request_error", param: null, code: null } },
       headers: headers({}),
     },
   });
-  deepStrictEqual(r.tried, ["claude-3-haiku"]);
+  deepStrictEqual(r.tried, ["claude-haiku-4-5"]);
   deepStrictEqual(r.records, [{
     decisionId: DECISION,
-    call: { status: "failed", model: "claude-3-haiku", provider: "anthropic", fallback_used: false, latency_ms: 100,
-      attempts: [attempt("claude-3-haiku", "anthropic", 400, "invalid_request")] },
+    call: { status: "failed", model: "claude-haiku-4-5", provider: "anthropic", fallback_used: false, latency_ms: 100,
+      attempts: [attempt("claude-haiku-4-5", "anthropic", 400, "invalid_request")], warnings: [] },
   }]);
+});
+
+Deno.test("complete: OpenAI's 400 is passed through with its own code and param", async () => {
+  const r = await run({
+    decide: () => Promise.resolve({ ...decision, model: "gpt-5.6-sol", provider: "openai", targets: [SOL] }),
+    outcomes: [fail(400, {
+      providerType: "invalid_request_error", providerCode: "context_length_exceeded", param: "messages",
+      message: "This model's maximum context length is 1050000 tokens.",
+    })],
+  });
+  deepStrictEqual((r.outcome as { error: { status: number; body: unknown } }).error.status, 400);
+  deepStrictEqual((r.outcome as { error: { body: unknown } }).error.body, {
+    error: {
+      message: "This model's maximum context length is 1050000 tokens.", type: "invalid_request_error", param: "messages",
+      code: "context_length_exceeded",
+    },
+  });
+});
+
+Deno.test("complete: a 404 model_not_found costs one attempt, no retry, and the chain answers", async () => {
+  const r = await run({ outcomes: [fail(404, { providerType: "not_found_error", message: "model: claude-haiku-4-5-20251001" }), ok] });
+  deepStrictEqual(r.tried, ["claude-haiku-4-5", "gpt-5.6-sol"]);
+  deepStrictEqual(r.records[0].call.attempts.map((a) => [a.model, a.status, a.error_type]), [
+    ["claude-haiku-4-5", 404, "model_unavailable"],
+    ["gpt-5.6-sol", 200, null],
+  ]);
+  deepStrictEqual(r.sleeps, []);
+});
+
+Deno.test("complete: an Anthropic spend cap and an OpenAI spend limit each fall back at once, without retries", async () => {
+  const r = await run({
+    decide: () => Promise.resolve({ ...decision, targets: [HAIKU, SOL, { ...HAIKU, model: "claude-opus-4-6", wire_id: "claude-opus-4-6" }] }),
+    outcomes: [
+      fail(429, { providerType: "rate_limit_error", providerCode: "enforced_spend_limit_reached" }),
+      fail(429, { providerType: "insufficient_quota", providerCode: "organization_spend_limit_exceeded" }),
+      ok,
+    ],
+  });
+  deepStrictEqual(r.tried, ["claude-haiku-4-5", "gpt-5.6-sol", "claude-opus-4-6"]);
+  deepStrictEqual(r.records[0].call.attempts.map((a) => a.error_type), ["insufficient_quota", "insufficient_quota", null]);
+  deepStrictEqual(r.sleeps, []);
+});
+
+Deno.test("complete: the decision's and the adaptation's warnings reach the answer and the record; the wire gets the adapted body", async () => {
+  const r = await run({
+    decide: () => Promise.resolve({ ...decision, warnings: ["claude-3-haiku retired on 2026-04-19: claude-haiku-4-5 answers"] }),
+    body: { messages: [{ role: "user", content: "hello" }], temperature: 0.4, top_p: 0.9, logprobs: true },
+    outcomes: [ok],
+  });
+  const warnings = [
+    "claude-3-haiku retired on 2026-04-19: claude-haiku-4-5 answers",
+    "logprobs dropped: not supported by anthropic models",
+    "top_p dropped: claude-haiku-4-5 accepts temperature or top_p, not both",
+  ];
+  deepStrictEqual(r.outcome, {
+    answer: { status: 200, body: { ...completion, model: "claude-haiku-4-5", routing: routing({ warnings }) }, headers: headers({}) },
+  });
+  deepStrictEqual(r.records.map((x) => x.call.warnings), [warnings]);
+  deepStrictEqual(r.wires, [{
+    kind: "anthropic",
+    body: {
+      model: "claude-haiku-4-5-20251001", max_tokens: 4096, temperature: 0.4,
+      messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
+    },
+    toolIds: { toAnthropic: new Map(), toCaller: new Map() },
+  }]);
+});
+
+const pdfById = { messages: [{ role: "user" as const, content: [{ type: "file" as const, file: { file_id: "file-abc" } }] }] };
+
+Deno.test("complete: a target that cannot take the request is skipped, said in the warnings, and the next one answers", async () => {
+  const r = await run({ body: pdfById, outcomes: [ok] });
+  const skipped = "claude-haiku-4-5 skipped: messages[0].content[0].file needs file_data for claude-haiku-4-5: " +
+    "anthropic models cannot read an OpenAI file_id";
+  deepStrictEqual(r.tried, ["gpt-5.6-sol"]);
+  deepStrictEqual(r.outcome, {
+    answer: {
+      status: 200,
+      body: { ...completion, model: "gpt-5.6-sol", routing: routing({ model: "gpt-5.6-sol", provider: "openai", fallback_used: true, warnings: [skipped] }) },
+      headers: headers({ "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-fallback": "true" }),
+    },
+  });
+  deepStrictEqual(r.records.map((x) => x.call.warnings), [[skipped]]);
+  deepStrictEqual(r.wires.map((w) => w.body), [{ model: "gpt-5.6-sol", messages: pdfById.messages }]);
+});
+
+Deno.test("complete: no target can take the request: the decided model's refusal is a 400, nothing called or recorded", async () => {
+  const r = await run({ body: pdfById, decide: () => Promise.resolve({ ...decision, targets: [HAIKU] }), outcomes: [ok] });
+  deepStrictEqual(r.outcome, {
+    error: {
+      status: 400,
+      body: {
+        error: {
+          message: "messages[0].content[0].file needs file_data for claude-haiku-4-5: anthropic models cannot read an OpenAI file_id",
+          type: "invalid_request_error", param: "messages[0].content[0].file.file_data", code: "unsupported_value",
+        },
+      },
+      headers: {},
+    },
+  });
+  deepStrictEqual({ tried: r.tried, records: r.records }, { tried: [], records: [] });
+});
+
+Deno.test("complete: legacy functions go out as tools and the tool call comes back as function_call", async () => {
+  const toolAnswer = {
+    ...completion,
+    choices: [{
+      index: 0, finish_reason: "tool_calls", logprobs: null,
+      message: { role: "assistant", content: null, refusal: null, tool_calls: [{ id: "toolu_1", type: "function", function: { name: "lookup", arguments: "{\"q\":\"x\"}" } }] },
+    }],
+  } as ChatCompletion;
+  const r = await run({
+    body: { messages: [{ role: "user", content: "find x" }], functions: [{ name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } }] },
+    outcomes: [{ ok: true, value: toolAnswer, status: 200, usage }],
+  });
+  const body = (r.outcome as { answer: { body: ChatCompletion } }).answer.body;
+  deepStrictEqual(body.choices, [{
+    index: 0, finish_reason: "function_call", logprobs: null,
+    message: { role: "assistant", content: null, refusal: null, function_call: { name: "lookup", arguments: "{\"q\":\"x\"}" } },
+  }]);
+  const wire = r.wires[0];
+  deepStrictEqual(wire.kind === "anthropic" && [wire.body.tools, wire.body.tool_choice], [
+    [{ name: "lookup", input_schema: { type: "object", properties: { q: { type: "string" } } } }],
+    { type: "auto", disable_parallel_tool_use: true },
+  ]);
 });
 
 Deno.test("complete: every attempt failing is a 502 listing the attempts without tokens, recorded as failed", async () => {
   const r = await run({ outcomes: [] }); // every attempt: 500
-  const tried = [...Array(3).fill(["claude-3-haiku", "anthropic"]), ...Array(3).fill(["gpt-4o", "openai"])];
+  const tried = [...Array(3).fill(["claude-haiku-4-5", "anthropic"]), ...Array(3).fill(["gpt-5.6-sol", "openai"])];
   deepStrictEqual(r.outcome, {
     error: {
       status: 502,
@@ -262,17 +410,17 @@ Deno.test("complete: every attempt failing is a 502 listing the attempts without
           attempts: tried.map(([model, provider]) => ({ model, provider, status: 500, error_type: "server_error", latency_ms: 100 })),
         },
       },
-      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "6", "x-routing-fallback": "true" }),
+      headers: headers({ "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "6", "x-routing-fallback": "true" }),
     },
   });
-  deepStrictEqual(r.records.map((x) => [x.call.status, x.call.model, x.call.fallback_used, x.call.attempts.length]), [["failed", "gpt-4o", true, 6]]);
+  deepStrictEqual(r.records.map((x) => [x.call.status, x.call.model, x.call.fallback_used, x.call.attempts.length]), [["failed", "gpt-5.6-sol", true, 6]]);
 });
 
 Deno.test("complete: a 502 after refused credentials does not echo the provider's message", async () => {
   const r = await run({ outcomes: [fail(401, { message: "Incorrect API key provided: sk-abc***xyz" }), fail(403, { message: "key sk-abc***xyz" })] });
   const error = (r.outcome as { error: { body: { error: { message: string } } } }).error.body.error;
   deepStrictEqual(error.message, "Every provider attempt failed (2 attempts); last error: auth: the provider refused the router's credentials.");
-  deepStrictEqual(r.tried, ["claude-3-haiku", "gpt-4o"], "a key problem falls back at once, without a retry");
+  deepStrictEqual(r.tried, ["claude-haiku-4-5", "gpt-5.6-sol"], "a key problem falls back at once, without a retry");
 });
 
 Deno.test("complete: no attempt fits the time budget: a 502 with no attempts, and nothing recorded", async () => {
@@ -286,7 +434,7 @@ Deno.test("complete: no attempt fits the time budget: a 502 with no attempts, an
           param: null, code: "all_attempts_failed", attempts: [],
         },
       },
-      headers: headers({ "x-routing-model": "gpt-4o", "x-routing-provider": "openai", "x-routing-attempts": "0", "x-routing-fallback": "true" }),
+      headers: headers({ "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "0", "x-routing-fallback": "true" }),
     },
   });
   deepStrictEqual({ tried: r.tried, records: r.records }, { tried: [], records: [] });

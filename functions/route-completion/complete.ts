@@ -1,25 +1,37 @@
-// A routed completion: decision (one round trip) → provider attempts with retries and
-// fallback → the call and its attempts recorded (one round trip) → an OpenAI chat.completion
-// with a `routing` object and x-routing-* headers. Every effect (the database, the providers,
-// the clock, the log) comes in as a dependency: live-deps.ts wires the real ones.
+// A routed completion: decision (one round trip) → each target's request prepared for its own
+// model → provider attempts with retries and fallback → the answer adapted back → the call, its
+// attempts and its warnings recorded (one round trip) → an OpenAI chat.completion with a `routing`
+// object and x-routing-* headers. Every effect (the database, the providers, the clock, the log)
+// comes in as a dependency: live-deps.ts wires the real ones.
+import { adaptResponse } from "../_shared/adapt/mod.ts";
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { RouterSettings } from "../_shared/config/settings.ts";
 import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import type { log } from "../_shared/log.ts";
 import { redactSecrets } from "../_shared/log.ts";
+import type { ProviderBody } from "../_shared/providers/prepare-request.ts";
 import { callWithFallback, planTargets, usedFallback } from "../_shared/routing/fallback.ts";
-import { type AttemptOutcome, attemptWithRetries, type RetryPolicy, type Target } from "../_shared/routing/retry.ts";
-import type { AttemptRecord, RoutingDecision } from "../_shared/routing/types.ts";
-import type { ChatCompletion, OpenAIChatRequest } from "../_shared/translate/mod.ts";
+import { type AttemptOutcome, attemptWithRetries, type RetryPolicy } from "../_shared/routing/retry.ts";
+import type { AttemptRecord, DecisionTarget, RoutingDecision } from "../_shared/routing/types.ts";
+import type { ChatCompletion } from "../_shared/translate/mod.ts";
+import { failOpenDecision } from "./fail-open.ts";
+import { prepareTargets, type ReadyTarget } from "./prepare-targets.ts";
 import type { CompletionRequest } from "./request.ts";
-import { allAttemptsFailed, type Decision, routingHeaders, routingSummary } from "./routing-summary.ts";
+import {
+  allAttemptsFailed,
+  boundedWarnings,
+  callerFaultError,
+  type Decision,
+  routingHeaders,
+  routingSummary,
+} from "./routing-summary.ts";
 
 export interface CompletionDeps {
   /** route_model; the environment overrides are the wiring's to add. */
   decide: (args: { agentId: string; executionId: string | null; actingUser: string | null }) => Promise<RoutingDecision>;
-  /** One attempt at one model; never throws for provider trouble. */
-  callProvider: (target: Target, body: OpenAIChatRequest, timeoutMs: number) => Promise<AttemptOutcome<ChatCompletion>>;
+  /** One attempt at one target with its prepared body; never throws for provider trouble. */
+  callProvider: (target: DecisionTarget, wire: ProviderBody, timeoutMs: number) => Promise<AttemptOutcome<ChatCompletion>>;
   /** record_completion. */
   record: (decisionId: string, call: CallRecord) => Promise<RecordedCall>;
   /** `now` in epoch milliseconds, also for latencies. */
@@ -27,7 +39,10 @@ export interface CompletionDeps {
   log: typeof log;
 }
 
-export type CompletionPolicy = Pick<RouterSettings, "failOpen" | "totalBudgetMs" | "attemptTimeoutMs" | "retryBaseDelayMs" | "retryMaxDelayMs">;
+export type CompletionPolicy = Pick<
+  RouterSettings,
+  "failOpen" | "totalBudgetMs" | "attemptTimeoutMs" | "retryBaseDelayMs" | "retryMaxDelayMs" | "anthropicDefaultMaxTokens"
+>;
 
 export interface CompletionResult {
   status: number;
@@ -38,7 +53,7 @@ export interface CompletionResult {
 /** An attempt with less time left than this is not started: it could only time out. */
 const MIN_ATTEMPT_MS = 250;
 
-/** The answer, or a RouterHttpError: the provider's refusal of the caller's request, a 502, a 503. */
+/** The answer, or a RouterHttpError: the provider's refusal of the caller's request, a 400, a 502, a 503. */
 export async function routeCompletion(
   { request, caller, policy, deps }: { request: CompletionRequest; caller: VerifiedCaller; policy: CompletionPolicy; deps: CompletionDeps },
 ): Promise<CompletionResult> {
@@ -49,15 +64,18 @@ export async function routeCompletion(
     cohort: decision.cohort, warnings: decision.warnings,
   });
 
-  const decided: Target = { model: decision.model, provider: decision.provider };
-  const targets = planTargets(
-    decided,
-    decision.fallback_chain.map((model, i) => ({ model, provider: decision.fallback_providers[i] })),
-    decision.breakers ?? {},
-  );
+  // Adapted once per target, before its retry loop: what one model refuses another may take.
+  const { ready, skipped } = prepareTargets({
+    request: request.body,
+    targets: planTargets(decision.targets, decision.breakers ?? {}),
+    decidedModel: decision.model,
+    anthropicDefaultMaxTokens: policy.anthropicDefaultMaxTokens,
+  });
+  if (skipped.length > 0) deps.log("info", "targets_skipped", { decision_id: decision.decision_id, skipped });
+
   const attempts: AttemptRecord[] = [];
   const deadline = deps.clock.now() + policy.totalBudgetMs;
-  const policyFor = (target: Target): RetryPolicy => ({
+  const policyFor = (target: ReadyTarget): RetryPolicy => ({
     maxRetries: decision.max_retries,
     attemptTimeoutMs: policy.attemptTimeoutMs,
     baseDelayMs: policy.retryBaseDelayMs,
@@ -65,15 +83,27 @@ export async function routeCompletion(
     deadline,
     minAttemptMs: MIN_ATTEMPT_MS,
     // Keep one full attempt for the next model, unless this is the last one.
-    reserveMs: target === targets[targets.length - 1] ? 0 : policy.attemptTimeoutMs,
+    reserveMs: target === ready[ready.length - 1] ? 0 : policy.attemptTimeoutMs,
     ...deps.clock,
   });
-  const result = await callWithFallback<ChatCompletion>(targets, (target: Target) =>
-    attemptWithRetries(target, (timeoutMs) => deps.callProvider(target, request.body, timeoutMs), policyFor(target), (a) => attempts.push(a))
-  );
+  const result = await callWithFallback<ChatCompletion, ReadyTarget>(ready, (ready) =>
+    attemptWithRetries(
+      ready,
+      (timeoutMs) => deps.callProvider(ready.target, ready.prepared.wire, timeoutMs),
+      policyFor(ready),
+      (a) => attempts.push(a),
+    ));
 
   const last = result.ok ? result.answeredBy : result.lastTarget;
-  const fallbackUsed = usedFallback({ decided, last });
+  const answer = result.ok ? adaptResponse({ completion: result.value, restore: last.prepared.restore }) : null;
+  // What the caller and the audit trail are told: the decision's own warnings, the targets that
+  // could not take the request, and what was adapted for the model that answered.
+  const warnings = boundedWarnings([
+    ...(decision.warnings ?? []),
+    ...skipped,
+    ...(answer === null ? [] : [...last.prepared.warnings, ...answer.warnings]),
+  ]);
+  const fallbackUsed = usedFallback({ decided: { model: decision.model, provider: decision.provider }, last });
   const call: CallRecord = {
     status: result.ok ? "succeeded" : "failed",
     model: last.model,
@@ -81,19 +111,18 @@ export async function routeCompletion(
     fallback_used: fallbackUsed,
     latency_ms: Math.round(deps.clock.now() - started),
     attempts,
+    warnings,
   };
   const recorded = await recordSafely({ decision, call, deps });
 
-  const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded });
+  const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded, warnings });
   const headers = routingHeaders(routing);
-  if (result.ok) {
-    return { status: 200, body: { ...result.value, model: last.model, routing }, headers };
+  if (!result.ok) {
+    // The provider refused the request itself (400/413/422): the caller's to fix, in the provider's words.
+    if (result.callerError) throw callerFaultError({ failure: result.failure, headers });
+    throw allAttemptsFailed({ failure: result.failure, errorType: result.class.errorType, attempts, headers });
   }
-  if (result.callerError) {
-    // The provider refused the request itself (400/413/422): the caller's to fix, returned as is.
-    throw new RouterHttpError(result.failure.status ?? 400, result.failure.message, { code: result.failure.providerCode, headers });
-  }
-  throw allAttemptsFailed({ failure: result.failure, errorType: result.class.errorType, attempts, headers });
+  return { status: 200, body: { ...(answer?.completion ?? result.value), model: last.model, routing }, headers };
 }
 
 /**
@@ -113,13 +142,7 @@ async function decideOrFailOpen(
   } catch (error) {
     if (!(policy.failOpen && error instanceof RouterHttpError && error.status === 503)) throw error;
     deps.log("warn", "routing_fail_open", { agent_id: request.agentId });
-    return {
-      decision_id: null, agent_id: request.agentId, execution_id: request.executionId,
-      model: "gpt-4o", provider: "openai", tier: null, reason: "fail_open",
-      reasoning: "The routing database is unreachable: the baseline model answers, unrecorded.",
-      cohort: "fail_open", baseline_model: "gpt-4o", fallback_chain: [], fallback_providers: [], breakers: {},
-      max_retries: 2, warnings: ["routing database unreachable: fail-open to gpt-4o"], replayed: false,
-    };
+    return failOpenDecision({ agentId: request.agentId, executionId: request.executionId });
   }
 }
 

@@ -24,7 +24,9 @@ export const handleRequest = edgeHandler({
   unexpectedMessage: "The router failed unexpectedly.",
 }, async (req) => {
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-  const caller = await verifyCaller({ authorization: req.headers.get("authorization"), settings, wording: WORDING });
+  const caller = await verifyCaller({
+    authorization: req.headers.get("authorization"), apikey: req.headers.get("apikey"), settings, wording: WORDING,
+  });
   const body = await readJsonObject(req, settings.maxBodyBytes);
   const headerAgentId = req.headers.get("x-agent-id");
 

@@ -10,7 +10,7 @@ export function liveDeps(settings: RouterSettings): CompletionDeps {
   return {
     // The overrides are read per call, as the environment may change between deploys of a warm isolate.
     decide: (args) => routeModel(settings.databaseUrl, { ...args, env: readRoutingEnv() }),
-    callProvider: (target, body, timeoutMs) => callProvider(target, body, settings, timeoutMs),
+    callProvider: (target, wire, timeoutMs) => callProvider({ target, wire, timeoutMs }),
     record: (decisionId, call) => recordCompletion(settings.databaseUrl, decisionId, call),
     // Monotonic (latencies never go negative) and on the epoch (deadlines, retry-after dates).
     clock: { now: () => performance.timeOrigin + performance.now(), sleep, random: Math.random },

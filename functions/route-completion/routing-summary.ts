@@ -1,5 +1,6 @@
 // What a routed completion tells its caller: the `routing` object of the answer, the
-// x-routing-* headers, and the 502 when every attempt failed.
+// x-routing-* headers, the provider's own refusal of the caller's request, and the 502 when
+// every attempt failed.
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import type { RecordedCall } from "../_shared/db/router-db.ts";
 import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
@@ -27,13 +28,15 @@ export interface RoutingSummary {
 }
 
 export function routingSummary(
-  { decision, answered, attempts, fallbackUsed, recorded }: {
+  { decision, answered, attempts, fallbackUsed, recorded, warnings }: {
     decision: Decision;
     answered: Target;
     attempts: number;
     fallbackUsed: boolean;
     /** null: not recorded, so no cost is known. */
     recorded: RecordedCall | null;
+    /** The decision's, the skipped targets', and the adaptations for the model that answered. */
+    warnings: string[];
   },
 ): RoutingSummary {
   return {
@@ -49,8 +52,19 @@ export function routingSummary(
     fallback_used: fallbackUsed,
     cost_usd: recorded?.cost_usd ?? null,
     baseline_cost_usd: recorded?.baseline_cost_usd ?? null,
-    warnings: decision.warnings ?? [],
+    warnings,
   };
+}
+
+/** record_completion takes at most 50 warnings of at most 500 characters: the rest is said to be cut. */
+export const MAX_WARNINGS = 50;
+export const MAX_WARNING_LENGTH = 500;
+
+export function boundedWarnings(warnings: ReadonlyArray<string>): string[] {
+  const cut = (text: string) => text.length <= MAX_WARNING_LENGTH ? text : `${text.slice(0, MAX_WARNING_LENGTH - 1)}…`;
+  if (warnings.length <= MAX_WARNINGS) return warnings.map(cut);
+  const kept = warnings.slice(0, MAX_WARNINGS - 1).map(cut);
+  return [...kept, `${warnings.length - kept.length} further warnings omitted`];
 }
 
 export function routingHeaders(routing: RoutingSummary): Record<string, string> {
@@ -65,6 +79,22 @@ export function routingHeaders(routing: RoutingSummary): Record<string, string> 
   };
 }
 
+/**
+ * The provider refused the caller's own request (400/413/422): its status and message as the
+ * provider said them, in OpenAI's error shape, with OpenAI's `code` and `param` where the provider
+ * gave them (Anthropic gives neither: its `invalid_request_error` is OpenAI's type, param null).
+ */
+export function callerFaultError(
+  { failure, headers }: { failure: ProviderFailure; headers: Record<string, string> },
+): RouterHttpError {
+  return new RouterHttpError(failure.status ?? 400, failure.message, {
+    type: "invalid_request_error",
+    code: failure.providerCode,
+    param: failure.param,
+    headers,
+  });
+}
+
 /** The 502: every attempt failed; the caller sees each attempt, without tokens. */
 export function allAttemptsFailed(
   { failure, errorType, attempts, headers }: {
@@ -74,7 +104,7 @@ export function allAttemptsFailed(
     headers: Record<string, string>;
   },
 ): RouterHttpError {
-  return new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${errorType}: ${callerSafeMessage(failure)}`, {
+  return new RouterHttpError(502, `Every provider attempt failed (${attempts.length} attempts); last error: ${errorType}: ${callerSafeMessage({ failure, errorType })}`, {
     type: "api_error",
     code: "all_attempts_failed",
     headers,
@@ -83,9 +113,10 @@ export function allAttemptsFailed(
 }
 
 /** Provider auth and quota messages can quote (masked) keys: the caller gets a generic line. */
-function callerSafeMessage(failure: ProviderFailure): string {
-  if (failure.providerCode === "missing_api_key") return failure.message;
+function callerSafeMessage({ failure, errorType }: { failure: ProviderFailure; errorType: AttemptErrorType }): string {
+  // The router's own words about its configuration (a variable name, never a value).
+  if (failure.providerCode === "missing_api_key" || failure.providerCode === "refused_key_variable") return failure.message;
   if (failure.status === 401 || failure.status === 403) return "the provider refused the router's credentials.";
-  if (failure.providerCode === "insufficient_quota") return "the provider's quota or credit is exhausted.";
+  if (errorType === "insufficient_quota") return "the provider's quota or credit is exhausted.";
   return failure.message;
 }

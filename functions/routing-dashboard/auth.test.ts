@@ -4,7 +4,7 @@ import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import { verifyDashboardCaller } from "./auth.ts";
 
 const SECRET = "a-test-jwt-secret-that-is-long-enough-0000";
-const settings = { jwtSecret: SECRET, jwksUrl: null, serviceRoleKey: "sb_secret_test_service_key" };
+const settings = { jwtSecret: SECRET, jwks: null, jwksUrl: null, jwtIssuer: null, serviceKeys: ["sb_secret_test_service_key"], publishableKeys: [] };
 const USER = "0d9e2c4b-7a61-4f1e-b2c3-6a5d4e3f2a1b";
 
 const bearer = async (claims: Record<string, unknown>) =>
@@ -19,7 +19,7 @@ async function verify(authorization: string): Promise<unknown> {
   }
 }
 
-const user = (extra: Record<string, unknown>) => ({ role: "authenticated", sub: USER, ...extra });
+const user = (extra: Record<string, unknown>) => ({ role: "authenticated", aud: "authenticated", sub: USER, ...extra });
 const notAdmin = {
   status: 403, code: "not_routing_admin",
   message: "This user is not a routing admin: the dashboard needs the service role key or a user whose app_metadata.routing_admin is true.",

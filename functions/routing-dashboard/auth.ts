@@ -1,8 +1,8 @@
-// Who may use the dashboard's API: the service role (its key or a service_role JWT) or a
+// Who may use the dashboard's API: the service role (its key or a secret key) or a
 // routing admin, i.e. a signed-in user whose JWT carries app_metadata.routing_admin = true.
 // Anyone else with a valid token gets 403; no token, a bad token or the anon key, 401.
 //
-// The token is checked by the shared verifyCaller (HS256 secret or JWKS, service key); this
+// The token is checked by the shared verifyCaller (JWKS or legacy HS256 secret, exact keys); this
 // module only adds the admin rule on top, reading the claims verifyCaller verified.
 import { type AuthSettings, type RefusalWording, verifyCaller } from "../_shared/auth/verify-caller.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";

@@ -39,8 +39,13 @@ grant usage on schema extensions to anon, authenticated, service_role;
 create schema if not exists auth;
 grant usage on schema auth to anon, authenticated, service_role;
 
--- Supabase puts `extensions` on every role's search path.
-alter database postgres set search_path = "$user", public, extensions;
+-- Supabase puts `extensions` on every role's search path (of this database: the test databases
+-- made from a template get it again from scripts/db.mjs, since CREATE DATABASE does not copy it).
+do $$
+begin
+  execute pg_catalog.format('alter database %I set search_path = "$user", public, extensions', pg_catalog.current_database());
+end
+$$;
 
 -- -----------------------------------------------------------------------------
 -- auth.users: the columns a seed or a trigger usually touches

@@ -93,5 +93,5 @@ comment on function routing._actor() is 'Who is acting, for audit rows: JWT emai
 revoke all on function routing._caller() from public;
 revoke all on function routing._require_operator(text) from public;
 revoke all on function routing._actor() from public;
--- The config audit trigger runs as whoever updates routing.config (the service role included).
-grant execute on function routing._actor() to service_role;
+-- Every caller of routing._actor runs as the owner (the RPCs and the audit triggers are
+-- SECURITY DEFINER), so no API role executes it.

@@ -7,6 +7,11 @@
 -- public.record_agent_execution. Two triggers on public.agents: a preference
 -- must name 'premium' or an active model, and every preference change is
 -- audited in routing.agent_preference_changes (operators and owners alike).
+-- An agent's id is always gen_random_uuid(): no API role may choose it (its
+-- rollout bucket derives from it, and a chosen id that collides would tell a
+-- tenant that another tenant's agent exists). Deleting a user deletes their
+-- agents, unless an agent has history (decisions, calls, outcomes, preference
+-- changes): those foreign keys restrict, so the delete is refused.
 
 -- -----------------------------------------------------------------------------
 -- public.agents
@@ -92,7 +97,7 @@ comment on trigger validate_agent_row on public.agents is 'Refuses a model_prefe
 create table routing.agent_preference_changes (
   id bigint generated always as identity primary key,
   changed_at timestamptz not null default now(),
-  agent_id uuid not null references public.agents (id) on delete cascade,
+  agent_id uuid not null references public.agents (id) on delete restrict,
   user_id uuid not null,
   changed_by text not null,
   old_preference text,
@@ -136,7 +141,8 @@ create policy "Owners can create their agents" on public.agents
 create policy "Owners can update their agents" on public.agents
   for update to authenticated using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
 -- No delete for users: an agent's decisions, calls and outcomes are the audit trail and feed
--- everyone's reports and alerts; deleting an agent (which cascades) is the service role's call.
+-- everyone's reports and alerts. The service role may delete an agent without history; with
+-- history the foreign keys of the audit tables restrict (23503) and nothing is deleted.
 
 create policy "Owners can see their agents' metrics" on public.agent_intensity_metrics
   for select to authenticated
@@ -150,19 +156,25 @@ create policy "Owners can update their agents' scores" on public.agent_intensity
   with check (exists (select 1 from public.agents a where a.id = agent_id and a.user_id = (select auth.uid())));
 
 -- Supabase grants everything on public to the API roles by default; narrow it.
-revoke all on public.agents, public.agent_intensity_metrics from anon, authenticated;
-grant select, insert, update on public.agents to authenticated;
+revoke all on public.agents, public.agent_intensity_metrics from anon, authenticated, service_role;
+-- Column grants: nobody but the owner chooses an id (always gen_random_uuid()), moves an agent to
+-- another user or writes its timestamps. Users create, rename and set the preference (RLS: their own).
+grant select, insert (user_id, name, model_preference), update (name, model_preference)
+  on public.agents to authenticated;
+grant select, insert (user_id, name, model_preference), update (name, model_preference), delete
+  on public.agents to service_role;
 -- Users set the AIS scores (spec §6); the track record (executions, success, failures) is written
 -- only by record_agent_execution, so a user cannot talk their agents out of the safety rules.
 grant select on public.agent_intensity_metrics to authenticated;
 grant insert (agent_id, combined_score, execution_score, creation_score, plugin_count),
       update (combined_score, execution_score, creation_score, plugin_count)
   on public.agent_intensity_metrics to authenticated;
-grant all on public.agents, public.agent_intensity_metrics to service_role;
+grant all on public.agent_intensity_metrics to service_role;
 
 alter table routing.agent_preference_changes enable row level security;
 create policy "Owners can see their agents' preference changes" on routing.agent_preference_changes
   for select to authenticated using (user_id = (select auth.uid()));
+-- Append-only for every role but the owner: the audit trigger (SECURITY DEFINER) writes it.
 revoke all on routing.agent_preference_changes from public, anon, authenticated, service_role;
 grant select on routing.agent_preference_changes to authenticated, service_role;
 

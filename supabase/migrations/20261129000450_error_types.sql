@@ -40,7 +40,11 @@ insert into routing.error_types (sort_order, error_type, caller_fault, breaker_f
   (8, 'invalid_request', true, false, 'HTTP 400 or 422: the caller''s own request is invalid; returned to the caller.'),
   (9, 'payload_too_large', true, false, 'HTTP 413: the caller''s request is too large; returned to the caller.'),
   (10, 'malformed_response', false, true, 'An answer the router could not read: retried, then the fallback chain.'),
-  (11, 'unknown', false, false, 'Any other provider error (404 for a missing model, 402, ...): the fallback at once.');
+  (11, 'model_unavailable', false, false,
+   'The provider no longer serves the model (HTTP 404 model not found, or its error that the model is deprecated or retired): '
+   'a configuration failure, the fallback at once, no retry; record_completion marks the model unavailable until an '
+   'operator clears it (public.clear_model_unavailable).'),
+  (12, 'unknown', false, false, 'Any other provider error (402, a 404 that is not about the model, ...): the fallback at once.');
 
 -- -----------------------------------------------------------------------------
 -- Row level security and privileges: read by the service role; written by migrations

@@ -1,11 +1,15 @@
 -- =============================================================================
--- Routing configuration (ROUTING-SPEC §3, §5, §7) and its audit
+-- Routing configuration (ROUTING-SPEC §3, §5, §7), its audit and its catalog presets
 -- =============================================================================
 -- One row, the source of truth, changed with SQL and effective on the next
 -- call: every threshold, tier model, breaker and alert setting is one column
 -- here (one line to change each). Environment variables read by the edge
 -- function override some of them per call (routing.overridable_settings).
--- Every change is audited by trigger: who, when, old -> new.
+-- Every change is audited by trigger: who, when, old -> new. The model
+-- settings switch together between named catalogs (routing.catalog_presets:
+-- `current`, today's models; `plan-2025`, the plan's), and the configured
+-- models that retire soon, are retired or unavailable are listed for the
+-- dashboard and the report (routing._model_warnings).
 
 -- -----------------------------------------------------------------------------
 -- routing.config
@@ -17,7 +21,7 @@ create table routing.config (
   rollout_percentage integer not null default 100 check (rollout_percentage between 0 and 100),
   rollout_salt text not null default 'model-router-v1',
   force_model text references routing.models (model),
-  force_provider text check (force_provider in ('openai', 'anthropic')),
+  force_provider text references routing.providers (provider),
   anthropic_enabled boolean not null default true,
   openai_mini_enabled boolean not null default true,
   -- Decision rules (spec §2). Tier thresholds are inclusive upper bounds.
@@ -28,16 +32,18 @@ create table routing.config (
   failure_upgrade_count integer not null default 3 check (failure_upgrade_count >= 1),
   failure_upgrade_minutes integer not null default 60 check (failure_upgrade_minutes >= 1),
   -- Models.
-  baseline_model text not null default 'gpt-4o' references routing.models (model),
-  premium_model text not null default 'gpt-4o' references routing.models (model),
-  new_agent_model text not null default 'gpt-4o-mini' references routing.models (model),
-  low_model text not null default 'gpt-4o-mini' references routing.models (model),
-  medium_model text not null default 'claude-3-haiku' references routing.models (model),
-  high_model text not null default 'gpt-4o' references routing.models (model),
-  anthropic_substitute_model text not null default 'gpt-4o-mini' references routing.models (model),
-  openai_mini_substitute_model text not null default 'gpt-4o' references routing.models (model),
+  -- Models of a fresh install: today's models in the plan's three price bands (the `current`
+  -- preset of routing.catalog_presets is read from these defaults; `plan-2025` is the plan's).
+  baseline_model text not null default 'gpt-5.6-sol' references routing.models (model),
+  premium_model text not null default 'gpt-5.6-sol' references routing.models (model),
+  new_agent_model text not null default 'gpt-5.6-luna' references routing.models (model),
+  low_model text not null default 'gpt-5.6-luna' references routing.models (model),
+  medium_model text not null default 'claude-haiku-4-5' references routing.models (model),
+  high_model text not null default 'gpt-5.6-sol' references routing.models (model),
+  anthropic_substitute_model text not null default 'gpt-5.6-luna' references routing.models (model),
+  openai_mini_substitute_model text not null default 'gpt-5.6-sol' references routing.models (model),
   -- Calls (spec §4) and the circuit breaker (spec §5).
-  fallback_chains jsonb not null default '{"*": ["gpt-4o"], "gpt-4o": []}'::jsonb
+  fallback_chains jsonb not null default '{"*": ["gpt-5.6-sol"], "gpt-5.6-sol": []}'::jsonb
     check (jsonb_typeof(fallback_chains) = 'object'),
   max_retries integer not null default 2 check (max_retries between 0 and 10),
   breaker_failure_threshold integer not null default 5 check (breaker_failure_threshold >= 1),
@@ -72,6 +78,13 @@ create table routing.config (
   -- Threshold advice.
   advice_min_executions integer not null default 20
     constraint advice_min_executions_positive check (advice_min_executions >= 1),
+  -- The savings alert (plan §7.2).
+  alert_savings_min_pct numeric(5, 2) not null default 50
+    constraint alert_savings_min_pct_between_0_and_100 check (alert_savings_min_pct between 0 and 100),
+  alert_savings_window_minutes integer not null default 60
+    constraint alert_savings_window_between_1_and_1440 check (alert_savings_window_minutes between 1 and 1440),
+  alert_savings_min_calls integer not null default 20
+    constraint alert_savings_min_calls_positive check (alert_savings_min_calls >= 1),
   -- Learning from outcomes (spec §10) and the evidence-based trip (spec §7): the statistics
   -- of routing.success_bound; why these defaults: the agent learning migration.
   target_success_rate numeric(5, 2) not null default 98
@@ -94,7 +107,8 @@ comment on column routing.config.enabled is 'Routing on/off; environment ENABLE_
 comment on column routing.config.rollout_percentage is 'Share of agents (by sticky bucket) that are routed; the rest are the control cohort.';
 comment on column routing.config.rollout_salt is 'Salt of the sticky rollout bucket md5(salt || agent_id) mod 100; changing it reshuffles every agent.';
 comment on column routing.config.force_model is 'Rule 1: every decision goes to this active model (null: not forced); FORCE_MODEL overrides it.';
-comment on column routing.config.force_provider is 'Provider of the forced model; null = the catalog''s provider of force_model.';
+comment on column routing.config.force_provider is
+  'Provider of the forced model (an enabled provider of routing.providers); null = the catalog''s provider of force_model.';
 comment on column routing.config.anthropic_enabled is 'false: Anthropic models are replaced by anthropic_substitute_model and left out of fallback chains.';
 comment on column routing.config.openai_mini_enabled is 'false: gpt-4o-mini is replaced by openai_mini_substitute_model and left out of fallback chains.';
 comment on column routing.config.low_threshold is 'Rule 8: combined_score <= low_threshold is the low tier (inclusive upper bound).';
@@ -135,6 +149,10 @@ comment on column routing.config.alert_cost_min_executions is 'Executions needed
 comment on column routing.config.rollback_cleared_at is 'When an operator last cleared a rollback; the routed success window starts no earlier.';
 comment on column routing.config.advice_min_executions is
   'Executions of a model in a score band before advise_routing_thresholds judges that band.';
+comment on column routing.config.alert_savings_min_pct is
+  'Routed savings (% of the baseline cost of the routed cohort''s calls) below which cost_savings_below_target fires (notify only).';
+comment on column routing.config.alert_savings_window_minutes is 'Window of the routed savings, in minutes.';
+comment on column routing.config.alert_savings_min_calls is 'Routed calls needed in the window before the savings are judged.';
 comment on column routing.config.target_success_rate is
   'Spec §10: the success rate (%) each agent''s model must hold; below it with learning_confidence the agent moves up a rung.';
 comment on column routing.config.learning_confidence is
@@ -166,6 +184,7 @@ comment on index routing.config_changes_changed_at_idx is 'The config audit by t
 
 create function routing._audit_config_change() returns trigger
 language plpgsql
+security definer  -- the service role updates the config; routing.config_changes is not its to write
 set search_path = ''
 as $$
 declare
@@ -196,12 +215,104 @@ create trigger audit_config_change
 comment on trigger audit_config_change on routing.config is 'Stamps updated_at / updated_by and writes routing.config_changes for every effective change.';
 
 -- -----------------------------------------------------------------------------
+-- routing.catalog_presets: named sets of the config's model settings
+-- -----------------------------------------------------------------------------
+-- public.apply_catalog_preset(preset) (operator commands) writes a preset's
+-- values into routing.config in one audited update. `current` is read from the
+-- column defaults above (their one definition); `plan-2025` is the plan's
+-- catalog, on which the §10 projections and the plan's figures reproduce.
+create table routing.catalog_presets (
+  preset text not null check (preset ~ '^[a-z0-9][a-z0-9.-]{0,63}$'),
+  setting text not null check (setting in ('baseline_model', 'premium_model', 'new_agent_model', 'low_model', 'medium_model',
+                                           'high_model', 'anthropic_substitute_model', 'openai_mini_substitute_model',
+                                           'fallback_chains')),
+  value jsonb not null,
+  primary key (preset, setting),
+  constraint value_fits_setting
+    check (case when setting = 'fallback_chains' then jsonb_typeof(value) = 'object' else jsonb_typeof(value) = 'string' end)
+);
+comment on table routing.catalog_presets is
+  'Named catalogs: per preset the value of each routing.config model setting (and of fallback_chains, whose chains name '
+  'models). Applied by public.apply_catalog_preset.';
+comment on column routing.catalog_presets.preset is 'The preset''s name: current (the fresh install''s defaults) or plan-2025 (the plan''s models).';
+comment on column routing.catalog_presets.setting is 'A routing.config model column, or fallback_chains.';
+comment on column routing.catalog_presets.value is 'The value to set: a JSON string naming a catalog model, or the fallback_chains object.';
+
+insert into routing.catalog_presets (preset, setting, value)
+select 'current', s.setting, to_jsonb(c) -> s.setting
+from routing.config c
+cross join unnest(array['baseline_model', 'premium_model', 'new_agent_model', 'low_model', 'medium_model', 'high_model',
+                        'anthropic_substitute_model', 'openai_mini_substitute_model', 'fallback_chains']) as s(setting)
+where c.id;
+
+insert into routing.catalog_presets (preset, setting, value) values
+  ('plan-2025', 'baseline_model', '"gpt-4o"'),
+  ('plan-2025', 'premium_model', '"gpt-4o"'),
+  ('plan-2025', 'new_agent_model', '"gpt-4o-mini"'),
+  ('plan-2025', 'low_model', '"gpt-4o-mini"'),
+  ('plan-2025', 'medium_model', '"claude-3-haiku"'),
+  ('plan-2025', 'high_model', '"gpt-4o"'),
+  ('plan-2025', 'anthropic_substitute_model', '"gpt-4o-mini"'),
+  ('plan-2025', 'openai_mini_substitute_model', '"gpt-4o"'),
+  ('plan-2025', 'fallback_chains', '{"*": ["gpt-4o"], "gpt-4o": []}');
+
+-- -----------------------------------------------------------------------------
+-- routing._model_warnings: configured models that are retiring, retired or unavailable
+-- -----------------------------------------------------------------------------
+create function routing._model_warnings(cfg routing.config)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'model', l.model, 'settings', to_jsonb(s.settings), 'state', l.state, 'retires_at', l.retires_at,
+           'days_to_retirement', l.days_to_retirement, 'replaced_by', l.replaced_by,
+           'unavailable_since', l.unavailable_since,
+           'message', case l.state
+             when 'retiring_soon' then format('%s (%s) retires on %s, in %s day%s: route_model will then use %s', l.model,
+               array_to_string(s.settings, ', '), (timezone('UTC', l.retires_at))::date, l.days_to_retirement,
+               case when l.days_to_retirement = 1 then '' else 's' end,
+               coalesce(l.replaced_by, 'the next usable model of its fallback chain'))
+             when 'retired' then format('%s (%s) retired on %s: route_model uses %s instead', l.model,
+               array_to_string(s.settings, ', '), (timezone('UTC', l.retires_at))::date,
+               coalesce(l.replaced_by, 'the next usable model of its fallback chain'))
+             else format('%s (%s) is unavailable since %s (%s): route_model avoids it until public.clear_model_unavailable',
+               l.model, array_to_string(s.settings, ', '), to_char(timezone('UTC', l.unavailable_since), 'YYYY-MM-DD HH24:MI "UTC"'),
+               l.unavailable_reason) end)
+         order by s.first_ord), '[]'::jsonb)
+  from (
+    select u.model, array_agg(u.setting order by u.ord) as settings, min(u.ord) as first_ord
+    from unnest(array[cfg.low_model, cfg.medium_model, cfg.high_model, cfg.new_agent_model, cfg.premium_model,
+                      cfg.baseline_model, cfg.anthropic_substitute_model, cfg.openai_mini_substitute_model, cfg.force_model],
+                array['low_model', 'medium_model', 'high_model', 'new_agent_model', 'premium_model', 'baseline_model',
+                      'anthropic_substitute_model', 'openai_mini_substitute_model', 'force_model'])
+         with ordinality as u(model, setting, ord)
+    where u.model is not null
+    group by u.model
+  ) s
+  join public.routing_model_lifecycle l on l.model = s.model
+  where l.state in ('retiring_soon', 'retired', 'unavailable')
+$$;
+comment on function routing._model_warnings(routing.config) is
+  'The configured models (tiers, new agents, premium, baseline, substitutes, forced) that retire within 30 days, are '
+  'retired or are unavailable: one object per model with the settings naming it, its lifecycle and a sentence. '
+  'public.routing_status and get_routing_status show it as model_warnings.';
+
+-- -----------------------------------------------------------------------------
 -- Row level security and privileges
 -- -----------------------------------------------------------------------------
+alter table routing.catalog_presets enable row level security;
+revoke all on routing.catalog_presets from public, anon, authenticated;
+grant all on routing.catalog_presets to service_role;
+revoke all on function routing._model_warnings(routing.config) from public;
+-- public.routing_status (invoker rights) calls it as the service role.
+grant execute on function routing._model_warnings(routing.config) to service_role;
 alter table routing.config enable row level security;
 alter table routing.config_changes enable row level security;
 -- Callers never read the config directly; they get decisions. Only the service role.
-revoke all on routing.config, routing.config_changes from public, anon, authenticated;
-grant all on routing.config, routing.config_changes to service_role;
--- The audit trigger runs as whoever updates the config (the service role included).
+revoke all on routing.config, routing.config_changes from public, anon, authenticated, service_role;
+grant all on routing.config to service_role;
+-- Append-only for every role but the owner: the audit trigger (SECURITY DEFINER) writes it.
+grant select on routing.config_changes to service_role;
+-- The audit trigger runs as its owner whoever updates the config: nobody calls it directly.
 revoke all on function routing._audit_config_change() from public;

@@ -30,7 +30,8 @@ comment on column routing.overridable_settings.env_var is 'The environment varia
 comment on column routing.overridable_settings.setting is 'The routing.effective_config field it sets.';
 comment on column routing.overridable_settings.value_type is
   'How the value is read: boolean (true/false, 1/0, yes/no, on/off), integer and numeric (within the bounds), model (an '
-  'active catalog model), provider (openai or anthropic), log_level, routing_switch (a boolean; invalid means off).';
+  'active catalog model), provider (an enabled provider of routing.providers), log_level, routing_switch (a boolean; '
+  'invalid means off).';
 comment on column routing.overridable_settings.min_value is 'Lowest accepted value of an integer or numeric setting.';
 comment on column routing.overridable_settings.max_value is 'Highest accepted value of an integer or numeric setting (its digits bound the input).';
 comment on column routing.overridable_settings.description is 'What the override does.';
@@ -99,9 +100,15 @@ create type routing.effective_config as (
   learning_prior_weight numeric,
   explore_percentage integer,
   catalog jsonb,                     -- {model: provider} of the active models
+  replaced_by jsonb,                 -- {model: replaced_by} of the active models that name a replacement
+  unusable jsonb,                    -- {model: why} of the active models route_model may not pick now:
+                                     --   retired:<yyyy-mm-dd> | unavailable | provider_disabled:<provider in routing.providers>
+  enabled_providers text[],          -- the providers of routing.providers that are enabled
   warnings jsonb                     -- ["NAME=value ignored: ...", ...]
 );
-comment on type routing.effective_config is 'routing.config with the environment overrides of one decision applied, the active catalog, and the warnings.';
+comment on type routing.effective_config is
+  'routing.config with the environment overrides of one decision applied, the active catalog with its lifecycle (the '
+  'models that may not be picked now, and their replacements), the enabled providers, and the warnings.';
 
 -- -----------------------------------------------------------------------------
 -- Reading one value
@@ -119,7 +126,8 @@ $$;
 comment on function routing._parse_bool(text) is 'true/false, 1/0, yes/no, on/off (any case) -> boolean; anything else -> null.';
 
 create function routing._parse_override(
-  value_type text, min_value numeric, max_value numeric, raw text, catalog jsonb, out value jsonb, out expected text
+  value_type text, min_value numeric, max_value numeric, raw text, catalog jsonb, enabled_providers text[],
+  out value jsonb, out expected text
 )
 language plpgsql immutable
 set search_path = ''
@@ -146,15 +154,15 @@ begin
       if catalog ? lower(raw) then value := to_jsonb(lower(raw)); end if;
       expected := 'an active model of routing.models';
     when 'provider' then
-      if lower(raw) in ('openai', 'anthropic') then value := to_jsonb(lower(raw)); end if;
-      expected := 'openai or anthropic';
+      if lower(raw) = any (enabled_providers) then value := to_jsonb(lower(raw)); end if;
+      expected := 'a provider of routing.providers';
     when 'log_level' then
       if lower(raw) in ('debug', 'info', 'warn', 'error') then value := to_jsonb(lower(raw)); end if;
       expected := 'debug, info, warn or error';
   end case;
 end
 $$;
-comment on function routing._parse_override(text, numeric, numeric, text, jsonb) is
+comment on function routing._parse_override(text, numeric, numeric, text, jsonb, text[]) is
   'One override value read as its value_type (routing.overridable_settings): value = the jsonb to set (null when invalid), '
   'expected = what a valid value is, as the warning says it.';
 
@@ -181,8 +189,23 @@ begin
          'routing_enabled', cfg.enabled,
          'disabled_by', case when not cfg.enabled then 'config' end,
          'forced_by', case when cfg.force_model is not null then 'config' end,
-         'catalog', (select coalesce(jsonb_object_agg(m.model, m.provider), '{}'::jsonb) from routing.models m where m.active),
          'warnings', '[]'::jsonb));
+  -- The active catalog and its lifecycle now, in one read (a handful of rows).
+  select coalesce(jsonb_object_agg(x.model, x.provider), '{}'::jsonb),
+         coalesce(jsonb_object_agg(x.model, x.replaced_by) filter (where x.replaced_by is not null), '{}'::jsonb),
+         coalesce(jsonb_object_agg(x.model, x.why) filter (where x.why is not null), '{}'::jsonb)
+    into c.catalog, c.replaced_by, c.unusable
+  from (
+    select m.model, m.provider, m.replaced_by,
+           case routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at)
+             when 'retired' then 'retired:' || to_char(timezone('UTC', m.retires_at), 'YYYY-MM-DD')
+             when 'unavailable' then 'unavailable'
+             else case when not pv.enabled then 'provider_disabled:' || pv.provider end end as why
+    from routing.models m
+    join routing.providers pv on pv.provider = m.provider
+    where m.active
+  ) x;
+  c.enabled_providers := array(select pv.provider from routing.providers pv where pv.enabled order by pv.provider);
 
   -- Each override, in the order of env's keys: empty or null means unset; an invalid value is ignored and named.
   for o in
@@ -203,7 +226,7 @@ begin
       w := w || to_jsonb(format('%s ignored: not a routing setting', left(o.key, 100)));
       continue;
     end if;
-    select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog);
+    select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog, c.enabled_providers);
     if o.value_type = 'routing_switch' then
       -- Safe default: a switch that cannot be read is off.
       overrides := overrides || jsonb_build_object(o.setting, coalesce(p.value, 'false'::jsonb),
@@ -235,6 +258,11 @@ begin
     w := w || to_jsonb(format('routing.config.force_model=%s ignored: not an active model of routing.models', c.force_model));
     c.force_model := null; c.forced_by := null;
   end if;
+  -- A configured force_provider since disabled in routing.providers is not used.
+  if c.force_model is not null and c.force_provider is not null and not c.force_provider = any (c.enabled_providers) then
+    w := w || to_jsonb(format('routing.config.force_provider=%s ignored: not an enabled provider of routing.providers', c.force_provider));
+    c.force_provider := null;
+  end if;
   -- The env's FORCE_PROVIDER, else the catalog's provider of the forced model (spec §2 rule 1).
   if c.force_model is null then
     c.force_provider := null;
@@ -253,11 +281,12 @@ begin
 end
 $$;
 comment on function routing._effective_config(jsonb) is
-  'routing.config with the environment overrides of routing.overridable_settings applied (spec §3); invalid values are ignored and named in warnings.';
+  'routing.config with the environment overrides of routing.overridable_settings applied (spec §3), the active catalog '
+  'and its lifecycle now (routing._lifecycle_state, routing.providers.enabled); invalid values are ignored and named in warnings.';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: private helpers (route_model runs them as its owner)
 -- -----------------------------------------------------------------------------
 revoke all on function routing._parse_bool(text) from public;
-revoke all on function routing._parse_override(text, numeric, numeric, text, jsonb) from public;
+revoke all on function routing._parse_override(text, numeric, numeric, text, jsonb, text[]) from public;
 revoke all on function routing._effective_config(jsonb) from public;

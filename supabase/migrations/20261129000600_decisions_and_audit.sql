@@ -3,6 +3,12 @@
 -- =============================================================================
 -- Written only by the router's SECURITY DEFINER functions; a user reads the
 -- rows of their own agents (user_id is copied onto each row so RLS is cheap).
+-- Append-only for every role but the owner: no API role may insert, update,
+-- delete or truncate them (the owner's functions write them). The history
+-- outlives its agents and users: the foreign keys to public.agents restrict,
+-- so deleting a user or an agent with history is refused and nothing cascades.
+-- An outcome reported before its decision is linked when the decision is
+-- written (routing._link_early_outcome), in route_model's transaction.
 
 -- -----------------------------------------------------------------------------
 -- routing.decisions: one row per routing decision, written in its transaction
@@ -10,11 +16,11 @@
 create table routing.decisions (
   id uuid primary key default gen_random_uuid(),
   created_at timestamptz not null default now(),
-  agent_id uuid not null references public.agents (id) on delete cascade,
+  agent_id uuid not null references public.agents (id) on delete restrict,
   user_id uuid not null,
   execution_id text check (length(execution_id) between 1 and 200),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   tier text check (tier in ('low', 'medium', 'high')),
   reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
                                          'recent_failures', 'new_agent', 'low_success_rate', 'learned_tier', 'tier',
@@ -47,12 +53,12 @@ create table routing.calls (
   id uuid primary key default gen_random_uuid(),
   created_at timestamptz not null default now(),
   decision_id uuid not null references routing.decisions (id) on delete cascade,
-  agent_id uuid not null references public.agents (id) on delete cascade,
+  agent_id uuid not null references public.agents (id) on delete restrict,
   user_id uuid not null,
   execution_id text,
   status text not null check (status in ('succeeded', 'failed')),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   fallback_used boolean not null default false,
   attempt_count integer not null check (attempt_count >= 1),
   input_tokens bigint not null default 0 check (input_tokens >= 0),
@@ -62,15 +68,21 @@ create table routing.calls (
   cost_usd numeric not null default 0,
   baseline_model text not null references routing.models (model),
   baseline_cost_usd numeric not null default 0,
-  latency_ms integer check (latency_ms >= 0)
+  latency_ms integer check (latency_ms >= 0),
+  warnings jsonb not null default '[]'::jsonb check (jsonb_typeof(warnings) = 'array')
 );
 comment on table routing.calls is 'One route-completion request: the model that answered (or last tried), tokens and exact cost vs the baseline.';
+comment on column routing.calls.warnings is
+  'What the edge function adapted, dropped or clamped for this call (record_completion''s call.warnings): at most 50 '
+  'strings of at most 500 characters.';
 create index calls_created_at_idx on routing.calls (created_at);
 create index calls_decision_idx on routing.calls (decision_id);
 create index calls_user_created_idx on routing.calls (user_id, created_at);
 comment on index routing.calls_created_at_idx is 'Calls by time.';
 comment on index routing.calls_decision_idx is 'The calls of a decision (cost per execution, cohort comparison).';
 comment on index routing.calls_user_created_idx is 'A user''s calls by time (RLS).';
+create index calls_agent_idx on routing.calls (agent_id);
+comment on index routing.calls_agent_idx is 'An agent''s calls: the restrict check when an agent (or its user) is deleted.';
 
 create table routing.attempts (
   id bigint generated always as identity primary key,
@@ -79,7 +91,7 @@ create table routing.attempts (
   user_id uuid not null,
   seq integer not null check (seq >= 1),
   model text not null references routing.models (model),
-  provider text not null,
+  provider text not null references routing.providers (provider),
   http_status integer,
   error_type text references routing.error_types (error_type),
   latency_ms integer check (latency_ms >= 0),
@@ -100,7 +112,7 @@ comment on index routing.attempts_created_provider_idx is 'Attempts by time and 
 -- routing.executions: outcomes reported per execution (ROUTING-SPEC §6)
 -- -----------------------------------------------------------------------------
 create table routing.executions (
-  agent_id uuid not null references public.agents (id) on delete cascade,
+  agent_id uuid not null references public.agents (id) on delete restrict,
   execution_id text not null check (length(execution_id) between 1 and 200),
   user_id uuid not null,
   decision_id uuid references routing.decisions (id) on delete set null,
@@ -115,6 +127,73 @@ create index executions_recorded_at_idx on routing.executions (recorded_at);
 create index executions_decision_idx on routing.executions (decision_id);
 comment on index routing.executions_recorded_at_idx is 'Outcomes by time: the routed success and cost windows.';
 comment on index routing.executions_decision_idx is 'The outcome of a decision.';
+
+-- -----------------------------------------------------------------------------
+-- Linking an outcome and its decision, whichever arrives first
+-- -----------------------------------------------------------------------------
+-- record_agent_execution links the decision it finds; an outcome reported
+-- before its decision is linked when route_model writes the decision. Both
+-- sides take one transaction lock per (agent_id, execution_id) before they
+-- look, so two concurrent transactions cannot each miss the other's row: the
+-- later one waits for the earlier to commit and then sees its row.
+create function routing._lock_execution(agent_id uuid, execution_id text)
+returns void
+language sql
+set search_path = ''
+as $$
+  select pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('routing.executions:' || _lock_execution.agent_id::text || ':' || _lock_execution.execution_id, 0))
+$$;
+comment on function routing._lock_execution(uuid, text) is
+  'Transaction lock on one (agent_id, execution_id): serializes writing its decision and its outcome, so each sees the other.';
+
+create function routing._link_early_outcome()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform routing._lock_execution(new.agent_id, new.execution_id);
+  -- The primary key (agent_id, execution_id) finds the outcome; only an unlinked one is set.
+  update routing.executions e set decision_id = new.id
+  where e.agent_id = new.agent_id and e.execution_id = new.execution_id and e.decision_id is null;
+  return null;
+end
+$$;
+comment on function routing._link_early_outcome() is
+  'Trigger: a new decision for (agent_id, execution_id) links the outcome already reported for it (decision_id was null).';
+
+create trigger link_early_outcome
+  after insert on routing.decisions
+  for each row when (new.execution_id is not null)
+  execute function routing._link_early_outcome();
+comment on trigger link_early_outcome on routing.decisions is
+  'Links an execution outcome reported before its decision, in the decision''s transaction (route_model).';
+
+create function routing._link_outcome_decision()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform routing._lock_execution(new.agent_id, new.execution_id);
+  if new.decision_id is null then
+    -- Under the lock: a decision committed meanwhile is visible now (unique (agent_id, execution_id)).
+    select d.id into new.decision_id
+    from routing.decisions d
+    where d.agent_id = new.agent_id and d.execution_id = new.execution_id;
+  end if;
+  return new;
+end
+$$;
+comment on function routing._link_outcome_decision() is
+  'Trigger: an outcome without a decision_id takes the decision of its (agent_id, execution_id), looked up under the execution lock.';
+
+create trigger link_outcome_decision
+  before insert on routing.executions
+  for each row execute function routing._link_outcome_decision();
+comment on trigger link_outcome_decision on routing.executions is
+  'Links a new outcome to its decision, seeing a decision committed by a concurrent route_model (routing._lock_execution).';
 
 -- -----------------------------------------------------------------------------
 -- Row level security: owners read their own rows; writes go through functions
@@ -133,6 +212,12 @@ create policy "Owners can see their attempts" on routing.attempts
 create policy "Owners can see their executions" on routing.executions
   for select to authenticated using (user_id = (select auth.uid()));
 
-revoke all on routing.decisions, routing.calls, routing.attempts, routing.executions from public, anon, authenticated;
-grant select on routing.decisions, routing.calls, routing.attempts, routing.executions to authenticated;
-grant all on routing.decisions, routing.calls, routing.attempts, routing.executions to service_role;
+-- Append-only for every role but the owner: the API roles read; route_model, record_completion and
+-- record_agent_execution (SECURITY DEFINER, owner) write. No UPDATE / DELETE / TRUNCATE for anyone else.
+revoke all on routing.decisions, routing.calls, routing.attempts, routing.executions
+  from public, anon, authenticated, service_role;
+grant select on routing.decisions, routing.calls, routing.attempts, routing.executions to authenticated, service_role;
+-- The linking triggers run as the writer (the owner's functions): nobody calls them directly.
+revoke all on function routing._lock_execution(uuid, text) from public;
+revoke all on function routing._link_early_outcome() from public;
+revoke all on function routing._link_outcome_decision() from public;

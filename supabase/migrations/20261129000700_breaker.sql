@@ -12,17 +12,18 @@
 --     closed -> open at config.breaker_failure_threshold consecutive failures;
 --     half_open -> open again on failure; a success resets a row that is not
 --     already (closed, 0 failures); a success on a healthy row neither writes
---     nor locks it (no hot row). Rows are locked in provider order
---     (anthropic, openai) to avoid deadlocks;
+--     nor locks it (no hot row). Rows are locked in provider name order
+--     (anthropic, openai, ...) to avoid deadlocks;
 --   * public.reset_circuit_breaker is the operator's override.
 -- Every state change made by recording, and every operator reset, is logged
--- in routing.breaker_events.
+-- in routing.breaker_events. Every provider of routing.providers has a row: a
+-- provider added by SQL gets its closed breaker from a trigger.
 
 -- -----------------------------------------------------------------------------
 -- routing.provider_breakers
 -- -----------------------------------------------------------------------------
 create table routing.provider_breakers (
-  provider text primary key check (provider in ('openai', 'anthropic')),
+  provider text primary key references routing.providers (provider),
   state text not null default 'closed' check (state in ('closed', 'open', 'half_open')),
   consecutive_failures integer not null default 0 check (consecutive_failures >= 0),
   opened_at timestamptz,
@@ -34,7 +35,23 @@ create table routing.provider_breakers (
 );
 comment on table routing.provider_breakers is 'Per-provider circuit: closed -> open after N availability failures -> half-open after the cooldown -> closed or open.';
 
-insert into routing.provider_breakers (provider) values ('openai'), ('anthropic');
+insert into routing.provider_breakers (provider) select p.provider from routing.providers p;
+
+create function routing._create_provider_breaker() returns trigger
+language plpgsql
+set search_path = ''  -- runs as whoever adds the provider: the service role or the owner, who may write breakers
+as $$
+begin
+  insert into routing.provider_breakers (provider) values (new.provider) on conflict (provider) do nothing;
+  return new;
+end
+$$;
+comment on function routing._create_provider_breaker() is 'Trigger: a provider added to routing.providers gets a closed circuit breaker.';
+
+create trigger create_provider_breaker
+  after insert on routing.providers
+  for each row execute function routing._create_provider_breaker();
+comment on trigger create_provider_breaker on routing.providers is 'Gives every new provider its routing.provider_breakers row.';
 
 -- -----------------------------------------------------------------------------
 -- routing.breaker_events: the transitions' audit
@@ -259,8 +276,9 @@ declare
   b routing.provider_breakers;
 begin
   perform routing._require_operator('reset_circuit_breaker');
-  if reset_circuit_breaker.provider is null or reset_circuit_breaker.provider not in ('openai', 'anthropic') then
-    raise exception 'provider must be one of: openai, anthropic' using errcode = '22023';
+  if reset_circuit_breaker.provider is null
+     or not exists (select 1 from routing.providers p where p.provider = reset_circuit_breaker.provider) then
+    raise exception 'provider must be a provider of routing.providers' using errcode = '22023';
   end if;
 
   select pb.* into b from routing.provider_breakers pb where pb.provider = reset_circuit_breaker.provider for update;
@@ -297,5 +315,6 @@ revoke all on function routing._breaker_states(integer), routing._claim_trial(te
   routing._is_availability_failure(text), routing._is_successful_attempt(integer, text),
   routing._breaker_outcomes(uuid), routing._update_breakers(uuid), routing._stored_breaker_states()
   from public;
+revoke all on function routing._create_provider_breaker() from public;
 revoke all on function public.reset_circuit_breaker(text) from public, anon, authenticated, service_role;
 grant execute on function public.reset_circuit_breaker(text) to service_role;

@@ -1,11 +1,18 @@
 -- =============================================================================
 -- route_model's adjustments: substitutions, open circuits, fallback chains (ROUTING-SPEC §2 rule 9, §4, §5)
 -- =============================================================================
--- After rules 1-8 chose a model (routing._choose_model), rule 9 adjusts it: a
--- model of a disabled provider (or a disabled gpt-4o-mini, or an inactive
--- model) is replaced by its substitute; a model whose provider circuit is open
--- moves along its fallback chain. Private helpers: route_model (SECURITY
--- DEFINER) runs them as their owner.
+-- After rules 1-8 chose a model (routing._choose_model), rule 9 adjusts it:
+--   * lifecycle, for every source of the model (tier, preference, forced,
+--     baseline): a model past its retires_at, marked unavailable, or of a
+--     provider disabled in routing.providers cannot answer, so it is replaced
+--     by its replaced_by (followed to a usable model), else the next usable
+--     model of its fallback chain, else the baseline (why retired:<yyyy-mm-dd>,
+--     unavailable, provider_disabled:<p>);
+--   * unless forced: a model of a disabled Anthropic (or a disabled
+--     gpt-4o-mini, or an inactive model) is replaced by its substitute; a model
+--     whose provider circuit is open moves along its fallback chain.
+-- Fallback chains never hold a model that may not be picked. Private helpers:
+-- route_model (SECURITY DEFINER) runs them as their owner.
 
 -- -----------------------------------------------------------------------------
 -- routing.adjusted_choice
@@ -22,9 +29,65 @@ create type routing.adjusted_choice as (
 comment on type routing.adjusted_choice is 'The model after provider substitutions and open circuits, with its fallback chain and the breaker states involved.';
 
 -- -----------------------------------------------------------------------------
--- Substitutions and fallback chains
+-- Usable models, replacements, substitutions and fallback chains
 -- -----------------------------------------------------------------------------
-create function routing._disabled_substitutions(c routing.effective_config, model text)
+create function routing._is_usable(c routing.effective_config, model text, forced boolean)
+returns boolean
+language sql immutable
+set search_path = ''
+as $$
+  -- Active, not retired, not unavailable, its provider enabled in routing.providers; and, unless
+  -- forced, not switched off by ENABLE_ANTHROPIC_PROVIDER / ENABLE_OPENAI_MINI (or their config columns).
+  select coalesce(c.catalog ? model and not c.unusable ? model
+                  and (forced or not (c.catalog ->> model = 'anthropic' and not c.anthropic_enabled))
+                  and (forced or not (model = 'gpt-4o-mini' and not c.openai_mini_enabled)), false)
+$$;
+comment on function routing._is_usable(routing.effective_config, text, boolean) is
+  'Whether route_model may pick a model now: active, not retired or unavailable, provider enabled; unless forced, not '
+  'switched off by the Anthropic / gpt-4o-mini switches.';
+
+create function routing._replacement(c routing.effective_config, model text, why text, forced boolean, seen text[])
+returns text
+language plpgsql immutable
+set search_path = ''
+as $$
+declare
+  r text;
+  visited text[] := seen || model;
+  alt text;
+begin
+  -- A disabled Anthropic is replaced as ENABLE_ANTHROPIC_PROVIDER=false replaces it.
+  if why = 'provider_disabled:anthropic' and routing._is_usable(c, c.anthropic_substitute_model, forced)
+     and not c.anthropic_substitute_model = any (visited) then
+    return c.anthropic_substitute_model;
+  end if;
+  -- replaced_by, followed to a usable model; a cycle ends the walk.
+  r := c.replaced_by ->> model;
+  while r is not null and not r = any (visited) loop
+    if routing._is_usable(c, r, forced) then
+      return r;
+    end if;
+    visited := visited || r;
+    r := c.replaced_by ->> r;
+  end loop;
+  -- Else the first usable model of its fallback chain, else the baseline.
+  foreach alt in array routing._fallback_chain(c, model) loop
+    if not alt = any (visited) then
+      return alt;
+    end if;
+  end loop;
+  if routing._is_usable(c, c.baseline_model, forced) and not c.baseline_model = any (visited) then
+    return c.baseline_model;
+  end if;
+  return null;
+end
+$$;
+comment on function routing._replacement(routing.effective_config, text, text, boolean, text[]) is
+  'What replaces a model route_model may not pick (why: retired:<day>, unavailable, provider_disabled:<p>): the Anthropic '
+  'substitute for a disabled Anthropic, else replaced_by followed (cycle-safe) to a usable model, else the first usable '
+  'model of its fallback chain, else the baseline; null when none is usable (or all were seen).';
+
+create function routing._substitutions(c routing.effective_config, model text, forced boolean)
 returns jsonb
 language plpgsql immutable
 set search_path = ''
@@ -32,36 +95,47 @@ as $$
 declare
   adj jsonb := '[]'::jsonb;
   m text := model;
+  seen text[] := array[model];
   sub text;
   why text;
 begin
-  for i in 1..4 loop
+  for i in 1..10 loop
+    sub := null;
     if not c.catalog ? m then
-      -- A config column naming a model since deactivated: the baseline stands in.
+      -- A config column naming a model since deactivated: the baseline stands in (a forced model is always active).
+      exit when forced;
       sub := c.baseline_model; why := 'model_inactive:' || m;
-    elsif c.catalog ->> m = 'anthropic' and not c.anthropic_enabled then
+    elsif c.unusable ? m then
+      -- Retired, unavailable or of a provider disabled in routing.providers: for every source, forced included.
+      why := c.unusable ->> m;
+      sub := routing._replacement(c, m, why, forced, seen);
+    elsif not forced and c.catalog ->> m = 'anthropic' and not c.anthropic_enabled then
       sub := c.anthropic_substitute_model; why := 'provider_disabled:anthropic';
-    elsif m = 'gpt-4o-mini' and not c.openai_mini_enabled then
+    elsif not forced and m = 'gpt-4o-mini' and not c.openai_mini_enabled then
       sub := c.openai_mini_substitute_model; why := 'model_disabled:gpt-4o-mini';
     else
       exit;
     end if;
-    exit when sub = m;
+    exit when sub is null or sub = any (seen);
     adj := adj || jsonb_build_object('from', m, 'to', sub, 'why', why);
+    seen := seen || sub;
     m := sub;
   end loop;
   return adj;
 end
 $$;
-comment on function routing._disabled_substitutions(routing.effective_config, text) is 'Adjustments {from,to,why} replacing a model of a disabled provider (or a disabled gpt-4o-mini, or an inactive model) by its substitute.';
+comment on function routing._substitutions(routing.effective_config, text, boolean) is
+  'Adjustments {from,to,why} replacing a model that may not be picked: retired:<yyyy-mm-dd>, unavailable or '
+  'provider_disabled:<p> (routing._replacement; forced models too), and unless forced a disabled Anthropic or '
+  'gpt-4o-mini (their substitutes) or an inactive model (the baseline). Ends on a usable model, or where none is left.';
 
 create function routing._fallback_chain(c routing.effective_config, model text)
 returns text[]
 language sql immutable
 set search_path = ''
 as $$
-  -- The chain configured for the model, else "*"; without the model itself, inactive or
-  -- disabled models, and repeats.
+  -- The chain configured for the model, else "*"; without the model itself, models that may not be
+  -- picked (inactive, retired, unavailable, disabled) and repeats.
   select coalesce(array_agg(x.m order by x.ord), '{}')
   from (
     select distinct on (e.m) e.m, e.ord
@@ -71,11 +145,11 @@ as $$
     order by e.m, e.ord
   ) x
   where x.m <> model
-    and c.catalog ? x.m
-    and not (c.catalog ->> x.m = 'anthropic' and not c.anthropic_enabled)
-    and not (x.m = 'gpt-4o-mini' and not c.openai_mini_enabled)
+    and routing._is_usable(c, x.m, false)
 $$;
-comment on function routing._fallback_chain(routing.effective_config, text) is 'The fallback chain of a model (config.fallback_chains[model], else ["*"]) without itself, disabled or inactive models and repeats.';
+comment on function routing._fallback_chain(routing.effective_config, text) is
+  'The fallback chain of a model (config.fallback_chains[model], else ["*"]) without itself, repeats and the models '
+  'route_model may not pick (inactive, retired, unavailable, provider or model disabled).';
 
 -- -----------------------------------------------------------------------------
 -- routing._adjust
@@ -97,12 +171,15 @@ declare
   states jsonb := routing._breaker_states(c.breaker_cooldown_seconds);
   involved text[] := array[c.catalog ->> model];
 begin
-  r.adjustments := '[]'::jsonb;
   r.warnings := '[]'::jsonb;
+  -- 1. A model that may not be picked is replaced (lifecycle for every source; the switches unless forced).
+  r.adjustments := routing._substitutions(c, m, forced);
+  m := coalesce(r.adjustments -> -1 ->> 'to', m);
+  if c.catalog ? m and not routing._is_usable(c, m, forced) then
+    r.warnings := r.warnings || to_jsonb(format('%s may not be used (%s) and no usable replacement is configured: keeping it',
+                                                m, coalesce(c.unusable ->> m, 'disabled')));
+  end if;
   if not forced then
-    -- 1. A disabled provider (or a disabled gpt-4o-mini) is replaced by its substitute.
-    r.adjustments := routing._disabled_substitutions(c, m);
-    m := coalesce(r.adjustments -> -1 ->> 'to', m);
     -- 2. An open circuit moves to the next model of the chain whose circuit is not open.
     prov := c.catalog ->> m;
     if states ->> prov = 'ready' then
@@ -129,7 +206,9 @@ begin
     end if;
   end if;
   r.model := m;
-  r.provider := case when forced then coalesce(c.force_provider, c.catalog ->> m) else c.catalog ->> m end;
+  -- FORCE_PROVIDER serves the forced model itself, not a replacement of it.
+  r.provider := case when forced and r.adjustments = '[]'::jsonb then coalesce(c.force_provider, c.catalog ->> m)
+                     else c.catalog ->> m end;
   if r.provider is null then
     raise exception 'route_model: no active model to route to (% is not active; check routing.config and routing.models)', m
       using errcode = '55000';
@@ -145,11 +224,15 @@ begin
   return r;
 end
 $$;
-comment on function routing._adjust(routing.effective_config, text, boolean, boolean) is 'Spec §2 rule 9: provider substitutions and open circuits (claiming a due half-open trial when may_claim), then the fallback chain and breaker states.';
+comment on function routing._adjust(routing.effective_config, text, boolean, boolean) is
+  'Spec §2 rule 9: lifecycle replacements (forced included), provider substitutions and open circuits (claiming a due '
+  'half-open trial when may_claim), then the fallback chain and breaker states.';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: private helpers
 -- -----------------------------------------------------------------------------
-revoke all on function routing._disabled_substitutions(routing.effective_config, text) from public;
+revoke all on function routing._is_usable(routing.effective_config, text, boolean) from public;
+revoke all on function routing._replacement(routing.effective_config, text, text, boolean, text[]) from public;
+revoke all on function routing._substitutions(routing.effective_config, text, boolean) from public;
 revoke all on function routing._fallback_chain(routing.effective_config, text) from public;
 revoke all on function routing._adjust(routing.effective_config, text, boolean, boolean) from public;

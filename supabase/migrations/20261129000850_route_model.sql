@@ -7,7 +7,8 @@
 -- route_model checks the caller, the input and ownership, replays a known
 -- execution, reads the effective config (routing._effective_config), loads the
 -- agent, asks _choose_model, applies the adjustments of rule 9 (routing._adjust)
--- and writes exactly one routing.decisions row.
+-- and writes exactly one routing.decisions row. The answer lists the targets:
+-- how to call each model of the decision (routing._targets).
 
 -- -----------------------------------------------------------------------------
 -- What the rules read and return
@@ -197,7 +198,7 @@ declare
   ch routing.model_choice;      -- the answer of rules 1 and 2
   w jsonb := '[]'::jsonb;
 begin
-  -- Rule 1, forced: FORCE_MODEL or config.force_model. No shadow, no adjustments.
+  -- Rule 1, forced: FORCE_MODEL or config.force_model. No shadow; only lifecycle adjustments (routing._adjust).
   if c.force_model is not null then
     ch.model := c.force_model;
     ch.reason := 'forced';
@@ -318,10 +319,35 @@ comment on function routing._choose_model(routing.effective_config, routing.agen
   'new_agent, low_success_rate, learned_tier, tier; then exploration of the next cheaper rung (explore_cheaper, routed only).';
 
 -- -----------------------------------------------------------------------------
--- The answer: a decision row as the documented jsonb
+-- The answer: a decision row as the documented jsonb, with its targets
 -- -----------------------------------------------------------------------------
+-- targets: what the edge function needs to call each model of the decision
+-- (primary first, then the fallback chain in order) and to adapt the request
+-- to it, read from routing.models and routing.providers in one query.
+create function routing._targets(models text[], providers text[])
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'model', m.model, 'provider', p.provider, 'provider_kind', p.kind, 'wire_id', m.wire_id,
+           'base_url', p.base_url, 'base_url_env', p.base_url_env, 'api_key_env', p.api_key_env,
+           'context_window', m.context_window, 'max_output_tokens', m.max_output_tokens,
+           'supports_tools', m.supports_tools, 'supports_images', m.supports_images, 'supports_pdf', m.supports_pdf,
+           'supports_json_schema', m.supports_json_schema, 'supports_prefill', m.supports_prefill,
+           'sampling', m.sampling)
+         order by u.ord), '[]'::jsonb)
+  from unnest(models, providers) with ordinality as u(model, provider, ord)
+  join routing.models m on m.model = u.model
+  join routing.providers p on p.provider = coalesce(u.provider, m.provider)
+$$;
+comment on function routing._targets(text[], text[]) is
+  'The decision''s targets, in order: per model (with the provider that serves it in this decision) the provider''s kind, '
+  'base_url, base_url_env and api_key_env, and the model''s wire id, limits, capabilities and sampling.';
+
 create function routing._decision_json(
-  d routing.decisions, fallback_providers text[], max_retries integer, breakers jsonb, log_level text, replayed boolean
+  d routing.decisions, fallback_providers text[], max_retries integer, breakers jsonb, log_level text, replayed boolean,
+  targets jsonb
 ) returns jsonb
 language sql immutable
 set search_path = ''
@@ -335,9 +361,10 @@ as $$
     'fallback_chain', to_jsonb(d.fallback_chain), 'fallback_providers', to_jsonb(coalesce(fallback_providers, '{}')),
     'adjustments', d.adjustments, 'warnings', d.warnings, 'routing_enabled', d.routing_enabled,
     'max_retries', max_retries, 'breakers', coalesce(breakers, '{}'::jsonb), 'log_level', log_level,
-    'created_at', d.created_at, 'replayed', replayed)
+    'created_at', d.created_at, 'replayed', replayed, 'targets', coalesce(targets, '[]'::jsonb))
 $$;
-comment on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean) is 'The jsonb of docs/architecture.md for a decision row.';
+comment on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean, jsonb) is
+  'The jsonb of docs/architecture.md for a decision row, with its targets (routing._targets).';
 
 create function routing._replay_json(d routing.decisions)
 returns jsonb
@@ -358,10 +385,12 @@ begin
   select coalesce(jsonb_object_agg(p, case coalesce(states ->> p, 'closed') when 'ready' then 'open' else coalesce(states ->> p, 'closed') end), '{}'::jsonb)
     into breakers
   from (select distinct unnest(d.provider || providers) as p) x;
-  return routing._decision_json(d, providers, cfg.max_retries, breakers, cfg.log_level, true);
+  return routing._decision_json(d, providers, cfg.max_retries, breakers, cfg.log_level, true,
+                                routing._targets(d.model || d.fallback_chain, d.provider || providers));
 end
 $$;
-comment on function routing._replay_json(routing.decisions) is 'The stored decision of an execution, replayed: same decision, current breaker states, replayed = true.';
+comment on function routing._replay_json(routing.decisions) is
+  'The stored decision of an execution, replayed: same decision and targets, current breaker states, replayed = true.';
 
 -- -----------------------------------------------------------------------------
 -- public.route_model
@@ -411,15 +440,15 @@ begin
     end if;
   end if;
 
-  -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (not for forced).
+  -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
   a.execution_id := route_model.execution_id;
   ch := routing._choose_model(c, a);
   adj := routing._adjust(c, ch.model, ch.reason = 'forced', who.trusted);
   if ch.shadow_model is not null then
-    -- The shadow gets the provider substitutions, not the breaker.
-    shadow_subs := routing._disabled_substitutions(c, ch.shadow_model);
+    -- The shadow gets the substitutions (lifecycle, disabled providers), not the breaker.
+    shadow_subs := routing._substitutions(c, ch.shadow_model, false);
     ch.shadow_model := coalesce(shadow_subs -> -1 ->> 'to', ch.shadow_model);
   end if;
 
@@ -441,7 +470,8 @@ begin
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
     return routing._replay_json(d);
   end if;
-  return routing._decision_json(d, adj.fallback_providers, c.max_retries, adj.breakers, c.log_level, false);
+  return routing._decision_json(d, adj.fallback_providers, c.max_retries, adj.breakers, c.log_level, false,
+                                routing._targets(adj.model || adj.fallback_chain, adj.provider || adj.fallback_providers));
 end
 $$;
 comment on function public.route_model(uuid, text, jsonb, uuid) is
@@ -458,7 +488,8 @@ revoke all on function routing._load_agent(uuid) from public;
 revoke all on function routing._explore_bucket(uuid, text) from public;
 revoke all on function routing._explore_model(routing.effective_config, routing.agent_facts, integer) from public;
 revoke all on function routing._choose_model(routing.effective_config, routing.agent_facts) from public;
-revoke all on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean) from public;
+revoke all on function routing._targets(text[], text[]) from public;
+revoke all on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean, jsonb) from public;
 revoke all on function routing._replay_json(routing.decisions) from public;
 -- Reports group decisions by bucket; the service role may compute one.
 grant execute on function routing._rollout_bucket(text, uuid) to service_role;

@@ -1,7 +1,7 @@
 -- =============================================================================
 -- Alert readings: what each alert rule measures (ROUTING-SPEC §7; plan §7.2, §9.3)
 -- =============================================================================
--- Three rules. Their thresholds are columns of routing.config (one line to
+-- Five rules. Their thresholds are columns of routing.config (one line to
 -- change each, audited by its trigger like every other setting):
 --   routed_success_rate  the ROUTED cohort's success over alert_success_window_minutes
 --                        (15), judged on EVIDENCE (spec §7, §10): it breaches when the
@@ -17,6 +17,14 @@
 --                        alert_provider_error_rate_max (10%) over 5 min, >= 20 attempts.
 --   cost_per_execution   cost of all calls of the executions recorded in the last
 --                        60 min / those executions above $0.05, >= 20 executions.
+--   cost_savings_below_target  savings of the ROUTED cohort's calls (baseline cost vs
+--                        actual) below alert_savings_min_pct (50%) over
+--                        alert_savings_window_minutes (60), >= alert_savings_min_calls
+--                        (20) calls: notify only (plan §7.2), so a silent failover to
+--                        a dearer model is seen even when its cause is new.
+--   model_unavailable    any catalog model marked unavailable (record_completion saw
+--                        the provider no longer serve it): firing until an operator
+--                        clears every one (public.clear_model_unavailable).
 --
 -- Evidence one tenant cannot forge (routed_success_rate):
 --   * an outcome counts only when its execution has calls recorded by
@@ -137,6 +145,7 @@ comment on function routing._window_evidence(timestamptz, text, text) is
 -- -----------------------------------------------------------------------------
 create type routing.alert_reading as (
   alert text,            -- routed_success_rate | provider_error_rate:<provider> | cost_per_execution
+                         -- | cost_savings_below_target | model_unavailable
   rule text,
   provider text,
   comparator text,       -- below | above: the direction that breaches
@@ -308,6 +317,84 @@ $$;
 comment on function routing._read_cost_per_execution(routing.config) is
   'Cost of all calls of the executions recorded in the window / those executions (all cohorts), in exact USD.';
 
+create function routing._read_cost_savings(cfg routing.config)
+returns routing.alert_reading
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  window_start timestamptz := now() - make_interval(mins => cfg.alert_savings_window_minutes);
+  n bigint;
+  actual numeric;
+  baseline numeric;
+  pct numeric;
+  r routing.alert_reading;
+begin
+  select count(*), coalesce(sum(c.cost_usd), 0), coalesce(sum(c.baseline_cost_usd), 0) into n, actual, baseline
+  from routing.calls c
+  join routing.decisions d on d.id = c.decision_id
+  where c.created_at > window_start
+    and d.cohort = 'routed';
+  pct := 100 * (baseline - actual) / nullif(baseline, 0);
+  r.alert := 'cost_savings_below_target';
+  r.rule := 'cost_savings_below_target';
+  r.comparator := 'below';
+  r.value := round(pct, 2);
+  r.sample := n;
+  r.threshold := cfg.alert_savings_min_pct;
+  r.window_minutes := cfg.alert_savings_window_minutes;
+  r.min_sample := cfg.alert_savings_min_calls;
+  r.breached := coalesce(n >= cfg.alert_savings_min_calls and pct < cfg.alert_savings_min_pct, false);
+  r.action := 'notify';
+  r.message := format('routed savings %s%% over %s min ($%s saved of a $%s baseline over %s routed calls; fires below %s%%, judged from %s calls)',
+                      coalesce(round(pct, 2)::text, '-'), cfg.alert_savings_window_minutes, trim_scale(baseline - actual),
+                      trim_scale(baseline), n, cfg.alert_savings_min_pct, cfg.alert_savings_min_calls);
+  r.figures := jsonb_build_object('calls', n, 'cost_usd', trim_scale(actual), 'baseline_cost_usd', trim_scale(baseline),
+                                  'savings_usd', trim_scale(baseline - actual));
+  return r;
+end
+$$;
+comment on function routing._read_cost_savings(routing.config) is
+  'Plan §7.2: the savings of the routed cohort''s calls made in the window, 100 x (baseline cost - actual) / baseline '
+  'cost; calls by created_at, decisions by key.';
+
+create function routing._read_models_unavailable()
+returns routing.alert_reading
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  n bigint;
+  model_list jsonb;
+  names text;
+  r routing.alert_reading;
+begin
+  select count(*),
+         coalesce(jsonb_agg(jsonb_build_object('model', m.model, 'since', m.unavailable_since, 'reason', m.unavailable_reason)
+                            order by m.unavailable_since, m.model), '[]'::jsonb),
+         string_agg(m.model, ', ' order by m.unavailable_since, m.model)
+    into n, model_list, names
+  from routing.models m
+  where m.unavailable_since is not null;
+  r.alert := 'model_unavailable';
+  r.rule := 'model_unavailable';
+  r.comparator := 'above';
+  r.value := n;
+  r.sample := n;
+  r.threshold := 0;
+  r.min_sample := 1;
+  r.breached := n > 0;
+  r.action := 'notify';
+  r.message := case when n = 0 then 'every catalog model is served'
+                    else format('%s unavailable model%s: %s (route_model avoids %s until public.clear_model_unavailable)',
+                                n, case when n = 1 then '' else 's' end, names, case when n = 1 then 'it' else 'them' end) end;
+  r.figures := jsonb_build_object('models', model_list);
+  return r;
+end
+$$;
+comment on function routing._read_models_unavailable() is
+  'The catalog models marked unavailable (routing.models.unavailable_since): firing while there is at least one.';
+
 -- -----------------------------------------------------------------------------
 -- Privileges: private (the SECURITY DEFINER recording and evaluation run them)
 -- -----------------------------------------------------------------------------
@@ -320,3 +407,5 @@ revoke all on routing.outcome_counters from public, anon, authenticated, service
 grant select on routing.outcome_counters to service_role;
 revoke all on function routing._read_provider_error_rates(routing.config, text[]) from public;
 revoke all on function routing._read_cost_per_execution(routing.config) from public;
+revoke all on function routing._read_cost_savings(routing.config) from public;
+revoke all on function routing._read_models_unavailable() from public;

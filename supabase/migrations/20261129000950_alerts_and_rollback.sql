@@ -9,10 +9,13 @@
 --     success rule. A breach trips the rollback in the same transaction, so the
 --     very next route_model answers `routing_disabled`.
 --   * record_completion -> routing._after_call_recorded: the error rule of each
---     provider that failed an attempt of the call (only a failure raises a rate).
+--     provider that failed an attempt of the call (only a failure raises a rate),
+--     and the model_unavailable rule when an attempt found its model not served
+--     (record_completion marked it first: routing._mark_models_unavailable).
 --   * public.evaluate_routing_alerts(): every rule, on demand and every minute by
 --     pg_cron where the extension exists. Only this evaluation measures the cost
---     rule and resolves a provider alert (the call hook looks at failures only).
+--     and savings rules and resolves a provider alert (the call hook looks at
+--     failures only); clear_model_unavailable resolves model_unavailable.
 -- The hooks write routing.alert_states only on a transition (ok <-> firing), so
 -- no row becomes a hot spot; the evaluation refreshes every value.
 -- A trip sets routing.config.rollback_tripped_at / rollback_reason (route_model
@@ -25,7 +28,8 @@
 -- -----------------------------------------------------------------------------
 create table routing.alert_states (
   alert text primary key,
-  rule text not null check (rule in ('auto_rollback', 'routed_success_rate', 'provider_error_rate', 'cost_per_execution')),
+  rule text not null check (rule in ('auto_rollback', 'routed_success_rate', 'provider_error_rate', 'cost_per_execution',
+                                    'cost_savings_below_target', 'model_unavailable')),
   provider text,
   state text not null default 'ok' check (state in ('ok', 'firing')),
   value numeric,
@@ -48,7 +52,9 @@ comment on column routing.alert_states.evaluated_at is 'When value and sample we
 insert into routing.alert_states (alert, rule, provider, action, comparator, message) values
   ('auto_rollback', 'auto_rollback', null, 'rollback', null, 'not tripped'),
   ('routed_success_rate', 'routed_success_rate', null, 'rollback', 'below', 'not evaluated yet'),
-  ('cost_per_execution', 'cost_per_execution', null, 'notify', 'above', 'not evaluated yet');
+  ('cost_per_execution', 'cost_per_execution', null, 'notify', 'above', 'not evaluated yet'),
+  ('cost_savings_below_target', 'cost_savings_below_target', null, 'notify', 'below', 'not evaluated yet'),
+  ('model_unavailable', 'model_unavailable', null, 'notify', 'above', 'not evaluated yet');
 insert into routing.alert_states (alert, rule, provider, action, comparator, message)
 select 'provider_error_rate:' || b.provider, 'provider_error_rate', b.provider, 'notify', 'above', 'not evaluated yet'
 from routing.provider_breakers b;
@@ -194,6 +200,8 @@ begin
     select * from routing._read_routed_success_rate(cfg)
     union all select * from routing._read_provider_error_rates(cfg)
     union all select * from routing._read_cost_per_execution(cfg)
+    union all select * from routing._read_cost_savings(cfg)
+    union all select * from routing._read_models_unavailable()
   loop
     perform routing._record_alert_reading(r, true, source);
     if r.breached and r.action = 'rollback' and cfg.rollback_tripped_at is null then
@@ -275,11 +283,15 @@ begin
   for r in select * from routing._read_provider_error_rates(cfg, failed) loop
     perform routing._record_alert_reading(r, false, 'record_completion');
   end loop;
+  -- A model the provider no longer serves (record_completion has marked it): model_unavailable fires.
+  if exists (select 1 from routing.attempts a where a.call_id = $1.id and a.error_type = 'model_unavailable') then
+    perform routing._record_alert_reading(routing._read_models_unavailable(), false, 'record_completion');
+  end if;
 end
 $$;
 comment on function routing._after_call_recorded(routing.calls) is
   'HOOK of record_completion (same transaction): for each provider that failed an attempt of the call, measures its error '
-  'rate over its window and fires its alert on a breach.';
+  'rate over its window and fires its alert on a breach; fires model_unavailable when an attempt found its model not served.';
 
 -- -----------------------------------------------------------------------------
 -- public.routing_alerts and public.evaluate_routing_alerts()
@@ -293,8 +305,10 @@ comment on view public.routing_alerts is
   'Current alert states (ok / firing since when) with the figures of their last evaluation (evaluated_at). Global figures: '
   'the service role sees them; a signed-in user sees no row (RLS); anon may not select.';
 comment on column public.routing_alerts.day is 'UTC date of since (the start of the current state).';
-comment on column public.routing_alerts.alert is 'auto_rollback, routed_success_rate, provider_error_rate:<provider> or cost_per_execution.';
-comment on column public.routing_alerts.value is '% for the rates, USD per execution for the cost; null without a sample.';
+comment on column public.routing_alerts.alert is
+  'auto_rollback, routed_success_rate, provider_error_rate:<provider>, cost_per_execution, cost_savings_below_target or model_unavailable.';
+comment on column public.routing_alerts.value is
+  '% for the rates and the savings, USD per execution for the cost, the number of unavailable models; null without a sample.';
 comment on column public.routing_alerts."window" is 'The window the value was measured over (quote it: "window").';
 comment on column public.routing_alerts.action is 'rollback: a breach trips the automatic rollback; notify: alert only.';
 
@@ -310,7 +324,8 @@ begin
   -- The view's rows, as its owner sees them (all of them).
   return query
   select a.* from public.routing_alerts a
-  order by case a.rule when 'auto_rollback' then 0 when 'routed_success_rate' then 1 when 'provider_error_rate' then 2 else 3 end, a.alert;
+  order by case a.rule when 'auto_rollback' then 0 when 'routed_success_rate' then 1 when 'provider_error_rate' then 2
+                      when 'cost_per_execution' then 3 when 'cost_savings_below_target' then 4 else 5 end, a.alert;
 end
 $$;
 comment on function public.evaluate_routing_alerts() is

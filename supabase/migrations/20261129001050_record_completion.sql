@@ -5,8 +5,11 @@
 -- One transaction: validate the call, insert routing.calls and routing.attempts
 -- with costs computed here from the catalog price in force now
 -- (routing.price_in_force, routing.cost_usd), feed the attempts to the circuit
--- breakers (routing._update_breakers), then the alert evaluation
--- (routing._after_call_recorded, in the alerts migration).
+-- breakers (routing._update_breakers), mark the models an attempt found no
+-- longer served (error type model_unavailable: routing._mark_models_unavailable,
+-- in the catalog migration), then the alert evaluation
+-- (routing._after_call_recorded, in the alerts migration). call.warnings (what
+-- the edge function adapted, dropped or clamped) is stored with the call.
 -- Money: exact numerics, trailing zeros trimmed (trim_scale); returned as JSON
 -- strings of numeric::text, e.g. "0.02175", "0".
 
@@ -70,8 +73,9 @@ begin
      or not exists (select 1 from routing.models m where m.model = call ->> 'model') then
     raise exception 'call.model must be a catalog model' using errcode = '22023';
   end if;
-  if jsonb_typeof(call -> 'provider') is distinct from 'string' or call ->> 'provider' not in ('openai', 'anthropic') then
-    raise exception 'call.provider must be one of: openai, anthropic' using errcode = '22023';
+  if jsonb_typeof(call -> 'provider') is distinct from 'string'
+     or not exists (select 1 from routing.providers p where p.provider = call ->> 'provider') then
+    raise exception 'call.provider must be a provider of routing.providers' using errcode = '22023';
   end if;
   if coalesce(jsonb_typeof(call -> 'fallback_used'), 'null') not in ('boolean', 'null') then
     raise exception 'call.fallback_used must be a boolean' using errcode = '22023';
@@ -86,6 +90,17 @@ begin
   if jsonb_array_length(call -> 'attempts') > 100 then
     raise exception 'call.attempts must have at most 100 entries' using errcode = '22023';
   end if;
+  if coalesce(jsonb_typeof(call -> 'warnings'), 'null') not in ('array', 'null') then
+    raise exception 'call.warnings must be an array of strings' using errcode = '22023';
+  end if;
+  if jsonb_array_length(coalesce(call -> 'warnings', '[]'::jsonb)) > 50 then
+    raise exception 'call.warnings must have at most 50 entries' using errcode = '22023';
+  end if;
+  for a, i in select e.value, e.ordinality from jsonb_array_elements(coalesce(call -> 'warnings', '[]'::jsonb)) with ordinality e loop
+    if jsonb_typeof(a) <> 'string' or length(a #>> '{}') > 500 then
+      raise exception 'call.warnings[%] must be a string of at most 500 characters', i using errcode = '22023';
+    end if;
+  end loop;
 
   -- Attempts are numbered from 1, as their seq: call.attempts[1] is the first.
   for a, i in select e.value, e.ordinality from jsonb_array_elements(call -> 'attempts') with ordinality e loop
@@ -97,8 +112,9 @@ begin
        or not exists (select 1 from routing.models m where m.model = a ->> 'model') then
       raise exception '%.model must be a catalog model', field using errcode = '22023';
     end if;
-    if jsonb_typeof(a -> 'provider') is distinct from 'string' or a ->> 'provider' not in ('openai', 'anthropic') then
-      raise exception '%.provider must be one of: openai, anthropic', field using errcode = '22023';
+    if jsonb_typeof(a -> 'provider') is distinct from 'string'
+       or not exists (select 1 from routing.providers p where p.provider = a ->> 'provider') then
+      raise exception '%.provider must be a provider of routing.providers', field using errcode = '22023';
     end if;
     status := case when jsonb_typeof(a -> 'status') = 'number' then (a -> 'status')::numeric end;
     if coalesce(jsonb_typeof(a -> 'status'), 'null') <> 'null'
@@ -131,7 +147,8 @@ begin
 end
 $$;
 comment on function routing.validate_call(jsonb) is
-  'Raises 22023 with a stable message naming the field (e.g. call.attempts[1].input_tokens must be an integer >= 0) when record_completion''s call is invalid.';
+  'Raises 22023 with a stable message naming the field (e.g. call.attempts[1].input_tokens must be an integer >= 0, '
+  'call.warnings[2] must be a string of at most 500 characters) when record_completion''s call is invalid.';
 
 -- -----------------------------------------------------------------------------
 -- routing._call_attempts: the attempts of a validated call
@@ -170,6 +187,7 @@ declare
   c routing.calls;
   new_call_id uuid;
   attempts_json jsonb;
+  marked text[];
 begin
   -- 1. The caller: the trusted edge function (service role) or an operator.
   perform routing._require_operator('record_completion');
@@ -205,14 +223,16 @@ begin
   ), new_call as (
     insert into routing.calls (
       decision_id, agent_id, user_id, execution_id, status, model, provider, fallback_used, attempt_count,
-      input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, baseline_model, baseline_cost_usd, latency_ms)
+      input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, baseline_model, baseline_cost_usd, latency_ms,
+      warnings)
     select d.id, d.agent_id, d.user_id, d.execution_id,
            record_completion.call ->> 'status', record_completion.call ->> 'model', record_completion.call ->> 'provider',
            coalesce((record_completion.call ->> 'fallback_used')::boolean, t.other_model), t.n,
            t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens, t.cost,
            d.baseline_model,
            trim_scale(routing.cost_usd(baseline_price, t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens)),
-           (record_completion.call ->> 'latency_ms')::numeric::integer
+           (record_completion.call ->> 'latency_ms')::numeric::integer,
+           coalesce(record_completion.call -> 'warnings', '[]'::jsonb)
     from totals t
     returning *
   ), new_attempts as (
@@ -237,7 +257,10 @@ begin
   -- 4. The circuit breakers (ROUTING-SPEC §5).
   perform routing._update_breakers(c.id);
 
-  -- 5. Alert evaluation (the error rate of each provider that failed an attempt, §7).
+  -- 5. Models the provider no longer serves: route_model avoids them from now on.
+  marked := routing._mark_models_unavailable(c.id);
+
+  -- 6. Alert evaluation (the error rate of each provider that failed an attempt, model_unavailable; §7).
   perform routing._after_call_recorded(c);
 
   return jsonb_build_object(
@@ -252,13 +275,16 @@ begin
     'baseline_cost_usd', c.baseline_cost_usd::text,
     'savings_usd', trim_scale(c.baseline_cost_usd - c.cost_usd)::text,
     'attempts', attempts_json,
-    'breakers', routing._stored_breaker_states());
+    'breakers', routing._stored_breaker_states(),
+    'warnings', c.warnings,
+    'marked_unavailable', to_jsonb(marked));
 end
 $$;
 comment on function public.record_completion(uuid, jsonb) is
   'Records a route-completion call and its attempts with exact costs (price in force now; baseline = same tokens at the '
-  'baseline model''s price) and updates the circuit breakers. Trusted callers only. Money as JSON strings (numeric::text, '
-  'trailing zeros trimmed). Errors: 42501 caller, 22023 input (message names the field), P0002 decision not found.';
+  'baseline model''s price) with its warnings, updates the circuit breakers and marks unavailable the models an attempt '
+  'found not served (model_unavailable). Trusted callers only. Money as JSON strings (numeric::text, trailing zeros '
+  'trimmed). Errors: 42501 caller, 22023 input (message names the field), P0002 decision not found.';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC

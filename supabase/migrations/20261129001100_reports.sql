@@ -298,7 +298,7 @@ comment on function public.routing_success_rates_between(date, date) is
 -- -----------------------------------------------------------------------------
 -- routing.config is the service role's; this view gives the report and the
 -- dashboard one place to read whether routing is on, how far it is rolled out,
--- and the circuits.
+-- the circuits, and the configured models to warn about.
 create view public.routing_status with (security_invoker = true) as
 select c.enabled,
        c.rollout_percentage,
@@ -309,12 +309,16 @@ select c.enabled,
        c.baseline_model,
        c.updated_at,
        c.updated_by,
-       (select jsonb_object_agg(b.provider, b.state order by b.provider) from routing.provider_breakers b) as breakers
+       (select jsonb_object_agg(b.provider, b.state order by b.provider) from routing.provider_breakers b) as breakers,
+       routing._model_warnings(c) as model_warnings
 from routing.config c;
 comment on view public.routing_status is
   'Routing switchboard: the config row''s switches (ignoring per-call environment overrides), whether a rollback has '
   'tripped, and each provider circuit''s stored state. Service role only (routing.config is not visible to users).';
 comment on column public.routing_status.routing_active is 'Routing decides by tier: enabled, not tripped, no model forced.';
+comment on column public.routing_status.model_warnings is
+  'The configured models that retire within 30 days, are retired or are unavailable, each with the settings naming it '
+  'and a sentence (routing._model_warnings); [] when none.';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: signed-in users (RLS filters) and the service role; never anon

@@ -9,8 +9,11 @@
 --   select public.force_model('gpt-4o');                   -- null clears
 --   select public.set_agent_model_preference('<agent uuid>', 'premium');  -- null clears
 --   select public.clear_routing_rollback('why routing may resume');
+--   select public.apply_catalog_preset('plan-2025');       -- or 'current'
+--   select public.clear_model_unavailable('gpt-5.6-luna', 'why it may be used again');
 -- Config changes are audited by routing.config's trigger (routing.config_changes);
--- a clear also writes a `clear` row of routing.alert_events; preference changes
+-- a clear also writes a `clear` row of routing.alert_events; a model cleared is
+-- audited in routing.model_events (and resolves model_unavailable); preference changes
 -- (by operators or by owners) are audited in routing.agent_preference_changes
 -- (the agents migration). SECURITY DEFINER because the audit tables are not
 -- writable by any API role; each command checks its caller
@@ -32,21 +35,72 @@ end
 $$;
 comment on function routing.validate_rollout_percentage(integer) is 'Raises 22023 unless the rollout percentage is 0-100.';
 
-create function routing.validate_operator_note(note text)
+create function routing.validate_operator_note(note text, purpose text default 'why routing may resume')
 returns void
 language plpgsql immutable
 set search_path = ''
 as $$
 begin
   if note is null or btrim(note) = '' then
-    raise exception 'note is required: say why routing may resume' using errcode = '22023';
+    raise exception 'note is required: say %', purpose using errcode = '22023';
   end if;
   if length(note) > 1000 then
     raise exception 'note must be at most 1000 characters' using errcode = '22023';
   end if;
 end
 $$;
-comment on function routing.validate_operator_note(text) is 'Raises 22023 unless the note is 1-1000 characters and not blank.';
+comment on function routing.validate_operator_note(text, text) is
+  'Raises 22023 unless the note is 1-1000 characters and not blank ("note is required: say <purpose>").';
+
+create function routing.validate_catalog_preset(preset text)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  bad record;
+begin
+  if preset is null or not exists (select 1 from routing.catalog_presets p where p.preset = validate_catalog_preset.preset) then
+    raise exception 'preset must be one of: %',
+      (select string_agg(distinct p.preset, ', ' order by p.preset) from routing.catalog_presets p) using errcode = '22023';
+  end if;
+  -- Every model the preset names (its model settings and its chains) must be in the catalog.
+  select x.setting, x.model into bad
+  from (
+    select p.setting, p.value #>> '{}' as model from routing.catalog_presets p
+    where p.preset = validate_catalog_preset.preset and p.setting <> 'fallback_chains'
+    union all
+    select 'fallback_chains', ch.key from routing.catalog_presets p, jsonb_each(p.value) ch
+    where p.preset = validate_catalog_preset.preset and p.setting = 'fallback_chains' and ch.key <> '*'
+    union all
+    select 'fallback_chains', e.m from routing.catalog_presets p, jsonb_each(p.value) ch, jsonb_array_elements_text(
+             case when jsonb_typeof(ch.value) = 'array' then ch.value else '[]'::jsonb end) e(m)
+    where p.preset = validate_catalog_preset.preset and p.setting = 'fallback_chains'
+  ) x
+  where not exists (select 1 from routing.models m where m.model = x.model and m.active)
+  limit 1;
+  if found then
+    raise exception 'preset % names "%" in %, which is not an active model of routing.models', preset, bad.model, bad.setting
+      using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_catalog_preset(text) is
+  'Raises 22023 unless the preset exists ("preset must be one of: current, plan-2025") and every model it names is an '
+  'active catalog model.';
+
+create function routing.validate_unavailable_model(model text)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if model is null or not exists (select 1 from routing.models m where m.model = validate_unavailable_model.model) then
+    raise exception 'unknown model "%": use a model of routing.models', model using errcode = '22023';
+  end if;
+end
+$$;
+comment on function routing.validate_unavailable_model(text) is 'Raises 22023 unless the model is a model of routing.models.';
 
 create function routing.validate_forced_model(model text)
 returns void
@@ -81,11 +135,14 @@ as $$
     'auto_rollback_enabled', c.auto_rollback_enabled,
     'baseline_model', c.baseline_model,
     'updated_at', c.updated_at,
-    'updated_by', c.updated_by)
+    'updated_by', c.updated_by,
+    'model_warnings', routing._model_warnings(c))
   from routing.config c
   where c.id
 $$;
-comment on function routing._routing_status() is 'The routing switches as jsonb: enabled, the rollback trip, rollout, forced model, last change.';
+comment on function routing._routing_status() is
+  'The routing switches as jsonb: enabled, the rollback trip, rollout, forced model, last change, and the configured '
+  'models to warn about (model_warnings).';
 
 -- -----------------------------------------------------------------------------
 -- The commands
@@ -218,16 +275,88 @@ comment on function public.clear_routing_rollback(text) is
   'Operator: clears the automatic rollback with a note (audited: routing.alert_events clear + routing.config_changes); '
   'routing resumes as configured and the routed success window restarts. Returns cleared false when nothing was tripped.';
 
+create function public.apply_catalog_preset(preset text)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v jsonb;
+begin
+  perform routing._require_operator('apply_catalog_preset');
+  perform routing.validate_catalog_preset(apply_catalog_preset.preset);
+  select jsonb_object_agg(p.setting, p.value) into v
+  from routing.catalog_presets p where p.preset = apply_catalog_preset.preset;
+  -- One update: routing.config's trigger audits every changed setting in one routing.config_changes row.
+  update routing.config c set
+    baseline_model = coalesce(v ->> 'baseline_model', c.baseline_model),
+    premium_model = coalesce(v ->> 'premium_model', c.premium_model),
+    new_agent_model = coalesce(v ->> 'new_agent_model', c.new_agent_model),
+    low_model = coalesce(v ->> 'low_model', c.low_model),
+    medium_model = coalesce(v ->> 'medium_model', c.medium_model),
+    high_model = coalesce(v ->> 'high_model', c.high_model),
+    anthropic_substitute_model = coalesce(v ->> 'anthropic_substitute_model', c.anthropic_substitute_model),
+    openai_mini_substitute_model = coalesce(v ->> 'openai_mini_substitute_model', c.openai_mini_substitute_model),
+    fallback_chains = coalesce(v -> 'fallback_chains', c.fallback_chains)
+  where c.id;
+  return routing._routing_status() || jsonb_build_object('preset', apply_catalog_preset.preset, 'applied', v);
+end
+$$;
+comment on function public.apply_catalog_preset(text) is
+  'Operator: sets routing.config''s model settings and fallback chains to a routing.catalog_presets preset (current, '
+  'plan-2025) in one update, audited in routing.config_changes. Returns the routing status (with model_warnings) and the '
+  'values applied. Errors: 42501 caller, 22023 unknown preset.';
+
+create function public.clear_model_unavailable(model text, note text)
+returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  m routing.models;
+begin
+  perform routing._require_operator('clear_model_unavailable');
+  perform routing.validate_unavailable_model(clear_model_unavailable.model);
+  perform routing.validate_operator_note(clear_model_unavailable.note, 'why the model may be used again');
+  select x.* into m from routing.models x where x.model = clear_model_unavailable.model for update;
+  if m.unavailable_since is null then
+    return jsonb_build_object('model', m.model, 'cleared', false, 'state',
+                              routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at));
+  end if;
+  update routing.models x set unavailable_since = null, unavailable_reason = null where x.model = m.model;
+  insert into routing.model_events (model, event, actor, detail)
+  values (m.model, 'cleared', routing._actor(),
+          jsonb_build_object('note', clear_model_unavailable.note, 'unavailable_since', m.unavailable_since,
+                             'unavailable_reason', m.unavailable_reason,
+                             'unavailable_for', (now() - m.unavailable_since)::text));
+  -- Resolves model_unavailable when no other model is unavailable.
+  perform routing._record_alert_reading(routing._read_models_unavailable(), true, 'clear_model_unavailable');
+  return jsonb_build_object('model', m.model, 'cleared', true, 'state',
+                            routing._lifecycle_state(m.retires_at, null, m.deprecated_at),
+                            'unavailable_since', m.unavailable_since, 'unavailable_reason', m.unavailable_reason);
+end
+$$;
+comment on function public.clear_model_unavailable(text, text) is
+  'Operator: route_model may pick the model again after record_completion marked it unavailable; audited in '
+  'routing.model_events with the note, and resolves the model_unavailable alert when no model is left unavailable. '
+  'Returns cleared false when the model was not unavailable. Errors: 42501 caller, 22023 unknown model or missing note.';
+
 -- -----------------------------------------------------------------------------
 -- Privileges
 -- -----------------------------------------------------------------------------
 revoke all on function routing.validate_rollout_percentage(integer) from public;
-revoke all on function routing.validate_operator_note(text) from public;
+revoke all on function routing.validate_operator_note(text, text) from public;
+revoke all on function routing.validate_catalog_preset(text) from public;
+revoke all on function routing.validate_unavailable_model(text) from public;
 revoke all on function routing.validate_forced_model(text) from public;
 revoke all on function routing._routing_status() from public;
 revoke all on function public.get_routing_status(), public.set_routing_enabled(boolean), public.set_rollout_percentage(integer),
-  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text)
+  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text),
+  public.apply_catalog_preset(text), public.clear_model_unavailable(text, text)
   from public, anon, authenticated, service_role;
 grant execute on function public.get_routing_status(), public.set_routing_enabled(boolean), public.set_rollout_percentage(integer),
-  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text)
+  public.force_model(text), public.set_agent_model_preference(uuid, text), public.clear_routing_rollback(text),
+  public.apply_catalog_preset(text), public.clear_model_unavailable(text, text)
   to service_role;

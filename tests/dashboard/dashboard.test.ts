@@ -6,8 +6,9 @@ import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { SignJWT } from "jose";
 import { chromium } from "playwright-core";
 import { ensureChromium } from "../../scripts/install-chromium.mjs";
+import { LOCAL_JWT_ISSUER } from "../../scripts/local-keys.mjs";
 import { e2e, resetBreakers, type Sql, type Stack, startStack, userToken } from "../function/harness.ts";
-import { EXPECTED, removeSeed, seedKnownFigures } from "./seed.ts";
+import { EXPECTED, PREFERRED_MODEL, removeSeed, removeTestUsers, SEED_EMAIL_PREFIX, seedKnownFigures } from "./seed.ts";
 
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,6 +42,7 @@ async function call(url: string, token: string | null, body?: unknown): Promise<
 async function adminToken(stack: Stack, userId: string, email: string, routingAdmin: unknown = true): Promise<string> {
   return await new SignJWT({ role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email", routing_admin: routingAdmin } })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(LOCAL_JWT_ISSUER)
     .setSubject(userId)
     .setIssuedAt()
     .setExpirationTime("1h")
@@ -157,7 +159,7 @@ Deno.test("routing-dashboard API: page, auth rules, figures and audited controls
       equal(typeof totals.actual_cost_usd, "string");
       match(totals.actual_cost_usd as string, /^-?\d+(\.\d+)?$/);
       ok((body.alerts as Json[]).some((a) => a.alert === "auto_rollback"), "the alert states are listed");
-      ok((body.models as Json[]).some((m) => m.model === "gpt-4o"), "the catalog is listed");
+      ok((body.models as Json[]).some((m) => m.model === "gpt-5.6-sol"), "the catalog is listed");
 
       equal((await call(`${base}/api/summary?days=0`, stack.serviceKey)).status, 400);
       equal((await call(`${base}/api/summary?days=abc`, stack.serviceKey)).status, 400);
@@ -212,7 +214,7 @@ Deno.test("routing-dashboard API: page, auth rules, figures and audited controls
     });
   } finally {
     await restoreSwitches(stack.sql, saved);
-    await stack.sql`delete from auth.users where email like 'dashboard-%@test.local' and email not like 'dashboard-seed+%'`;
+    await removeTestUsers(stack.sql, "dashboard-%@test.local", SEED_EMAIL_PREFIX + "%");
     await stack.close();
   }
 });
@@ -239,12 +241,12 @@ Deno.test("routing-dashboard page in Chromium: real figures render, 'routing off
       calls: EXPECTED.calls, executions: EXPECTED.executions, actual_cost_usd: EXPECTED.actualCost, baseline_cost_usd: EXPECTED.baselineCost,
       savings_usd: EXPECTED.savings, savings_pct: EXPECTED.savingsPct, cost_per_execution_usd: EXPECTED.costPerExecution,
     });
-    // gpt-3.5-turbo calls in the page's 7-day window: the seeded ones plus any other traffic there.
+    // The preferred model's calls in the page's 7-day window: the seeded ones plus any other traffic there.
     const [others] = await stack.sql`
       select count(*)::int as n from routing.calls c join routing.decisions d on d.id = c.decision_id
-      where d.model = 'gpt-3.5-turbo' and c.user_id <> ${seeded.userId}
+      where d.model = ${PREFERRED_MODEL} and c.user_id <> ${seeded.userId}
         and (timezone('UTC', c.created_at))::date >= (timezone('UTC', now()))::date - 6`;
-    const gpt35Calls = EXPECTED.gpt35Calls + others.n;
+    const preferredCalls = EXPECTED.preferredCalls + others.n;
 
     try {
       context = await chromium.launchPersistentContext(userDataDir, {
@@ -279,9 +281,9 @@ Deno.test("routing-dashboard page in Chromium: real figures render, 'routing off
     ok(dayText.includes(`$${EXPECTED.savings}`) && dayText.includes(`${EXPECTED.savingsPct}%`), `savings in: ${dayText}`);
     ok(dayText.includes(`$${EXPECTED.costPerExecution}`), `cost per execution in: ${dayText}`);
 
-    const dist = await page.locator('#distribution g[data-model="gpt-3.5-turbo"]').textContent();
-    ok(dist?.includes(`${gpt35Calls} calls`), `gpt-3.5-turbo shows ${gpt35Calls} calls: ${dist}`);
-    const success = await page.locator('#success g[data-model="gpt-3.5-turbo"]').textContent();
+    const dist = await page.locator(`#distribution g[data-model="${PREFERRED_MODEL}"]`).textContent();
+    ok(dist?.includes(`${preferredCalls} calls`), `${PREFERRED_MODEL} shows ${preferredCalls} calls: ${dist}`);
+    const success = await page.locator(`#success g[data-model="${PREFERRED_MODEL}"]`).textContent();
     match(success ?? "", /\d+\/\d+ succeeded/);
     ok((await page.locator("#cohort-table").innerText()).includes("control"), "the control cohort is compared");
     equal(await page.locator("#status-pill").innerText(), "ENABLED (" + saved.rollout_percentage + "% rollout)");

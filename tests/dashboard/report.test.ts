@@ -5,7 +5,7 @@ import { ok } from "node:assert/strict";
 import postgres from "postgres";
 import { renderReport } from "../../scripts/report.mjs";
 import { databaseUrl, e2e } from "../function/harness.ts";
-import { EXPECTED, removeSeed, seedKnownFigures } from "./seed.ts";
+import { EXPECTED, PREFERRED_MODEL, removeSeed, seedKnownFigures } from "./seed.ts";
 
 function has(report: string, text: string): void {
   ok(report.includes(text), `the report shows "${text}":\n${report}`);
@@ -24,14 +24,15 @@ Deno.test("the terminal report prints the range functions' figures for its perio
              round(savings_usd, 4)::text as savings, savings_pct::text, cost_per_execution_usd::text
       from public.routing_cost_savings_between(${from_day}::date, ${to_day}::date)`;
     ok(cost.calls >= EXPECTED.calls && cost.executions >= EXPECTED.executions, "the seeded calls are in the period");
-    has(report, `Without routing:  $${cost.baseline}  (baseline gpt-4o)`);
+    const [{ baseline_model: baseline }] = await sql`select baseline_model from routing.config`;
+    has(report, `Without routing:  $${cost.baseline}  (baseline ${baseline})`);
     has(report, `With routing:     $${cost.actual}  (actual, ${cost.calls} calls)`);
     has(report, `Savings:          $${cost.savings} (${cost.savings_pct}%)`);
     has(report, `Per execution:    $${cost.cost_per_execution_usd}  (${cost.executions} executions)`);
 
     const distribution = await sql`
       select model, calls::int, executions::int, share_pct::text from public.routing_model_distribution_between(${from_day}::date, ${to_day}::date)`;
-    ok(distribution.some((r) => r.model === "gpt-3.5-turbo"), "the seeded gpt-3.5-turbo calls are in the period");
+    ok(distribution.some((r) => r.model === PREFERRED_MODEL), `the seeded ${PREFERRED_MODEL} calls are in the period`);
     for (const r of distribution) has(report, `${r.share_pct}%  (${r.calls} calls, ${r.executions} exec)`);
 
     const success = await sql`

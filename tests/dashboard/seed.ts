@@ -3,30 +3,34 @@
 // record_agent_execution) as the database owner, then moved to a UTC day of the past week that
 // holds no other traffic, so that the day's row of the cost report is exactly these calls.
 //
-//   agent             decision (env)                          calls x tokens (in/out)   outcome
-//   pref-3.5          agent_preference -> gpt-3.5-turbo       3 x 1000/500              2 ok, 1 failed
-//   medium            tier medium (5.0) -> claude-3-haiku      2 x 2000/400              2 ok
-//   control           rollout_control (ROUTING_PERCENTAGE=0)   2 x 1000/200 on gpt-4o    2 ok
+// On the current default catalog (seeded prices, USD / Mtok, in force since before the seeded week):
+//   agent             decision (env)                          calls x tokens (in/out)     outcome
+//   preference        agent_preference -> gpt-5.6-terra       3 x 1000/500                2 ok, 1 failed
+//   medium            tier medium (5.0) -> claude-haiku-4-5    2 x 2000/400                2 ok
+//   control           rollout_control (ROUTING_PERCENTAGE=0)   2 x 1000/200 on gpt-5.6-sol 2 ok
 //
-// Costs at the catalog prices (USD / Mtok): gpt-3.5-turbo 0.50/1.50, claude-3-haiku 0.25/1.25,
-// gpt-4o 2.50/10.00 (also the baseline):
-//   actual   = 3 x 0.00125 + 2 x 0.001 + 2 x 0.0045 = 0.01475
-//   baseline = 3 x 0.0075  + 2 x 0.009 + 2 x 0.0045 = 0.0495
-//   savings  = 0.03475 (70.20%), cost per execution = 0.01475 / 7 = 0.0021071429 (10 decimals)
+// Costs at the catalog prices: gpt-5.6-terra 2.00/12.00, claude-haiku-4-5 1.00/5.00,
+// gpt-5.6-sol 5.00/30.00 (also the baseline):
+//   actual   = 3 x 0.008 + 2 x 0.004 + 2 x 0.011 = 0.054
+//   baseline = 3 x 0.02  + 2 x 0.022 + 2 x 0.011 = 0.126
+//   savings  = 0.072 (57.14%), cost per execution = 0.054 / 7 = 0.0077142857 (10 decimals)
 import type { Sql } from "../function/harness.ts";
 
 export const SEED_EMAIL_PREFIX = "dashboard-seed+";
 
+/** The model the preference agent names: not a tier model, so its calls are the seed's alone. */
+export const PREFERRED_MODEL = "gpt-5.6-terra";
+
 export const EXPECTED = {
   calls: 7,
   executions: 7,
-  actualCost: "0.01475",
-  baselineCost: "0.0495",
-  savings: "0.03475",
-  savingsPct: "70.20",
-  costPerExecution: "0.0021071429",
-  gpt35Calls: 3,
-  gpt35Succeeded: 2,
+  actualCost: "0.054",
+  baselineCost: "0.126",
+  savings: "0.072",
+  savingsPct: "57.14",
+  costPerExecution: "0.0077142857",
+  preferredCalls: 3,
+  preferredSucceeded: 2,
 };
 
 export interface Seeded {
@@ -39,9 +43,24 @@ export interface Seeded {
 const ROUTED_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "100" };
 const CONTROL_ENV = { ENABLE_INTELLIGENT_ROUTING: "true", ROUTING_PERCENTAGE: "0" };
 
-/** Removes what earlier runs seeded (their agents, decisions, calls and executions cascade). */
+/**
+ * Deletes test users whose email is like `emailLike` (and not like `emailNotLike`), with their
+ * routing history first: the history's foreign keys restrict (a user with history cannot be
+ * deleted), and only the database owner, as these tests connect, may delete history rows.
+ */
+export async function removeTestUsers(sql: Sql, emailLike: string, emailNotLike = ""): Promise<void> {
+  const users = sql`select id from auth.users where email like ${emailLike} and (${emailNotLike} = '' or email not like ${emailNotLike})`;
+  await sql.begin(async (tx) => {
+    await tx`delete from routing.decisions where user_id in (${users})`; // their calls and attempts cascade
+    await tx`delete from routing.executions where user_id in (${users})`;
+    await tx`delete from routing.agent_preference_changes where user_id in (${users})`;
+    await tx`delete from auth.users where id in (${users})`; // their agents and metrics cascade
+  });
+}
+
+/** Removes what earlier runs seeded. */
 export async function removeSeed(sql: Sql): Promise<void> {
-  await sql`delete from auth.users where email like ${SEED_EMAIL_PREFIX + "%"}`;
+  await removeTestUsers(sql, SEED_EMAIL_PREFIX + "%");
 }
 
 export async function seedKnownFigures(sql: Sql): Promise<Seeded> {
@@ -61,7 +80,7 @@ export async function seedKnownFigures(sql: Sql): Promise<Seeded> {
   const email = `${SEED_EMAIL_PREFIX}${userId}@test.local`;
   await sql`insert into auth.users (id, aud, role, email) values (${userId}, 'authenticated', 'authenticated', ${email})`;
   const agents = {
-    preference: await agent(sql, userId, "Dashboard: prefers gpt-3.5-turbo", "gpt-3.5-turbo", 5.0),
+    preference: await agent(sql, userId, `Dashboard: prefers ${PREFERRED_MODEL}`, PREFERRED_MODEL, 5.0),
     medium: await agent(sql, userId, "Dashboard: medium tier", null, 5.0),
     control: await agent(sql, userId, "Dashboard: control cohort", null, 5.0),
   };
@@ -84,13 +103,13 @@ export async function seedKnownFigures(sql: Sql): Promise<Seeded> {
     await sql`select public.record_agent_execution(${agentId}::uuid, ${executionId}, ${succeeded}, ${input + output}, ${1000 + n * 100})`;
   };
 
-  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, true);
-  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, false);
-  await run(agents.preference, ROUTED_ENV, "gpt-3.5-turbo", 1000, 500, true);
-  await run(agents.medium, ROUTED_ENV, "claude-3-haiku", 2000, 400, true);
-  await run(agents.medium, ROUTED_ENV, "claude-3-haiku", 2000, 400, true);
-  await run(agents.control, CONTROL_ENV, "gpt-4o", 1000, 200, true);
-  await run(agents.control, CONTROL_ENV, "gpt-4o", 1000, 200, true);
+  await run(agents.preference, ROUTED_ENV, PREFERRED_MODEL, 1000, 500, true);
+  await run(agents.preference, ROUTED_ENV, PREFERRED_MODEL, 1000, 500, false);
+  await run(agents.preference, ROUTED_ENV, PREFERRED_MODEL, 1000, 500, true);
+  await run(agents.medium, ROUTED_ENV, "claude-haiku-4-5", 2000, 400, true);
+  await run(agents.medium, ROUTED_ENV, "claude-haiku-4-5", 2000, 400, true);
+  await run(agents.control, CONTROL_ENV, "gpt-5.6-sol", 1000, 200, true);
+  await run(agents.control, CONTROL_ENV, "gpt-5.6-sol", 1000, 200, true);
 
   // Move the seeded traffic to the free day (noon UTC).
   const at = sql`(${day}::date + time '12:00') at time zone 'UTC'`;

@@ -1,7 +1,7 @@
 // Every error status of ROUTING-SPEC §8, each in OpenAI's error shape, and a bad or foreign
 // request leaves nothing in the database.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { auditCounts, createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
 
 const messages = [{ role: "user", content: "hello" }];
 
@@ -100,12 +100,30 @@ Deno.test("route-completion error statuses", e2e, async (t) => {
       equal(res.status, 200, JSON.stringify(res.body));
     });
 
-    await t.step("a provider's 400 goes back to the caller at once, without retry or fallback", async () => {
+    await t.step("a provider's 400 goes back to the caller at once, in its own words with OpenAI's code and param", async () => {
       stack.sim.reset();
       stack.sim.script({ provider: "openai", error: "bad_request" });
       const res = await post(stack.endpoint, ownerToken, { agent_id: owner.agentId, messages });
       equal(res.status, 400);
-      assertOpenAIError(res.body);
+      deepStrictEqual(res.body, {
+        error: {
+          message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. " +
+            "Please reduce the length of the messages.",
+          type: "invalid_request_error", param: "messages", code: "context_length_exceeded",
+        },
+      });
+      equal(stack.sim.received().length, 1);
+    });
+
+    await t.step("Anthropic's 400 goes back with its message, OpenAI's invalid_request_error type, no code or param", async () => {
+      const medium = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 99 });
+      stack.sim.reset();
+      stack.sim.script({ provider: "anthropic", error: "bad_request" });
+      const res = await post(stack.endpoint, await userToken(stack, medium.userId), { agent_id: medium.agentId, messages });
+      equal(res.status, 400);
+      deepStrictEqual(res.body, {
+        error: { message: "prompt is too long: 210000 tokens > 200000 maximum", type: "invalid_request_error", param: null, code: null },
+      });
       equal(stack.sim.received().length, 1);
     });
 
@@ -116,7 +134,11 @@ Deno.test("route-completion error statuses", e2e, async (t) => {
       equal(res.status, 502);
       assertOpenAIError(res.body);
       const attempts = (res.body.error as Record<string, unknown>).attempts as Record<string, unknown>[];
-      deepStrictEqual(attempts.map((a) => a.model), ["gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o"]);
+      const low = (await configuredModels(stack.sql)).low.model;
+      const [{ fallback_chain: chain }] = await stack.sql`select fallback_chain from routing.decisions
+                                                          where id = ${String(res.headers.get("x-routing-decision-id"))}`;
+      const next = (chain as string[])[0];
+      deepStrictEqual(attempts.map((a) => a.model), [low, low, low, next, next, next]);
       const [call] = await stack.sql`select status, attempt_count from routing.calls where agent_id = ${owner.agentId} order by created_at desc limit 1`;
       deepStrictEqual({ ...call }, { status: "failed", attempt_count: 6 });
       await stack.sql`update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null`;
@@ -142,7 +164,7 @@ Deno.test("with ROUTER_FAIL_OPEN=true an unreachable database sends the call to 
   try {
     const res = await post(stack.endpoint, stack.serviceKey, { agent_id: crypto.randomUUID(), messages });
     equal(res.status, 200, JSON.stringify(res.body));
-    equal(res.body.model, "gpt-4o");
+    equal(res.body.model, (await configuredModels(stack.sql)).baseline.model, "fail-open goes to the seeded baseline");
     const routing = res.body.routing as Record<string, unknown>;
     equal(routing.reason, "fail_open");
     equal(routing.decision_id, null);
@@ -169,8 +191,10 @@ Deno.test("a missing provider key is a 502 naming the variable, and the key is n
 
 Deno.test("a failure to record the call keeps the paid answer and says cost_usd null", e2e, async () => {
   const stack = await startStack();
-  // A catalog model without a price: record_completion refuses to cost it.
-  await stack.sql`insert into routing.models (model, provider, description) values ('gpt-unpriced-test', 'openai', 'test only')`;
+  const low = (await configuredModels(stack.sql)).low.model;
+  // A catalog model without a price, which the provider serves: record_completion refuses to cost it.
+  stack.sim.addModels({ provider: "openai", id: "gpt-unpriced-test", maxOutputTokens: 4096 });
+  await stack.sql`insert into routing.models (model, provider, wire_id, description) values ('gpt-unpriced-test', 'openai', 'gpt-unpriced-test', 'test only')`;
   await stack.sql`update routing.config set low_model = 'gpt-unpriced-test'`;
   try {
     const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
@@ -180,7 +204,7 @@ Deno.test("a failure to record the call keeps the paid answer and says cost_usd 
     equal((res.body.routing as Record<string, unknown>).cost_usd, null);
     ok(stack.logs().includes("record_completion_failed"), "the failure is logged");
   } finally {
-    await stack.sql`update routing.config set low_model = 'gpt-4o-mini'`;
+    await stack.sql`update routing.config set low_model = ${low}`;
     await stack.sql`delete from routing.decisions where model = 'gpt-unpriced-test'`;
     await stack.sql`delete from routing.models where model = 'gpt-unpriced-test'`;
     await stack.close();

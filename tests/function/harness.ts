@@ -31,7 +31,7 @@ export async function databaseUrl(): Promise<string> {
   const fromEnv = Deno.env.get("DATABASE_URL");
   if (fromEnv) return fromEnv;
   try {
-    const text = await Deno.readTextFile(new URL(".env.local", root));
+    const text = await Deno.readTextFile(Deno.env.get("ROUTER_ENV_FILE") || new URL(".env.local", root));
     const match = /^DATABASE_URL=(.+)$/m.exec(text);
     if (match) return match[1].trim();
   } catch { /* fall through */ }
@@ -189,3 +189,36 @@ export async function resetBreakers(sql: Sql): Promise<void> {
 }
 
 export const e2e = { sanitizeOps: false, sanitizeResources: false };
+
+export interface ConfiguredModel {
+  model: string;
+  provider: string;
+  /** The id the provider's API is sent. */
+  wireId: string;
+}
+
+export type ConfiguredRole = "low" | "medium" | "high" | "baseline" | "premium" | "new_agent";
+
+/**
+ * The models routing.config names for each role right now, with their provider and wire id, so
+ * that tests follow the catalog instead of repeating it.
+ */
+export async function configuredModels(sql: Sql): Promise<Record<ConfiguredRole, ConfiguredModel>> {
+  const rows = await sql`
+    select r.role, m.model, m.provider, m.wire_id
+    from routing.config c
+    cross join lateral (values ('low', c.low_model), ('medium', c.medium_model), ('high', c.high_model),
+                               ('baseline', c.baseline_model), ('premium', c.premium_model),
+                               ('new_agent', c.new_agent_model)) as r (role, model)
+    join routing.models m on m.model = r.model`;
+  return Object.fromEntries(rows.map((r) => [r.role, { model: r.model, provider: r.provider, wireId: r.wire_id }])) as Record<
+    ConfiguredRole,
+    ConfiguredModel
+  >;
+}
+
+/** The warnings record_completion kept for the agent's latest call. */
+export async function recordedWarnings(sql: Sql, agentId: string): Promise<string[]> {
+  const [call] = await sql`select warnings from routing.calls where agent_id = ${agentId} order by created_at desc limit 1`;
+  return call.warnings as string[];
+}

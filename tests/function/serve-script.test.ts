@@ -1,9 +1,10 @@
-// `npm run serve` (scripts/serve.mjs) as a user runs it: it writes the local keys to .env.local and
+// `npm run serve` (scripts/serve.mjs) as a user runs it: it writes the local keys to .env.local (or the
+// file ROUTER_ENV_FILE names: npm test points it into .local/test) and
 // serves route-completion at /functions/v1/, with the environment it is given winning.
 import { equal, match } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { startProviderSimulator } from "../simulator/provider-simulator.ts";
-import { createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
+import { configuredModels, createUserWithAgent, databaseUrl, e2e, freePort } from "./harness.ts";
 import postgres from "postgres";
 import { signUserToken } from "../../scripts/local-keys.mjs";
 
@@ -40,7 +41,7 @@ Deno.test("npm run serve writes .env.local and serves route-completion with the 
     reader.releaseLock();
     child.stdout.cancel().catch(() => {});
 
-    const env = await Deno.readTextFile(new URL(".env.local", root));
+    const env = await Deno.readTextFile(Deno.env.get("ROUTER_ENV_FILE") || new URL(".env.local", root));
     match(env, new RegExp(`^SUPABASE_URL=http://127\\.0\\.0\\.1:${port}$`, "m"));
     const anonKey = /^SUPABASE_ANON_KEY=(.+)$/m.exec(env)![1];
     const secret = /^SUPABASE_JWT_SECRET=(.+)$/m.exec(env)![1];
@@ -55,7 +56,7 @@ Deno.test("npm run serve writes .env.local and serves route-completion with the 
       body: { agent_id: agentId, messages: [{ role: "user", content: "hi" }] },
     });
     equal(error, null);
-    equal(data.model, "claude-3-haiku");
+    equal(data.model, (await configuredModels(sql)).medium.model);
     equal(sim.received()[0].path, "/v1/messages", "ANTHROPIC_BASE_URL from the environment was used");
   } finally {
     child.kill("SIGTERM");

@@ -2,7 +2,7 @@
 // with the real @supabase/supabase-js client, for completions and execution outcomes.
 import { equal, ok } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
 
 Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {
   const stack = await startStack();
@@ -18,8 +18,9 @@ Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, a
       body: { agent_id: agentId, execution_id: executionId, messages: [{ role: "user", content: "hi" }] },
     });
     equal(error, null);
-    equal(data.model, "gpt-4o-mini");
-    equal(data.routing.provider, "openai");
+    const low = (await configuredModels(stack.sql)).low;
+    equal(data.model, low.model);
+    equal(data.routing.provider, low.provider);
 
     const outcome = await supabase.functions.invoke("route-completion/outcome", {
       body: { agent_id: agentId, execution_id: executionId, succeeded: true, tokens: 1200, duration_ms: 900 },
@@ -48,19 +49,24 @@ Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, a
 // The seed's agents (supabase/seed.sql), routed as their owner alice would from her app.
 const ALICE = "00000000-0000-4000-a000-000000000001";
 const SEEDED = [
-  { agentId: "00000000-0000-4000-b000-000000000001", model: "gpt-4o-mini", path: "/v1/chat/completions" },
-  { agentId: "00000000-0000-4000-b000-000000000003", model: "claude-3-haiku", path: "/v1/messages" },
-];
+  { agentId: "00000000-0000-4000-b000-000000000001", tier: "low" },
+  { agentId: "00000000-0000-4000-b000-000000000003", tier: "medium" },
+] as const;
 
-Deno.test("seeded low and medium agents are answered by gpt-4o-mini and claude-3-haiku through invoke", e2e, async (t) => {
+Deno.test("seeded low and medium agents are answered by their tiers' models through invoke", e2e, async (t) => {
   const stack = await startStack();
   try {
+    const configured = await configuredModels(stack.sql);
     const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
       global: { headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
     });
-    for (const seeded of SEEDED) {
-      await t.step(`seeded agent ${seeded.agentId} -> ${seeded.model}`, async () => {
+    for (const { agentId, tier } of SEEDED) {
+      const seeded = {
+        agentId, model: configured[tier].model,
+        path: configured[tier].provider === "anthropic" ? "/v1/messages" : "/v1/chat/completions",
+      };
+      await t.step(`seeded ${tier} agent ${seeded.agentId} -> ${seeded.model}`, async () => {
         stack.sim.reset();
         const executionId = `seeded-${crypto.randomUUID()}`;
         const { data, error } = await supabase.functions.invoke("route-completion", {

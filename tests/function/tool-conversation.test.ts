@@ -2,7 +2,7 @@
 // way, gets OpenAI-shaped tool_calls back, and its own tool ids, even ones Anthropic would reject,
 // survive the round trip. The simulator validates the Anthropic wire like the real API does.
 import { deepStrictEqual, equal, match } from "node:assert/strict";
-import { createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
 
 const tools = [{
   type: "function",
@@ -13,9 +13,10 @@ const tools = [{
   },
 }];
 
-Deno.test("a three-turn tool conversation on claude-3-haiku comes back in OpenAI's format with the caller's ids", e2e, async () => {
+Deno.test("a three-turn tool conversation on the Anthropic medium tier comes back in OpenAI's format with the caller's ids", e2e, async () => {
   const stack = await startStack();
   try {
+    const medium = (await configuredModels(stack.sql)).medium.model;
     const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 96 });
     const token = await userToken(stack, userId);
     const executionId = `exec-${crypto.randomUUID()}`;
@@ -69,11 +70,11 @@ Deno.test("a three-turn tool conversation on claude-3-haiku comes back in OpenAI
     equal(choice3.finish_reason, "stop");
     equal((choice3.message as Record<string, unknown>).content, "Paris 18C sunny, Oslo 4C rain, Bergen 9C cloudy.");
 
-    // One decision for the execution, three calls, all answered by claude-3-haiku.
+    // One decision for the execution, three calls, all answered by the medium tier's model.
     const decisions = await stack.sql`select id from routing.decisions where agent_id = ${agentId}`;
     equal(decisions.length, 1);
     const calls = await stack.sql`select model from routing.calls where agent_id = ${agentId}`;
-    deepStrictEqual(calls.map((c) => c.model), ["claude-3-haiku", "claude-3-haiku", "claude-3-haiku"]);
+    deepStrictEqual(calls.map((c) => c.model), [medium, medium, medium]);
     equal((first.body.routing as Record<string, unknown>).decision_id, (third.body.routing as Record<string, unknown>).decision_id);
   } finally {
     await stack.close();

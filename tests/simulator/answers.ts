@@ -101,15 +101,25 @@ function toolCall(name: string, args: JsonObject | string | undefined): NonNulla
   return { name, input, rawArguments: JSON.stringify(input) };
 }
 
-/** The default text; JSON when an OpenAI caller asked for JSON, so response_format survives a round trip. */
+/** The JSON schema the answer must follow: OpenAI `response_format`, Anthropic `output_config.format` (or beta `output_format`). */
+function outputSchema(provider: Provider, body: JsonObject): unknown {
+  if (provider === "openai") {
+    const format = isRecord(body.response_format) ? body.response_format : null;
+    return format?.type === "json_schema" && isRecord(format.json_schema) ? format.json_schema.schema : undefined;
+  }
+  const format = isRecord(body.output_config) && isRecord(body.output_config.format)
+    ? body.output_config.format
+    : isRecord(body.output_format) ? body.output_format : null;
+  return format?.type === "json_schema" ? format.schema : undefined;
+}
+
+/** The default text; JSON when the caller asked for JSON, so a structured output survives a round trip. */
 function defaultText(provider: Provider, body: JsonObject, model: string): string {
   const text = `Simulated answer from ${model}.`;
-  const format = provider === "openai" && isRecord(body.response_format) ? body.response_format : null;
-  if (format?.type === "json_object") return JSON.stringify({ answer: text });
-  if (format?.type === "json_schema" && isRecord(format.json_schema)) {
-    return JSON.stringify(argumentsFromSchema(format.json_schema.schema));
-  }
-  return text;
+  const schema = outputSchema(provider, body);
+  if (schema !== undefined) return JSON.stringify(argumentsFromSchema(schema));
+  const jsonObject = provider === "openai" && isRecord(body.response_format) && body.response_format.type === "json_object";
+  return jsonObject ? JSON.stringify({ answer: text }) : text;
 }
 
 /** What to answer: the step's content when it gives some, else the deterministic default. */

@@ -18,9 +18,28 @@ export function openaiError(
   return { status, body: { error: { message, type, param, code } } };
 }
 
-/** Anthropic's error envelope, including the `request_id` the API repeats in the body. */
-export function anthropicError(status: number, type: string, message: string, requestId: string): ErrorReply {
-  return { status, body: { type: "error", error: { type, message }, request_id: requestId } };
+/**
+ * Anthropic's error envelope, including the `request_id` the API repeats in the body; `errorCode`
+ * goes to `error.details.error_code`, which SDK 1.14 reads into `errorCode` and its typed classes.
+ */
+export function anthropicError(status: number, type: string, message: string, requestId: string, errorCode?: string): ErrorReply {
+  const error: Record<string, unknown> = { type, message };
+  if (errorCode !== undefined) error.details = { error_code: errorCode };
+  return { status, body: { type: "error", error, request_id: requestId } };
+}
+
+// OpenAI's billing family: HTTP 429 like a rate limit, `type: insufficient_quota`, the cause in
+// `code` (help.openai.com 5955604 / 6614457). The docs show no verbatim body; this is the message
+// every one of them is reported with.
+const QUOTA_MESSAGE = "You exceeded your current quota, please check your plan and billing details. For more " +
+  "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.";
+const quota = (code: string) => (): ErrorReply => openaiError(429, QUOTA_MESSAGE, "insufficient_quota", null, code);
+
+/** The 404 each API sends for a model it does not serve (unknown or retired). */
+export function modelNotFoundError(provider: Provider, model: string, requestId: string): ErrorReply {
+  return provider === "openai"
+    ? openaiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, "invalid_request_error", null, "model_not_found")
+    : anthropicError(404, "not_found_error", `model: ${model}`, requestId);
 }
 
 const OPENAI_PRESETS: Record<ErrorPreset, (model: string) => ErrorReply> = {
@@ -34,15 +53,14 @@ const OPENAI_PRESETS: Record<ErrorPreset, (model: string) => ErrorReply> = {
       null,
       "rate_limit_exceeded",
     ),
-  insufficient_quota: () =>
-    openaiError(
-      429,
-      "You exceeded your current quota, please check your plan and billing details. For more information " +
-        "on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
-      "insufficient_quota",
-      null,
-      "insufficient_quota",
-    ),
+  insufficient_quota: quota("insufficient_quota"),
+  credit_balance_exhausted: quota("credit_balance_exhausted"),
+  spend_limit_reached: quota("organization_spend_limit_exceeded"),
+  workspace_spend_limit_reached: quota("project_spend_limit_exceeded"),
+  usage_tier_limit_reached: quota("organization_usage_limit_exceeded"),
+  // OpenAI has no 402: a payment problem shows as an exhausted credit balance.
+  billing_error: quota("credit_balance_exhausted"),
+  model_not_found: (model) => modelNotFoundError("openai", model, ""),
   server_error: () =>
     openaiError(500, "The server had an error while processing your request. Sorry about that!", "server_error"),
   // OpenAI's 502s come from its Cloudflare edge, with a numeric code.
@@ -79,8 +97,13 @@ const OPENAI_PRESETS: Record<ErrorPreset, (model: string) => ErrorReply> = {
     openaiError(413, "Request too large: the request body exceeds the maximum size.", "invalid_request_error", null, "request_too_large"),
 };
 
-type AnthropicPreset = [status: number, type: string, message: string];
-const ANTHROPIC_PRESETS: Record<ErrorPreset, AnthropicPreset> = {
+type AnthropicPreset = [status: number, type: string, message: string, errorCode?: string];
+const CREDIT_TOO_LOW: AnthropicPreset = [
+  400,
+  "invalid_request_error",
+  "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+];
+const ANTHROPIC_PRESETS: Record<Exclude<ErrorPreset, "model_not_found">, AnthropicPreset> = {
   rate_limit: [
     429,
     "rate_limit_error",
@@ -88,11 +111,28 @@ const ANTHROPIC_PRESETS: Record<ErrorPreset, AnthropicPreset> = {
     "For details, refer to: https://docs.claude.com/en/api/rate-limits.",
   ],
   // Anthropic's real "out of credit" is a 400, not a 429: routers must not expect OpenAI's shape.
-  insufficient_quota: [
+  insufficient_quota: CREDIT_TOO_LOW,
+  credit_balance_exhausted: CREDIT_TOO_LOW,
+  // A spend limit the organization set: a 400, with the day access resumes.
+  spend_limit_reached: [
     400,
     "invalid_request_error",
-    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+    "You have reached your specified API usage limits. You will regain access on 2027-01-01 at 00:00 UTC.",
   ],
+  workspace_spend_limit_reached: [
+    400,
+    "invalid_request_error",
+    "You have reached your specified workspace API usage limits. You will regain access on 2027-01-01 at 00:00 UTC.",
+  ],
+  // The usage tier's monthly cap: a 429 with a code and no retry-after (the SDK's EnforcedSpendLimitReachedError).
+  usage_tier_limit_reached: [
+    429,
+    "rate_limit_error",
+    "Your organization has reached the monthly usage limit of its usage tier. Access resumes on 2027-01-01 at 00:00 UTC.",
+    "enforced_spend_limit_reached",
+  ],
+  // Wording not documented; the type and status are.
+  billing_error: [402, "billing_error", "There is an issue with your billing or payment information. Check your payment details in the Claude Console."],
   server_error: [500, "api_error", "Internal server error"],
   bad_gateway: [502, "api_error", "Bad gateway"],
   unavailable: [503, "api_error", "Service unavailable"],
@@ -103,12 +143,13 @@ const ANTHROPIC_PRESETS: Record<ErrorPreset, AnthropicPreset> = {
   payload_too_large: [413, "request_too_large", "Request exceeds the maximum allowed number of bytes."],
 };
 
-export const ERROR_PRESETS: readonly ErrorPreset[] = Object.keys(ANTHROPIC_PRESETS) as ErrorPreset[];
+export const ERROR_PRESETS: readonly ErrorPreset[] = Object.keys(OPENAI_PRESETS) as ErrorPreset[];
 
 export function presetError(provider: Provider, preset: ErrorPreset, model: string, requestId: string): ErrorReply {
   if (provider === "openai") return OPENAI_PRESETS[preset](model);
-  const [status, type, message] = ANTHROPIC_PRESETS[preset];
-  return anthropicError(status, type, message, requestId);
+  if (preset === "model_not_found") return modelNotFoundError(provider, model, requestId);
+  const [status, type, message, errorCode] = ANTHROPIC_PRESETS[preset];
+  return anthropicError(status, type, message, requestId, errorCode);
 }
 
 /** Anthropic's error type for a status, for scripted statuses without a preset. */
@@ -143,9 +184,15 @@ export function missingKeyError(provider: Provider, requestId: string): ErrorRep
   return anthropicError(401, "authentication_error", "x-api-key header is required", requestId);
 }
 
-/** A 400 for a request the real API would reject; `param` is OpenAI's offending field. */
-export function invalidRequest(provider: Provider, message: string, requestId: string, param: string | null = null): ErrorReply {
+/** A 400 for a request the real API would reject; `param` and `code` are OpenAI's. */
+export function invalidRequest(
+  provider: Provider,
+  message: string,
+  requestId: string,
+  param: string | null = null,
+  code: string | null = null,
+): ErrorReply {
   return provider === "openai"
-    ? openaiError(400, message, "invalid_request_error", param)
+    ? openaiError(400, message, "invalid_request_error", param, code)
     : anthropicError(400, "invalid_request_error", message, requestId);
 }

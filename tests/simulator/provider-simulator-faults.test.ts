@@ -12,7 +12,7 @@ type ErrorClass<T> = new (...args: never[]) => T;
 
 const ask = (sim: ProviderSimulator, model = "gpt-4o", timeout?: number) =>
   openaiClient(sim, timeout).chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] });
-const askClaude = (sim: ProviderSimulator, model = "claude-3-haiku", timeout?: number) =>
+const askClaude = (sim: ProviderSimulator, model = "claude-haiku-4-5", timeout?: number) =>
   anthropicClient(sim, timeout).messages.create({ model, max_tokens: 16, messages: [{ role: "user", content: "Hi" }] });
 
 Deno.test("openai presets: real statuses, codes and SDK classes; retry-after visible", () =>
@@ -78,11 +78,52 @@ Deno.test("anthropic presets: real statuses, error types and SDK classes", () =>
     assert.equal(overloaded.apiMessage, "Overloaded");
   }));
 
+Deno.test("quota, billing and model presets: each provider's family, as its SDK classifies it", () =>
+  withSimulator(async (sim) => {
+    // OpenAI: every billing cause is a 429 of type insufficient_quota; only `code` tells them apart.
+    const openai: [ErrorPreset, number, string, string, ErrorClass<InstanceType<typeof OpenAI.APIError>>][] = [
+      ["credit_balance_exhausted", 429, "insufficient_quota", "credit_balance_exhausted", OpenAI.RateLimitError],
+      ["spend_limit_reached", 429, "insufficient_quota", "organization_spend_limit_exceeded", OpenAI.RateLimitError],
+      ["workspace_spend_limit_reached", 429, "insufficient_quota", "project_spend_limit_exceeded", OpenAI.RateLimitError],
+      ["usage_tier_limit_reached", 429, "insufficient_quota", "organization_usage_limit_exceeded", OpenAI.RateLimitError],
+      ["billing_error", 429, "insufficient_quota", "credit_balance_exhausted", OpenAI.RateLimitError],
+      ["model_not_found", 404, "invalid_request_error", "model_not_found", OpenAI.NotFoundError],
+    ];
+    for (const [preset, status, type, code, errorClass] of openai) {
+      sim.script({ provider: "openai", error: preset });
+      const error = await ask(sim, "gpt-4o-mini").catch((e: unknown) => e);
+      assert.ok(error instanceof errorClass, preset);
+      assert.deepEqual([error.status, error.type, error.code], [status, type, code], preset);
+      assert.equal(error.headers?.get("retry-after"), null, `${preset}: no retry-after`);
+    }
+    const missing = await (sim.script({ provider: "openai", error: "model_not_found" }), ask(sim, "gpt-4o-mini")).catch((e: unknown) => e);
+    assert.ok(missing instanceof OpenAI.NotFoundError);
+    assert.equal(missing.message, "404 The model `gpt-4o-mini` does not exist or you do not have access to it.");
+
+    // Anthropic: credit and self-set spend limits are 400s, the tier cap a coded 429, payment a 402.
+    const anthropic: [ErrorPreset, number, string, string | null, RegExp, ErrorClass<InstanceType<typeof Anthropic.APIError>>][] = [
+      ["credit_balance_exhausted", 400, "invalid_request_error", null, /^Your credit balance is too low/, Anthropic.BadRequestError],
+      ["spend_limit_reached", 400, "invalid_request_error", null, /^You have reached your specified API usage limits\./, Anthropic.BadRequestError],
+      ["workspace_spend_limit_reached", 400, "invalid_request_error", null, /^You have reached your specified workspace API usage limits\./, Anthropic.BadRequestError],
+      ["usage_tier_limit_reached", 429, "rate_limit_error", "enforced_spend_limit_reached", /usage limit of its usage tier/, Anthropic.EnforcedSpendLimitReachedError],
+      ["billing_error", 402, "billing_error", null, /billing/, Anthropic.PaymentRequiredError],
+      ["model_not_found", 404, "not_found_error", null, /^model: claude-haiku-4-5$/, Anthropic.NotFoundError],
+    ];
+    for (const [preset, status, type, errorCode, message, errorClass] of anthropic) {
+      sim.script({ provider: "anthropic", error: preset });
+      const error = await askClaude(sim).catch((e: unknown) => e);
+      assert.ok(error instanceof errorClass, preset);
+      assert.deepEqual([error.status, error.type, error.errorCode], [status, type, errorCode], preset);
+      assert.match(error.apiMessage ?? "", message, preset);
+      assert.equal(error.headers?.get("retry-after"), null, `${preset}: no retry-after`);
+    }
+  }));
+
 Deno.test("hang: the SDK times out, close() does not wait for the hung request", () =>
   withSimulator(async (sim) => {
     sim.script({ hang: true }, { provider: "anthropic", hang: true });
     await assert.rejects(ask(sim, "gpt-4o", 200), OpenAI.APIConnectionTimeoutError);
-    await assert.rejects(askClaude(sim, "claude-3-haiku", 200), Anthropic.APIConnectionTimeoutError);
+    await assert.rejects(askClaude(sim, "claude-haiku-4-5", 200), Anthropic.APIConnectionTimeoutError);
     assert.deepEqual(sim.received().map((r) => [r.outcome, r.status]), [["hung", null], ["hung", null]]);
 
     // A client without a timeout: closing the simulator must end the request, not wait for it.

@@ -40,13 +40,13 @@ Deno.test("anthropic: the SDK parses a default message", () =>
   withSimulator(async (sim) => {
     const messages = [{ role: "user" as const, content: "Hello" }];
     const { data, request_id } = await anthropicClient(sim).messages
-      .create({ model: "claude-3-haiku", max_tokens: 64, messages })
+      .create({ model: "claude-haiku-4-5", max_tokens: 64, messages })
       .withResponse();
     assert.match(data.id, /^msg_/);
     assert.equal(data.type, "message");
     assert.equal(data.role, "assistant");
-    assert.equal(data.model, "claude-3-haiku");
-    assert.deepEqual(data.content, [{ type: "text", text: "Simulated answer from claude-3-haiku." }]);
+    assert.equal(data.model, "claude-haiku-4-5");
+    assert.deepEqual(data.content, [{ type: "text", text: "Simulated answer from claude-haiku-4-5." }]);
     assert.equal(data.stop_reason, "end_turn");
     assert.equal(data.stop_sequence, null);
     assert.equal(data.usage.input_tokens, estimate(messages));
@@ -96,7 +96,7 @@ Deno.test("anthropic: default tool_use, then text after the tool_result", () =>
   withSimulator(async (sim) => {
     const client = anthropicClient(sim);
     const messages: Anthropic.MessageParam[] = [{ role: "user", content: "Weather in Oslo?" }];
-    const first = await client.messages.create({ model: "claude-3-haiku", max_tokens: 64, messages, tools: [WEATHER_TOOL_ANTHROPIC] });
+    const first = await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 64, messages, tools: [WEATHER_TOOL_ANTHROPIC] });
     assert.equal(first.stop_reason, "tool_use");
     const block = first.content[0];
     assert.ok(block.type === "tool_use");
@@ -108,9 +108,9 @@ Deno.test("anthropic: default tool_use, then text after the tool_result", () =>
       { role: "assistant", content: first.content },
       { role: "user", content: [{ type: "tool_result", tool_use_id: block.id, content: "sunny" }, { type: "text", text: "Thanks" }] },
     );
-    const second = await client.messages.create({ model: "claude-3-haiku", max_tokens: 64, messages, tools: [WEATHER_TOOL_ANTHROPIC] });
+    const second = await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 64, messages, tools: [WEATHER_TOOL_ANTHROPIC] });
     assert.equal(second.stop_reason, "end_turn");
-    assert.deepEqual(second.content, [{ type: "text", text: "Simulated answer from claude-3-haiku." }]);
+    assert.deepEqual(second.content, [{ type: "text", text: "Simulated answer from claude-haiku-4-5." }]);
   }));
 
 Deno.test("[sim:cached_tokens=N] reports cached usage in each provider's fields", () =>
@@ -121,7 +121,7 @@ Deno.test("[sim:cached_tokens=N] reports cached usage in each provider's fields"
     assert.equal(o.usage?.prompt_tokens, estimate(openaiMessages));
 
     const messages = [{ role: "user" as const, content: "Hi, tell me a long enough story please" }];
-    const a = await anthropicClient(sim).messages.create({ model: "claude-3-haiku", max_tokens: 8, system: "[sim:cached_tokens=3]", messages });
+    const a = await anthropicClient(sim).messages.create({ model: "claude-haiku-4-5", max_tokens: 8, system: "[sim:cached_tokens=3]", messages });
     assert.equal(a.usage.cache_read_input_tokens, 3);
     // Anthropic's input_tokens exclude cache reads, so input + cache read = the estimate,
     // which counts the system prompt too (Anthropic bills it as input).
@@ -137,7 +137,7 @@ Deno.test("[sim:output_tokens=N] sets the output tokens on both wires", () =>
     });
     assert.equal(o.usage?.completion_tokens, 1800);
     const a = await anthropicClient(sim).messages.create({
-      model: "claude-3-haiku", max_tokens: 2000, system: "[sim:output_tokens=1800]", messages: [{ role: "user", content: "Hi" }],
+      model: "claude-haiku-4-5", max_tokens: 2000, system: "[sim:output_tokens=1800]", messages: [{ role: "user", content: "Hi" }],
     });
     assert.equal(a.usage.output_tokens, 1800);
   }));
@@ -160,7 +160,7 @@ Deno.test("openai: response_format json_object / json_schema gets parsable JSON 
 Deno.test("received() records provider, path, lowercased headers and the parsed body", () =>
   withSimulator(async (sim) => {
     await openaiClient(sim).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "one" }] });
-    await anthropicClient(sim).messages.create({ model: "claude-3-haiku", max_tokens: 5, messages: [{ role: "user", content: "two" }] });
+    await anthropicClient(sim).messages.create({ model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "two" }] });
     const all = sim.received();
     assert.equal(all.length, 2);
     const [o, a] = all;
@@ -170,7 +170,7 @@ Deno.test("received() records provider, path, lowercased headers and the parsed 
     assert.equal(a.path, "/v1/messages");
     assert.equal(a.headers["anthropic-version"], "2026-10-21");
     assert.equal(a.headers["authorization"], `Bearer ${ANTHROPIC_TEST_KEY}`);
-    assert.deepEqual(a.body, { model: "claude-3-haiku", max_tokens: 5, messages: [{ role: "user", content: "two" }] });
+    assert.deepEqual(a.body, { model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "two" }] });
     assert.ok(a.time >= o.time);
     assert.deepEqual(sim.received({ provider: "anthropic" }).map((r) => r.seq), [2]);
     assert.deepEqual(sim.received((r) => r.model === "gpt-4o").map((r) => r.seq), [1]);
@@ -181,7 +181,7 @@ Deno.test("received() records provider, path, lowercased headers and the parsed 
 Deno.test("validation: a tool_result without a tool_use in the previous turn is a 400", () =>
   withSimulator(async (sim) => {
     const error = await anthropicClient(sim).messages.create({
-      model: "claude-3-haiku",
+      model: "claude-haiku-4-5",
       max_tokens: 5,
       messages: [
         { role: "user", content: "Weather?" },
@@ -211,7 +211,7 @@ Deno.test("validation: an OpenAI tool message that answers no tool_calls is a 40
 
 Deno.test("auth and headers: each provider's 401 and Anthropic's version rules", () =>
   withSimulator(async (sim) => {
-    const body = { model: "m", max_tokens: 5, messages: [{ role: "user", content: "Hi" }] };
+    const body = { model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "Hi" }] };
     const o = await post(`${sim.openaiBaseUrl}/chat/completions`, body, {});
     assert.equal(o.status, 401);
     assert.deepEqual(Object.keys((o.json as { error: object }).error).sort(), ["code", "message", "param", "type"]);

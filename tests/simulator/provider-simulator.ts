@@ -2,7 +2,9 @@
 // (POST /v1/chat/completions) and Anthropic's Messages (POST /v1/messages) wire protocols on
 // loopback, so the real `openai` and `@anthropic-ai/sdk` clients (and the router's own fetches)
 // can be pointed at it with `baseURL`. It checks keys and validates conversations the way the real
-// APIs do (a translated conversation that passes here is valid on the wire), answers
+// APIs do (a translated conversation that passes here is valid on the wire), serves only the
+// models of its table (models.ts, plus any a test adds; 404 in each API's shape otherwise) with
+// each model's own rules (model-rules.ts), answers
 // deterministically by default, and follows a script for failures: error presets with the real
 // bodies, retry-after, hangs, dropped connections, malformed bodies. A control API under
 // /__simulator/ lets another process script it (see main.ts).
@@ -12,11 +14,14 @@ import {
   type ErrorReply,
   invalidRequest,
   missingKeyError,
+  modelNotFoundError,
   openaiError,
   presetError,
   statusError,
 } from "./errors.ts";
 import { type Exchange, type RawResponse, serveHttp1 } from "./http1.ts";
+import { ModelRegistry } from "./model-registry.ts";
+import { anthropicModelRule, openaiModelRule } from "./model-rules.ts";
 import { ScriptQueue } from "./script-queue.ts";
 import type {
   JsonObject,
@@ -33,6 +38,7 @@ import { validateOpenAIRequest } from "./validate-openai.ts";
 
 export type * from "./types.ts";
 export { TEXT_OUTPUT_TOKENS, TOOL_CALL_OUTPUT_TOKENS } from "./answers.ts";
+export { BUILT_IN_MODELS, CATALOG_AS_OF } from "./models.ts";
 
 const PROVIDER_PATHS: Record<string, Provider> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic" };
 
@@ -69,6 +75,13 @@ function apiKey(provider: Provider, headers: Record<string, string>): string | n
 
 export function startProviderSimulator(options: SimulatorOptions = {}): Promise<ProviderSimulator> {
   const hostname = options.hostname ?? "127.0.0.1";
+  // Built first: a bad model spec or day rejects before anything listens.
+  let registry: ModelRegistry;
+  try {
+    registry = new ModelRegistry(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const queue = new ScriptQueue();
   const ids = new IdSource();
   let received: ReceivedRequest[] = [];
@@ -138,9 +151,20 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     }
     if (provider === "openai") {
       const invalid = validateOpenAIRequest(body);
-      return invalid ? invalidRequest(provider, invalid.message, requestId, invalid.param) : null;
+      if (invalid) return invalidRequest(provider, invalid.message, requestId, invalid.param, invalid.code ?? null);
+    } else {
+      const invalid = validateAnthropicRequest(body, headers["anthropic-version"]);
+      if (invalid) return invalidRequest(provider, invalid, requestId);
     }
-    const invalid = validateAnthropicRequest(body, headers["anthropic-version"]);
+    // The body is well formed, so it names a model: one the API serves today, with its own rules.
+    const json = body as JsonObject;
+    const model = registry.find(provider, json.model as string);
+    if (!model) return modelNotFoundError(provider, json.model as string, requestId);
+    if (model.provider === "openai") {
+      const invalid = openaiModelRule(json, model);
+      return invalid ? invalidRequest(provider, invalid.message, requestId, invalid.param, invalid.code ?? null) : null;
+    }
+    const invalid = anthropicModelRule(json, model, headers["anthropic-version"]);
     return invalid ? invalidRequest(provider, invalid, requestId) : null;
   };
 
@@ -221,6 +245,19 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
       };
       return exchange.respond(json(200, simulator.received(filter)));
     }
+    if (route === "POST /__simulator/models") {
+      try {
+        const parsed: unknown = JSON.parse(new TextDecoder().decode(exchange.request.body));
+        registry.add(Array.isArray(parsed) ? parsed : [parsed]);
+        return exchange.respond(json(200, { served: registry.list().length }));
+      } catch (error) {
+        return exchange.respond(json(400, { error: error instanceof Error ? error.message : String(error) }));
+      }
+    }
+    if (route === "GET /__simulator/models") {
+      const provider = query.get("provider");
+      return exchange.respond(json(200, registry.list(provider === "openai" || provider === "anthropic" ? provider : undefined)));
+    }
     if (route === "GET /__simulator/health") {
       return exchange.respond(json(200, { ok: true, pendingSteps: queue.length, received: received.length }));
     }
@@ -252,6 +289,8 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
       queue.clear();
       received = [];
     },
+    addModels: (...specs) => registry.add(specs),
+    models: (provider) => registry.list(provider),
     close: () => server.close(),
   };
   return Promise.resolve(simulator);

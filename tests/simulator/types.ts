@@ -17,7 +17,65 @@ export type ErrorPreset =
   | "unauthorized"
   | "forbidden"
   | "bad_request"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "model_not_found"
+  | "credit_balance_exhausted"
+  | "spend_limit_reached"
+  | "workspace_spend_limit_reached"
+  | "usage_tier_limit_reached"
+  | "billing_error";
+
+/**
+ * How an Anthropic model treats `temperature` / `top_p` / `top_k` on API version 2023-06-01:
+ * "any" within range; "one-of" refuses temperature with top_p (Claude 4.5, 4.6); "default-only"
+ * refuses non-default values (Sonnet 5 and later); "none" refuses any explicit value (Opus 4.7, 4.8,
+ * Fable, Mythos). Version 2026-10-21 refuses all three on every model, whatever this says.
+ */
+export type AnthropicSampling = "any" | "one-of" | "default-only" | "none";
+
+/** Whether `tool_choice` any / tool is accepted: always, only with thinking disabled, or never. */
+export type ForcedToolChoice = "allowed" | "without-thinking" | "refused";
+
+interface ServedModelBase {
+  /** The wire id, exactly as the request's `model` must spell it. */
+  id: string;
+  /** The largest `max_tokens` (OpenAI: `max_completion_tokens` too) the API accepts. */
+  maxOutputTokens: number;
+  /** Informational: the simulator does not count tokens. */
+  contextWindow: number | null;
+  /** YYYY-MM-DD from which the API answers 404 (the model is retired); null when none is announced. */
+  retiresAt: string | null;
+}
+
+export interface OpenAIServedModel extends ServedModelBase {
+  provider: "openai";
+  /**
+   * Reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and sampling other than
+   * the default unless `samplingWhenEffortNone` and the effective reasoning effort is "none".
+   * `toolsWithEffort: false`: function tools with an explicit `reasoning_effort` other than "none"
+   * are refused on chat completions.
+   */
+  reasoning: { defaultEffort: string; samplingWhenEffortNone: boolean; toolsWithEffort: boolean } | null;
+}
+
+export interface AnthropicServedModel extends ServedModelBase {
+  provider: "anthropic";
+  sampling: AnthropicSampling;
+  /** Whether a trailing assistant message (prefill) is accepted. */
+  prefill: boolean;
+  forcedToolChoice: ForcedToolChoice;
+}
+
+export type ServedModel = OpenAIServedModel | AnthropicServedModel;
+
+/**
+ * A model to serve besides (or, with `builtInModels: false`, instead of) the built-in table: a
+ * local model server's ids, another vendor. Only provider, id and output limit are required; the
+ * rest default to the most permissive behaviour (no reasoning, any sampling, prefill accepted).
+ */
+export type ServedModelSpec =
+  | (Pick<OpenAIServedModel, "provider" | "id" | "maxOutputTokens"> & Partial<OpenAIServedModel>)
+  | (Pick<AnthropicServedModel, "provider" | "id" | "maxOutputTokens"> & Partial<AnthropicServedModel>);
 
 /**
  * Token counts to put on the wire as given, no arithmetic: `inputTokens` is OpenAI's
@@ -115,6 +173,12 @@ export interface SimulatorOptions {
   /** 0 or absent: any free port. */
   port?: number;
   hostname?: "127.0.0.1";
+  /** Served in addition to the built-in table (models.ts); a spec with a built-in id replaces it. */
+  models?: ServedModelSpec[];
+  /** false: serve only `models` (a second instance standing in for a local model server). Default true. */
+  builtInModels?: boolean;
+  /** The day retirement is judged on (YYYY-MM-DD or a Date); default CATALOG_AS_OF, so runs are reproducible. */
+  now?: string | Date;
 }
 
 export interface ProviderSimulator {
@@ -131,8 +195,12 @@ export interface ProviderSimulator {
   pendingSteps(): number;
   /** Copies of the requests received so far, oldest first. */
   received(filter?: ReceivedFilter): ReceivedRequest[];
-  /** Forget queued steps and received requests. */
+  /** Forget queued steps and received requests (served models stay). */
   reset(): void;
+  /** Serve more models from now on (same rules as `SimulatorOptions.models`). Throws TypeError on a bad spec. */
+  addModels(...specs: ServedModelSpec[]): void;
+  /** The models served on the simulator's day (retired ones excluded), optionally for one provider. */
+  models(provider?: Provider): ServedModel[];
   /** Stop listening, release hung requests, wait for every connection to end. Idempotent. */
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@
 // OpenAI → Anthropic translation touches: roles, alternation, tool_use / tool_result pairing and
 // ids, empty text, stray OpenAI fields ("Extra inputs are not permitted"), tools and tool_choice.
 // Version-aware: API version 2026-10-21 (what @anthropic-ai/sdk 1.x sends) rejects temperature,
-// top_p and top_k outright; 2023-06-01 accepts them within range.
+// top_p and top_k outright; 2023-06-01 accepts them within range (per-model rules: model-rules.ts).
+// Also: tool schemas without a top-level anyOf / oneOf / allOf, document sources, output_config.
 import { isRecord, type JsonObject } from "./types.ts";
 
 export const ANTHROPIC_VERSIONS = ["2023-06-01", "2026-10-21"] as const;
@@ -27,6 +28,8 @@ const BLOCK_KEYS: Record<string, string[]> = {
   redacted_thinking: ["type", "data"],
 };
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+const COMBINATORS = ["anyOf", "oneOf", "allOf"];
+const EFFORTS = ["low", "medium", "high", "xhigh", "max"];
 
 function extraKey(value: JsonObject, allowed: string[], at: string): string | null {
   const extra = Object.keys(value).find((k) => !allowed.includes(k));
@@ -52,6 +55,31 @@ function validateImage(block: JsonObject, at: string): string | null {
   if (source.type === "url") return typeof source.url === "string" ? null : `${at}.source.url.url: Field required`;
   if (source.type === "file") return null;
   return `${at}.source: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'url', 'file'`;
+}
+
+/** A `document` block's source: a base64 PDF, plain text, content blocks, a URL or a Files API id. */
+function validateDocument(block: JsonObject, at: string): string | null {
+  const source = block.source;
+  if (!isRecord(source)) return `${at}.document.source: Field required`;
+  const fields: Record<string, [key: string, check: (v: unknown) => boolean][]> = {
+    base64: [["data", (v) => typeof v === "string" && v !== ""]],
+    text: [["data", (v) => typeof v === "string"]],
+    content: [["content", (v) => typeof v === "string" || Array.isArray(v)]],
+    url: [["url", (v) => typeof v === "string"]],
+    file: [["file_id", (v) => typeof v === "string"]],
+  };
+  const type = String(source.type);
+  const required = fields[type];
+  if (!required) {
+    return `${at}.document.source: Input tag '${type}' found using 'type' does not match any of the expected tags: ` +
+      Object.keys(fields).map((t) => `'${t}'`).join(", ");
+  }
+  if (type === "base64" && source.media_type !== "application/pdf") {
+    return `${at}.document.source.base64.media_type: Input should be 'application/pdf'`;
+  }
+  if (type === "text" && source.media_type !== "text/plain") return `${at}.document.source.text.media_type: Input should be 'text/plain'`;
+  const missing = required.find(([key, check]) => !check(source[key]));
+  return missing ? `${at}.document.source.${type}.${missing[0]}: Field required` : null;
 }
 
 /** One content block of message `i`; `role` decides which block types are allowed. */
@@ -82,6 +110,8 @@ function validateBlock(block: unknown, at: string, role: string, version: string
     }
     case "image":
       return validateImage(block, at);
+    case "document":
+      return validateDocument(block, at);
     case "tool_use":
       if (typeof block.id !== "string" || !ID.test(block.id)) {
         return `${at}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
@@ -211,6 +241,10 @@ function validateTools(tools: unknown, toolChoice: unknown): string | null {
         return `${at}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`;
       }
       if (!isRecord(tool.input_schema)) return `${at}.custom.input_schema: Field required`;
+      const schema = tool.input_schema;
+      if (COMBINATORS.some((k) => k in schema)) {
+        return `${at}.custom.input_schema: input_schema does not support oneOf, allOf, or anyOf at the top level`;
+      }
       if (tool.input_schema.type !== "object") return `${at}.custom.input_schema.type: Input should be 'object'`;
       if (names.includes(tool.name)) return `tools: Tool names must be unique.`;
       names.push(tool.name);
@@ -235,6 +269,23 @@ function validateTools(tools: unknown, toolChoice: unknown): string | null {
     return `tool_choice.tool.name: Tool '${String(toolChoice.name)}' not found in provided tools`;
   }
   return null;
+}
+
+/** `output_config` (SDK 1.14): an effort level and a JSON-schema output format. */
+function validateOutputConfig(config: unknown): string | null {
+  if (config === undefined) return null;
+  if (!isRecord(config)) return "output_config: Input should be a valid dictionary";
+  const extra = extraKey(config, ["effort", "format"], "output_config");
+  if (extra) return extra;
+  if (config.effort !== undefined && config.effort !== null && !EFFORTS.includes(String(config.effort))) {
+    return `output_config.effort: Input should be ${EFFORTS.map((e) => `'${e}'`).join(", ")}`;
+  }
+  const format = config.format;
+  if (format === undefined || format === null) return null;
+  if (!isRecord(format) || format.type !== "json_schema") return "output_config.format.type: Input should be 'json_schema'";
+  const formatExtra = extraKey(format, ["type", "schema"], "output_config.format");
+  if (formatExtra) return formatExtra;
+  return isRecord(format.schema) ? null : "output_config.format.schema: Field required";
 }
 
 function validateSampling(body: JsonObject, version: string): string | null {
@@ -272,5 +323,6 @@ export function validateAnthropicRequest(body: unknown, version: string): string
     if (!Array.isArray(stops) || stops.some((s) => typeof s !== "string")) return "stop_sequences: Input should be a valid list";
     if (stops.some((s) => (s as string).trim() === "")) return "stop_sequences: each stop sequence must contain non-whitespace";
   }
-  return validateSystem(body.system) ?? validateMessages(body.messages, version) ?? validateTools(body.tools, body.tool_choice);
+  return validateSystem(body.system) ?? validateMessages(body.messages, version) ??
+    validateTools(body.tools, body.tool_choice) ?? validateOutputConfig(body.output_config);
 }

@@ -6,6 +6,8 @@ import { isRecord } from "./types.ts";
 export interface Invalid {
   message: string;
   param: string | null;
+  /** OpenAI's `error.code` (unsupported_value, invalid_value, ...); null or absent when it sends none. */
+  code?: string | null;
 }
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];

@@ -9,7 +9,7 @@ const user = (content: unknown) => ({ role: "user", content });
 const assistant = (content: unknown) => ({ role: "assistant", content });
 const toolUse = (id: string) => ({ type: "tool_use", id, name: "get_weather", input: { city: "x" } });
 const toolResult = (id: string) => ({ type: "tool_result", tool_use_id: id, content: "sunny" });
-const claude = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-3-haiku", max_tokens: 5, messages, ...extra });
+const claude = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-haiku-4-5", max_tokens: 5, messages, ...extra });
 
 Deno.test("anthropic validation: accepts a well-formed tool conversation", () => {
   const body = claude(
@@ -24,6 +24,12 @@ Deno.test("anthropic validation: accepts a well-formed tool conversation", () =>
     },
   );
   assert.equal(validateAnthropicRequest(body, V), null);
+  const pdf = { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" }, title: "t" };
+  const structured = claude([user([pdf, { type: "document", source: { type: "text", media_type: "text/plain", data: "x" } }])], {
+    output_config: { effort: "low", format: { type: "json_schema", schema: { type: "object" } } },
+    tools: [{ name: "f", input_schema: { type: "object", properties: { a: { anyOf: [{ type: "string" }, { type: "null" }] } } } }],
+  });
+  assert.equal(validateAnthropicRequest(structured, V), null, "nested combinators, documents and output_config are fine");
 });
 
 Deno.test("anthropic validation: rejects what the real API rejects", () => {
@@ -59,6 +65,17 @@ Deno.test("anthropic validation: rejects what the real API rejects", () => {
     ["top_p on 2026-10-21", claude([user("a")], { top_p: 0.9 }), /^top_p: Extra inputs are not permitted$/],
     ["user citations on 2026-10-21", claude([user([{ type: "text", text: "a", citations: [{ type: "char_location" }] }])]), /citations are not allowed/],
     ["document in assistant on 2026-10-21", claude([user("a"), assistant([{ type: "document", source: {} }])]), /`document` blocks are not allowed/],
+    ["OpenAI file part as a block", claude([user([{ type: "file", file: { file_data: "data:application/pdf;base64,AA" } }])]), /^messages\.0\.content\.0: Input tag 'file'/],
+    ["document without a source", claude([user([{ type: "document" }])]), /^messages\.0\.content\.0\.document\.source: Field required$/],
+    ["document with an unknown source", claude([user([{ type: "document", source: { type: "path", path: "/x.pdf" } }])]), /document\.source: Input tag 'path'/],
+    ["document PDF without data", claude([user([{ type: "document", source: { type: "base64", media_type: "application/pdf" } }])]), /document\.source\.base64\.data: Field required$/],
+    ["text document not text/plain", claude([user([{ type: "document", source: { type: "text", media_type: "text/html", data: "<p>" } }])]), /text\.media_type: Input should be 'text\/plain'/],
+    ["top-level oneOf in a tool schema", claude([user("a")], { tools: [{ name: "f", input_schema: { type: "object", oneOf: [] } }] }), /^tools\.0\.custom\.input_schema: input_schema does not support oneOf, allOf, or anyOf at the top level$/],
+    ["top-level allOf without a type", claude([user("a")], { tools: [{ name: "f", input_schema: { allOf: [] } }] }), /does not support oneOf, allOf, or anyOf/],
+    ["output_config with an OpenAI response_format", claude([user("a")], { output_config: { format: { type: "json_object" } } }), /^output_config\.format\.type: Input should be 'json_schema'$/],
+    ["output_config format without schema", claude([user("a")], { output_config: { format: { type: "json_schema" } } }), /^output_config\.format\.schema: Field required$/],
+    ["output_config with a stray field", claude([user("a")], { output_config: { strict: true } }), /^output_config\.strict: Extra inputs are not permitted$/],
+    ["output_config effort unknown", claude([user("a")], { output_config: { effort: "extreme" } }), /^output_config\.effort: Input should be/],
   ];
   for (const [name, body, expected] of cases) {
     const message = validateAnthropicRequest(body, V);

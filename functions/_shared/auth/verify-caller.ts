@@ -1,25 +1,27 @@
-// Who is calling (ROUTING-SPEC §8): a user's JWT acts for that user, the service role for anyone,
-// the anon key alone is refused. HS256 tokens are checked with the project's JWT secret;
-// asymmetric ones (ES256 / RS256) with the JWKS, when one is configured. The answer carries the
-// verified claims, so no caller decodes the token again. Ownership itself is enforced in the
-// database with the verified user id.
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "../deps.ts";
+// Who is calling (ROUTING-SPEC §8), in Supabase's key model: a signed-in user's JWT acts for that
+// user; the service role is a KEY — the service role key or one of the project's secret keys
+// (sb_secret_…), matched exactly in constant time — never a JWT that merely claims the role; the
+// anon / publishable key alone is refused, and so is an anonymous sign-in (not a tenant). User
+// JWTs are checked by verify-jwt.ts (signature, algorithm, exp) and here for what they claim:
+// role authenticated, aud authenticated, iss = the project's auth URL when known, sub a UUID.
+// The answer carries the verified claims, so no caller decodes the token again. Ownership itself
+// is enforced in the database with the verified user id.
+import type { JWTPayload } from "../deps.ts";
 import { isUuid } from "../http/ids.ts";
 import { RouterHttpError } from "../http/openai-error.ts";
+import type { AuthSettings } from "./auth-settings.ts";
+import { matchesAnyKey } from "./key-match.ts";
+import { invalidToken, verifyJwt } from "./verify-jwt.ts";
+
+export type { AuthSettings } from "./auth-settings.ts";
 
 /** A verified JWT payload. */
 export type Claims = Readonly<Record<string, unknown>>;
 
 export type VerifiedCaller =
-  /** `claims` is null for the opaque service key, which is a secret, not a JWT. */
+  /** `claims` is null: the service role is a key compared whole, not a token whose claims count. */
   | { kind: "service_role"; claims: Claims | null }
   | { kind: "user"; userId: string; claims: Claims };
-
-export interface AuthSettings {
-  jwtSecret: string | null;
-  jwksUrl: string | null;
-  serviceRoleKey: string | null;
-}
 
 /** How a function words the two refusals that depend on what it serves. */
 export interface RefusalWording {
@@ -29,58 +31,56 @@ export interface RefusalWording {
   role: string;
 }
 
-const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-
-const unauthorized = (message: string, code = "invalid_api_key") =>
-  new RouterHttpError(401, message, { type: "authentication_error", code });
+const missing = () =>
+  new RouterHttpError(401, "Missing bearer token in the Authorization header.", { type: "authentication_error", code: "missing_authorization" });
+const anonRefused = (wording: RefusalWording) =>
+  new RouterHttpError(401, wording.anon, { type: "authentication_error", code: "anon_not_allowed" });
 
 export async function verifyCaller(
-  { authorization, settings, wording }: { authorization: string | null; settings: AuthSettings; wording: RefusalWording },
+  { authorization, apikey = null, settings, wording }: {
+    authorization: string | null;
+    /** The `apikey` header, where Supabase's docs send sb_secret_… / sb_publishable_… keys. */
+    apikey?: string | null;
+    settings: AuthSettings;
+    wording: RefusalWording;
+  },
 ): Promise<VerifiedCaller> {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-  if (!token) throw unauthorized("Missing bearer token in the Authorization header.", "missing_authorization");
-  // New-style secret keys are not JWTs: compare them as secrets.
-  if (settings.serviceRoleKey && timingSafeEqual(token, settings.serviceRoleKey)) return { kind: "service_role", claims: null };
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1] ?? null;
+  const key = apikey?.trim() || null;
+  // Keys first, on either header (supabase-js sends its key in both).
+  for (const candidate of [bearer, key]) {
+    if (candidate && await matchesAnyKey({ candidate, keys: settings.serviceKeys })) return { kind: "service_role", claims: null };
+  }
+  if (!bearer) {
+    if (key && await matchesAnyKey({ candidate: key, keys: settings.publishableKeys })) throw anonRefused(wording);
+    throw missing();
+  }
+  if (await matchesAnyKey({ candidate: bearer, keys: settings.publishableKeys })) throw anonRefused(wording);
+  if (/^sb_(secret|publishable)_/.test(bearer)) throw invalidToken("The API key is not one of this project's keys.");
 
-  const claims = await verifyToken(token, settings);
+  const claims = await verifyJwt({ token: bearer, settings });
+  return userFromClaims({ claims, issuer: settings.jwtIssuer, wording });
+}
+
+/** What a verified JWT may act as: a user, or a refusal naming what is wrong. */
+export function userFromClaims(
+  { claims, issuer, wording }: { claims: JWTPayload; issuer: string | null; wording: RefusalWording },
+): VerifiedCaller {
   const role = typeof claims.role === "string" ? claims.role : "";
-  if (role === "service_role") return { kind: "service_role", claims };
-  if (role === "anon") throw unauthorized(wording.anon, "anon_not_allowed");
-  if (role === "authenticated" && isUuid(claims.sub)) return { kind: "user", userId: claims.sub.toLowerCase(), claims };
-  throw unauthorized(wording.role);
-}
-
-async function verifyToken(token: string, settings: AuthSettings): Promise<Claims> {
-  let alg: string | undefined;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-  } catch {
-    throw unauthorized("The bearer token is not a JWT.");
+  if (role === "anon") throw anonRefused(wording);
+  if (role === "service_role") {
+    throw invalidToken("A JWT that claims the service_role is not the service role: send the service role key or a secret key (sb_secret_…) itself.");
   }
-  try {
-    if (alg === "HS256") {
-      if (!settings.jwtSecret) throw unauthorized("HS256 tokens are not accepted: no JWT secret is configured.");
-      const { payload } = await jwtVerify(token, new TextEncoder().encode(settings.jwtSecret), { algorithms: ["HS256"] });
-      return payload;
-    }
-    if (!settings.jwksUrl) throw unauthorized(`${alg} tokens are not accepted: no JWKS is configured.`);
-    let jwks = jwksCache.get(settings.jwksUrl);
-    if (!jwks) {
-      jwks = createRemoteJWKSet(new URL(settings.jwksUrl));
-      jwksCache.set(settings.jwksUrl, jwks);
-    }
-    const { payload } = await jwtVerify(token, jwks, { algorithms: ["ES256", "RS256", "EdDSA"] });
-    return payload;
-  } catch (error) {
-    if (error instanceof RouterHttpError) throw error;
-    throw unauthorized("Invalid or expired JWT.");
+  if (role !== "authenticated") throw invalidToken(wording.role);
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.includes("authenticated")) throw invalidToken('The JWT\'s audience is not "authenticated".');
+  if (issuer !== null && claims.iss !== issuer) throw invalidToken("The JWT was not issued by this project's auth server.");
+  if (!isUuid(claims.sub)) throw invalidToken("The JWT's subject is not a user id.");
+  if (claims.is_anonymous === true) {
+    throw new RouterHttpError(403, "An anonymous sign-in is not a tenant: sign in with a permanent account.", {
+      type: "permission_error",
+      code: "anonymous_user_not_allowed",
+    });
   }
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
+  return { kind: "user", userId: claims.sub.toLowerCase(), claims };
 }

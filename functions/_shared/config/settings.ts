@@ -1,5 +1,8 @@
-// Everything the functions read from the environment, read in one place.
-// Secrets (API keys, the JWT secret, the database URL) are read here and never logged.
+// Everything the functions read from the environment, read in one place (who may call: the
+// auth settings of ../auth/auth-settings.ts). Secrets (the JWT secret, the keys, the database URL)
+// are read here and never logged. Provider endpoints and keys are read per call from the variables
+// routing.providers names (providers/connection.ts).
+import { type AuthSettings, readAuthSettings } from "../auth/auth-settings.ts";
 
 /** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
 export const ROUTING_ENV_NAMES = [
@@ -16,13 +19,8 @@ export const ROUTING_ENV_NAMES = [
   "ROUTING_LOG_LEVEL",
 ] as const;
 
-export interface RouterSettings {
+export interface RouterSettings extends AuthSettings {
   databaseUrl: string | null;
-  jwtSecret: string | null;
-  jwksUrl: string | null;
-  serviceRoleKey: string | null;
-  openaiBaseUrl: string | undefined;
-  anthropicBaseUrl: string | undefined;
   attemptTimeoutMs: number;
   totalBudgetMs: number;
   retryBaseDelayMs: number;
@@ -45,12 +43,7 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
   return {
     // Supabase gives every function SUPABASE_DB_URL; DATABASE_URL is the local stack's name.
     databaseUrl: env.get("SUPABASE_DB_URL") || env.get("DATABASE_URL") || null,
-    // Hosted projects forbid custom secrets named SUPABASE_*, hence JWT_SECRET there.
-    jwtSecret: env.get("SUPABASE_JWT_SECRET") || env.get("JWT_SECRET") || null,
-    jwksUrl: env.get("SUPABASE_JWKS_URL") || env.get("JWKS_URL") || null,
-    serviceRoleKey: env.get("SUPABASE_SERVICE_ROLE_KEY") || null,
-    openaiBaseUrl: env.get("OPENAI_BASE_URL") || undefined,
-    anthropicBaseUrl: env.get("ANTHROPIC_BASE_URL") || undefined,
+    ...readAuthSettings(env),
     attemptTimeoutMs: numberFrom(env, "ROUTER_ATTEMPT_TIMEOUT_MS", 30_000),
     totalBudgetMs: numberFrom(env, "ROUTER_TOTAL_BUDGET_MS", 90_000),
     retryBaseDelayMs: numberFrom(env, "ROUTER_RETRY_BASE_DELAY_MS", 250),

@@ -13,6 +13,8 @@ export interface CallRecord {
   fallback_used: boolean;
   latency_ms: number;
   attempts: AttemptRecord[];
+  /** What was adapted, dropped, clamped or skipped for this call (at most 50, each at most 500 characters). */
+  warnings: string[];
 }
 
 export interface RecordedCall {

@@ -1,44 +1,47 @@
-// One attempt at one model: translate if needed, call the provider's SDK, and hand back an
-// OpenAI chat.completion with normalized usage, or a ProviderFailure. Never throws for
-// provider trouble: the retry and fallback loops decide what a failure means.
-import type { AttemptOutcome, Target } from "../routing/retry.ts";
-import {
-  convertFromAnthropicResponse,
-  convertToAnthropicRequest,
-  normalizeAnthropicUsage,
-  normalizeOpenAIUsage,
-} from "../translate/mod.ts";
-import type { ChatCompletion, OpenAIChatRequest } from "../translate/mod.ts";
+// One attempt at one target: send the prepared body (prepare-request.ts) with the SDK of the
+// target's provider KIND to the provider's connection (connection.ts), and hand back an OpenAI
+// chat.completion with normalized usage, or a ProviderFailure. Never throws for provider trouble:
+// the retry and fallback loops decide what a failure means.
+import type { AttemptOutcome } from "../routing/retry.ts";
+import type { DecisionTarget } from "../routing/types.ts";
+import { convertFromAnthropicResponse, normalizeAnthropicUsage, normalizeOpenAIUsage } from "../translate/mod.ts";
+import type { ChatCompletion } from "../translate/mod.ts";
 import { anthropicClient, openaiClient } from "./clients.ts";
+import { resolveConnection } from "./connection.ts";
+import type { ProviderBody } from "./prepare-request.ts";
 import { failureFromSdkError } from "./sdk-failure.ts";
 
-export interface ProviderEndpoints {
-  openaiBaseUrl: string | undefined;
-  anthropicBaseUrl: string | undefined;
-  anthropicDefaultMaxTokens: number;
-}
-
-/** The chat-completions fields forwarded to OpenAI; router fields (agent_id, ...) stay behind. */
-const OPENAI_FIELDS = [
-  "messages", "tools", "tool_choice", "temperature", "max_tokens", "max_completion_tokens", "stop", "top_p",
-  "parallel_tool_calls", "response_format", "user", "seed", "frequency_penalty", "presence_penalty", "logit_bias",
-] as const;
+type Env = { get(name: string): string | undefined };
+type OpenAICreateParams = Parameters<ReturnType<typeof openaiClient>["chat"]["completions"]["create"]>[0] & { stream?: false };
 
 export async function callProvider(
-  target: Target,
-  request: OpenAIChatRequest,
-  endpoints: ProviderEndpoints,
-  timeoutMs: number,
+  { target, wire, timeoutMs, env = Deno.env }: { target: DecisionTarget; wire: ProviderBody; timeoutMs: number; env?: Env },
 ): Promise<AttemptOutcome<ChatCompletion>> {
   try {
-    switch (target.provider) {
-      case "openai":
-        return await callOpenAI(target.model, request, endpoints, timeoutMs);
-      case "anthropic":
-        return await callAnthropic(target.model, request, endpoints, timeoutMs);
+    const connection = resolveConnection({ target, env });
+    const kind = wire.kind;
+    switch (kind) {
+      case "openai-compatible": {
+        const client = openaiClient(connection);
+        const completion = await client.chat.completions.create(wire.body as unknown as OpenAICreateParams, {
+          timeout: timeoutMs,
+          maxRetries: 0,
+        }) as ChatCompletion;
+        if (!Array.isArray(completion?.choices) || completion.choices.length === 0) return malformed("The provider sent no choices.");
+        return { ok: true, value: completion, status: 200, usage: normalizeOpenAIUsage({ usage: completion.usage }) };
+      }
+      case "anthropic": {
+        const message = await anthropicClient(connection).messages.create(wire.body, { timeout: timeoutMs, maxRetries: 0 });
+        if (!Array.isArray(message?.content) || typeof message.usage?.input_tokens !== "number") {
+          return malformed("The provider sent a malformed message.");
+        }
+        // A response it cannot read throws MalformedResponseError: recorded as malformed_response.
+        const completion = convertFromAnthropicResponse({ response: message, toolIds: wire.toolIds });
+        return { ok: true, value: completion, status: 200, usage: normalizeAnthropicUsage({ usage: message.usage }) };
+      }
       default: {
-        const never: never = target.provider;
-        throw new Error(`unknown provider ${never}`);
+        const unknownKind: never = kind;
+        throw new Error(`unknown provider kind ${JSON.stringify(unknownKind)}`);
       }
     }
   } catch (error) {
@@ -46,36 +49,9 @@ export async function callProvider(
   }
 }
 
-async function callOpenAI(
-  model: string,
-  request: OpenAIChatRequest,
-  endpoints: ProviderEndpoints,
-  timeoutMs: number,
-): Promise<AttemptOutcome<ChatCompletion>> {
-  const body: Record<string, unknown> = { model };
-  for (const field of OPENAI_FIELDS) if (request[field] !== undefined) body[field] = request[field];
-  const completion = await openaiClient(endpoints.openaiBaseUrl).chat.completions.create(
-    body as unknown as Parameters<ReturnType<typeof openaiClient>["chat"]["completions"]["create"]>[0] & { stream?: false },
-    { timeout: timeoutMs, maxRetries: 0 },
-  ) as ChatCompletion;
-  if (!Array.isArray(completion?.choices) || completion.choices.length === 0) {
-    return { ok: false, failure: { kind: "malformed", status: 200, providerCode: null, message: "The provider sent no choices.", retryAfterMs: null } };
-  }
-  return { ok: true, value: completion, status: 200, usage: normalizeOpenAIUsage({ usage: completion.usage }) };
-}
-
-async function callAnthropic(
-  model: string,
-  request: OpenAIChatRequest,
-  endpoints: ProviderEndpoints,
-  timeoutMs: number,
-): Promise<AttemptOutcome<ChatCompletion>> {
-  const { body, toolIds } = convertToAnthropicRequest({ request, model, defaultMaxTokens: endpoints.anthropicDefaultMaxTokens });
-  const message = await anthropicClient(endpoints.anthropicBaseUrl).messages.create(body, { timeout: timeoutMs, maxRetries: 0 });
-  if (!Array.isArray(message?.content) || typeof message.usage?.input_tokens !== "number") {
-    return { ok: false, failure: { kind: "malformed", status: 200, providerCode: null, message: "The provider sent a malformed message.", retryAfterMs: null } };
-  }
-  // A response it cannot read throws MalformedResponseError: recorded as malformed_response.
-  const completion = convertFromAnthropicResponse({ response: message, toolIds });
-  return { ok: true, value: completion, status: 200, usage: normalizeAnthropicUsage({ usage: message.usage }) };
+function malformed(message: string): AttemptOutcome<ChatCompletion> {
+  return {
+    ok: false,
+    failure: { kind: "malformed", status: 200, providerType: null, providerCode: null, param: null, message, retryAfterMs: null },
+  };
 }

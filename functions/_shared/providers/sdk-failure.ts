@@ -1,52 +1,58 @@
-// Turns what either SDK throws into a ProviderFailure (routing/classify-failure.ts).
-// Both SDKs are Stainless-generated: APIError has status, headers and the parsed error body.
+// Turns what either SDK throws into a ProviderFailure (routing/classify-failure.ts decides what
+// it means). Both SDKs are Stainless-generated: APIError has status, headers and the parsed error
+// body; OpenAI's `error` is the inner `{message, type, param, code}`, Anthropic's is the whole
+// `{type: "error", error: {type, message, details?: {error_code}}}` (SDK 1.14 reads the code into
+// `errorCode`). Only fields are copied here; no judgement is made.
 import { Anthropic, OpenAI } from "../deps.ts";
 import { parseRetryAfter, type ProviderFailure } from "../routing/classify-failure.ts";
-import { MissingApiKeyError } from "./clients.ts";
+import { MissingApiKeyError, RefusedVariableError } from "./connection.ts";
 
-const CREDIT_BALANCE = /credit balance is too low/i;
+const NOTHING = { providerType: null, providerCode: null, param: null, retryAfterMs: null } as const;
 
 export function failureFromSdkError(error: unknown): ProviderFailure {
   if (error instanceof MissingApiKeyError) {
-    return { kind: "http", status: 401, providerCode: "missing_api_key", message: error.message, retryAfterMs: null };
+    return { ...NOTHING, kind: "http", status: 401, providerCode: "missing_api_key", message: error.message };
+  }
+  if (error instanceof RefusedVariableError) {
+    return { ...NOTHING, kind: "http", status: 401, providerCode: "refused_key_variable", message: error.message };
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError) {
-    return { kind: "timeout", status: null, providerCode: null, message: "The provider did not answer in time.", retryAfterMs: null };
+    return { ...NOTHING, kind: "timeout", status: null, message: "The provider did not answer in time." };
   }
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
-    return { kind: "connection", status: null, providerCode: null, message: "Could not reach the provider.", retryAfterMs: null };
+    return { ...NOTHING, kind: "connection", status: null, message: "Could not reach the provider." };
   }
-  if (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) {
-    if (typeof error.status !== "number") {
-      return { kind: "malformed", status: null, providerCode: null, message: error.message, retryAfterMs: null };
-    }
-    const message = providerMessage(error.error) ?? error.message;
+  if (error instanceof OpenAI.APIError) {
+    if (typeof error.status !== "number") return { ...NOTHING, kind: "malformed", status: null, message: error.message };
     return {
       kind: "http",
       status: error.status,
-      // Anthropic reports an empty balance as a 400 invalid_request_error; it is a quota problem.
-      providerCode: CREDIT_BALANCE.test(message) ? "insufficient_quota" : providerCode(error.error),
-      message,
+      providerType: text(error.type),
+      // OpenAI's 502s from its edge carry a numeric code.
+      providerCode: error.code === null || error.code === undefined ? null : String(error.code),
+      param: text(error.param),
+      message: (isObject(error.error) ? text(error.error.message) : null) ?? error.message,
+      retryAfterMs: parseRetryAfter(error.headers),
+    };
+  }
+  if (error instanceof Anthropic.APIError) {
+    if (typeof error.status !== "number") return { ...NOTHING, kind: "malformed", status: null, message: error.message };
+    return {
+      kind: "http",
+      status: error.status,
+      providerType: text(error.type),
+      providerCode: text(error.errorCode),
+      param: null,
+      message: error.apiMessage ?? error.message,
       retryAfterMs: parseRetryAfter(error.headers),
     };
   }
   // A body that is not JSON, or not the shape promised, surfaces as a plain error from the SDK.
-  return { kind: "malformed", status: null, providerCode: null, message: "The provider sent a malformed response.", retryAfterMs: null };
+  return { ...NOTHING, kind: "malformed", status: null, message: "The provider sent a malformed response." };
 }
 
-/** OpenAI: {code, type} at the top of `error`; Anthropic: {type: "error", error: {type}}. */
-function providerCode(body: unknown): string | null {
-  if (!isObject(body)) return null;
-  if (isObject(body.error) && typeof body.error.type === "string") return body.error.type;
-  if (typeof body.code === "string") return body.code;
-  if (typeof body.type === "string") return body.type;
-  return null;
-}
-
-function providerMessage(body: unknown): string | null {
-  if (!isObject(body)) return null;
-  if (isObject(body.error) && typeof body.error.message === "string") return body.error.message;
-  return typeof body.message === "string" ? body.message : null;
+function text(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

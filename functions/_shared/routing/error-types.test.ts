@@ -10,6 +10,7 @@ Deno.test("error types: each type's action follows from the table", () => {
     insufficient_quota: "fallback",
     invalid_request: "return",
     malformed_response: "retry",
+    model_unavailable: "fallback",
     overloaded: "retry",
     payload_too_large: "return",
     rate_limit: "retry",

@@ -2,13 +2,16 @@
 // the same table, routing.error_types; tests/function/vocabulary.test.ts keeps the two equal.
 //   callerFault:    the caller's own request was refused: returned as is, never retried or a fallback
 //   breakerFailure: the provider was unavailable: worth the same model again, and counts for its breaker
-// Neither (a key, a quota, anything unknown): not the caller's doing, so the next model is tried at once.
+// Neither (a key, a quota, a model the provider lacks, anything unknown): not the caller's doing, so the next model is tried at once.
 export const ERROR_TYPES = {
   auth: { callerFault: false, breakerFailure: false },
   connection: { callerFault: false, breakerFailure: true },
   insufficient_quota: { callerFault: false, breakerFailure: false },
   invalid_request: { callerFault: true, breakerFailure: false },
   malformed_response: { callerFault: false, breakerFailure: true },
+  // The provider does not serve the model (404): a configuration failure, not an outage; the database
+  // marks the model unavailable so that later decisions avoid it.
+  model_unavailable: { callerFault: false, breakerFailure: false },
   overloaded: { callerFault: false, breakerFailure: true },
   payload_too_large: { callerFault: true, breakerFailure: false },
   rate_limit: { callerFault: false, breakerFailure: true },

@@ -5,7 +5,7 @@ import type { RetryResult, Target } from "./retry.ts";
 const haiku: Target = { model: "claude-3-haiku", provider: "anthropic" };
 const gpt4o: Target = { model: "gpt-4o", provider: "openai" };
 const mini: Target = { model: "gpt-4o-mini", provider: "openai" };
-const failure = { kind: "http" as const, status: 529, providerCode: null, message: "m", retryAfterMs: null };
+const failure = { kind: "http" as const, status: 529, providerType: "overloaded_error", providerCode: null, param: null, message: "m", retryAfterMs: null };
 const giveUp: RetryResult<string> = { ok: false, action: "fallback", failure, class: { errorType: "overloaded", action: "retry" } };
 
 Deno.test("fallback: the next model answers when the first gives up", async () => {
@@ -45,7 +45,7 @@ const planCases: Array<[string, Target, Target[], Record<string, string>, Target
 for (const [name, primary, chain, breakers, expected] of planCases) {
   Deno.test(`planTargets: ${name}`, () => {
     const before = structuredClone(chain);
-    deepStrictEqual(planTargets(primary, chain, breakers), expected);
+    deepStrictEqual(planTargets([primary, ...chain], breakers), expected);
     deepStrictEqual(chain, before);
   });
 }

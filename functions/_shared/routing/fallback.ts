@@ -3,16 +3,16 @@
 import type { FailureClass, ProviderFailure } from "./classify-failure.ts";
 import type { RetryResult, Target } from "./retry.ts";
 
-export type FallbackResult<T> =
-  | { ok: true; value: T; answeredBy: Target }
-  | { ok: false; callerError: boolean; failure: ProviderFailure; class: FailureClass; lastTarget: Target };
+export type FallbackResult<T, R extends Target = Target> =
+  | { ok: true; value: T; answeredBy: R }
+  | { ok: false; callerError: boolean; failure: ProviderFailure; class: FailureClass; lastTarget: R };
 
-export async function callWithFallback<T>(
-  targets: Target[],
-  runTarget: (target: Target) => Promise<RetryResult<T>>,
-): Promise<FallbackResult<T>> {
+export async function callWithFallback<T, R extends Target = Target>(
+  targets: R[],
+  runTarget: (target: R) => Promise<RetryResult<T>>,
+): Promise<FallbackResult<T, R>> {
   if (targets.length === 0) throw new Error("callWithFallback needs at least one target");
-  let last: Extract<FallbackResult<T>, { ok: false }> | null = null;
+  let last: Extract<FallbackResult<T, R>, { ok: false }> | null = null;
   for (const target of targets) {
     const result = await runTarget(target);
     if (result.ok) return { ok: true, value: result.value, answeredBy: target };
@@ -31,16 +31,15 @@ export function usedFallback({ decided, last }: { decided: Target; last: Target 
 }
 
 /**
- * The models to try, in order: the decision's model, then its fallback chain, skipping models
- * whose provider circuit is open, unless nothing else would be left to try. The decision's model
- * itself goes last when its circuit is open: a replayed decision (same execution_id) keeps its
- * model for the whole execution, but should not knock on a provider known to be down.
+ * The models to try, in order: the decision's targets (its model, then its fallback chain),
+ * skipping models whose provider circuit is open, unless nothing else would be left to try. The
+ * decision's model itself goes last when its circuit is open: a replayed decision (same
+ * execution_id) keeps its model for the whole execution, but should not knock on a provider known
+ * to be down.
  */
-export function planTargets(
-  primary: Target,
-  chain: Target[],
-  breakers: Record<string, string>,
-): Target[] {
+export function planTargets<R extends Target>(targets: ReadonlyArray<R>, breakers: Record<string, string>): R[] {
+  if (targets.length === 0) throw new Error("planTargets needs at least the decided model");
+  const [primary, ...chain] = targets;
   const seen = new Set([primary.model]);
   const unique = chain.filter((t) => !seen.has(t.model) && seen.add(t.model));
   const healthy = unique.filter((t) => breakers[t.provider] !== "open");

@@ -7,7 +7,7 @@ const target = { model: "claude-3-haiku", provider: "anthropic" as const };
 const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 0, cache_write_tokens: 0 };
 const ok: AttemptOutcome<string> = { ok: true, value: "answer", status: 200, usage };
 const fail = (status: number, extra: Partial<ProviderFailure> = {}): AttemptOutcome<string> => ({
-  ok: false, failure: { kind: "http", status, providerCode: null, message: "m", retryAfterMs: null, ...extra },
+  ok: false, failure: { kind: "http", status, providerType: null, providerCode: null, param: null, message: "m", retryAfterMs: null, ...extra },
 });
 
 /** A fake clock: sleeping advances time, so tests are instant and exact. */
@@ -67,6 +67,18 @@ Deno.test("retry: a retry-after beyond the total budget falls back instead of wa
 
 Deno.test("retry: insufficient_quota falls back without a retry", async () => {
   const { result, records } = await run([fail(429, { providerCode: "insufficient_quota" }), ok]);
+  deepStrictEqual(!result.ok && result.action, "fallback");
+  deepStrictEqual(records.map((r) => r.error_type), ["insufficient_quota"]);
+});
+
+Deno.test("retry: a model the provider does not serve (404 model_not_found) falls back without a retry", async () => {
+  const { result, records } = await run([fail(404, { providerCode: "model_not_found" }), ok]);
+  deepStrictEqual(!result.ok && result.action, "fallback");
+  deepStrictEqual(records.map((r) => r.error_type), ["model_unavailable"]);
+});
+
+Deno.test("retry: an Anthropic spend cap (429 enforced_spend_limit_reached) falls back without a retry", async () => {
+  const { result, records } = await run([fail(429, { providerType: "rate_limit_error", providerCode: "enforced_spend_limit_reached" }), ok]);
   deepStrictEqual(!result.ok && result.action, "fallback");
   deepStrictEqual(records.map((r) => r.error_type), ["insufficient_quota"]);
 });

@@ -2,7 +2,7 @@
 // Exponential backoff with full jitter; a provider's retry-after wins; a total deadline bounds it all.
 import { classifyFailure, type FailureClass, type ProviderFailure } from "./classify-failure.ts";
 import type { NormalizedUsage } from "../translate/mod.ts";
-import type { AttemptRecord, Provider } from "./types.ts";
+import type { AttemptRecord, DecisionTarget } from "./types.ts";
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -25,10 +25,8 @@ export type AttemptOutcome<T> =
   | { ok: true; value: T; status: number; usage: NormalizedUsage }
   | { ok: false; failure: ProviderFailure };
 
-export interface Target {
-  model: string;
-  provider: Provider;
-}
+/** What the retry and fallback loops need of a target; the decision's targets carry more. */
+export type Target = Pick<DecisionTarget, "model" | "provider">;
 
 export type RetryResult<T> =
   | { ok: true; value: T }
@@ -47,7 +45,10 @@ export async function attemptWithRetries<T>(
     const remaining = policy.deadline - policy.now();
     if (remaining < policy.minAttemptMs) {
       // Nothing was sent, so nothing is recorded and no provider is blamed.
-      const failure: ProviderFailure = { kind: "timeout", status: null, providerCode: "budget_exhausted", message: "The call's time budget ran out.", retryAfterMs: null };
+      const failure: ProviderFailure = {
+        kind: "timeout", status: null, providerType: null, providerCode: "budget_exhausted", param: null,
+        message: "The call's time budget ran out.", retryAfterMs: null,
+      };
       return { ok: false, action: "fallback", failure, class: { errorType: "timeout", action: "fallback" } };
     }
     const timeoutMs = Math.min(policy.attemptTimeoutMs, remaining);
@@ -55,11 +56,11 @@ export async function attemptWithRetries<T>(
     const outcome = await attempt(timeoutMs);
     const latency = Math.max(0, Math.round(policy.now() - started));
     if (outcome.ok) {
-      record({ ...target, status: outcome.status, error_type: null, latency_ms: latency, ...outcome.usage });
+      record({ model: target.model, provider: target.provider, status: outcome.status, error_type: null, latency_ms: latency, ...outcome.usage });
       return { ok: true, value: outcome.value };
     }
     const failureClass = classifyFailure(outcome.failure);
-    record({ ...target, status: outcome.failure.status, error_type: failureClass.errorType, latency_ms: latency, ...NO_TOKENS });
+    record({ model: target.model, provider: target.provider, status: outcome.failure.status, error_type: failureClass.errorType, latency_ms: latency, ...NO_TOKENS });
     if (failureClass.action !== "retry") {
       return { ok: false, action: failureClass.action, failure: outcome.failure, class: failureClass };
     }

@@ -50,6 +50,17 @@ const userRows: Array<
       { type: "image", source: { type: "url", url: "https://example.com/b.webp" } },
     ],
   },
+  {
+    name: "a PDF file part becomes a document block titled by its file name",
+    content: [
+      { type: "text", text: "Summarise" },
+      { type: "file", file: { filename: "report.pdf", file_data: "data:application/pdf;base64,JVBERi0xLjQK" } },
+    ],
+    expected: [
+      { type: "text", text: "Summarise" },
+      { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" }, title: "report.pdf" },
+    ],
+  },
 ];
 
 for (const { name, content, expected } of userRows) {
@@ -60,9 +71,9 @@ for (const { name, content, expected } of userRows) {
 
 const userErrors: Array<{ name: string; content: unknown; param: string; code: string }> = [
   {
-    name: "file part",
+    name: "file part with only a file_id (Anthropic cannot read OpenAI's files)",
     content: [{ type: "file", file: { file_id: "f" } }],
-    param: `${PARAM}[0].type`,
+    param: `${PARAM}[0].file.file_data`,
     code: "unsupported_value",
   },
   { name: "unknown part type", content: [{ type: "video_url" }], param: `${PARAM}[0].type`, code: "invalid_value" },

@@ -5,9 +5,13 @@
  * has no other text, so any text that trims to "" is dropped here, once, for
  * every role (spec §9 "no empty text blocks").
  */
+import { convertFilePart } from "../adapt/convert-file-part.ts";
 import { convertImageUrl } from "./convert-image-url.ts";
+import { isRecord } from "./is-record.ts";
 import { TranslationError } from "./translation-error.ts";
 import type { ChatCompletionUserMessageParam, ContentBlockParam, TextBlockParam } from "./types.ts";
+
+export { isRecord };
 
 export function isBlank(text: string): boolean {
   return text.trim() === "";
@@ -50,7 +54,7 @@ export function textsOf(
   });
 }
 
-/** A user message's content: text and image parts. */
+/** A user message's content: text, image and PDF file parts. */
 export function convertUserContent(
   { content, param }: { content: ChatCompletionUserMessageParam["content"]; param: string },
 ): ContentBlockParam[] {
@@ -76,9 +80,11 @@ export function convertUserContent(
           url: isRecord(part.image_url) ? part.image_url.url : undefined,
           param: `${partParam}.image_url.url`,
         })];
-      // Audio and files have no Anthropic equivalent the routed models take.
-      case "input_audio":
+      // A PDF (inline data) is a document block; the adaptation refused what this model cannot read.
       case "file":
+        return [convertFilePart({ part, param: partParam })];
+      // Audio has no Anthropic equivalent.
+      case "input_audio":
         throw new TranslationError({
           param: `${partParam}.type`,
           code: "unsupported_value",
@@ -98,7 +104,7 @@ function invalidPart(param: string, type?: unknown): TranslationError {
     code: "invalid_value",
     message: type === undefined
       ? `${param} is not a valid content part`
-      : `${param} ${JSON.stringify(type)} is not a text or image_url part`,
+      : `${param} ${JSON.stringify(type)} is not a text, image_url or file part`,
   });
 }
 
@@ -113,6 +119,3 @@ function partText(
   return undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

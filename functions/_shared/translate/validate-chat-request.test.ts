@@ -24,10 +24,46 @@ const rows: Array<{ name: string; request: unknown; expected: ChatRequestCheck }
   },
   { name: "a body that is not an object", request: null, expected: refused("messages", "invalid_type", "the body must be a JSON object with messages") },
   { name: "n = 2", request: { messages: hi, n: 2 }, expected: refused("n", "unsupported_value", "n must be 1: the router returns a single choice") },
+  // Legacy functions are the tools they stand for (the adaptation converts them for every model).
   {
-    name: "legacy functions",
-    request: { messages: hi, functions: [] },
-    expected: refused("functions", "unsupported_value", "functions is deprecated and not supported: use tools and tool_choice"),
+    name: "legacy functions with a function_call history",
+    request: {
+      messages: [...hi, { role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } }, { role: "function", name: "f", content: "r" }],
+      functions: [{ name: "f", parameters: { type: "object", properties: {} } }],
+      function_call: "auto",
+    },
+    expected: { ok: true },
+  },
+  {
+    name: "function_call without functions",
+    request: { messages: hi, function_call: "auto" },
+    expected: refused("function_call", "invalid_value", "function_call requires functions"),
+  },
+  {
+    name: "a function message answering no call",
+    request: { messages: [...hi, { role: "function", name: "f", content: "r" }], functions: [{ name: "f" }] },
+    expected: refused("messages[1].name", "invalid_value", 'messages[1] (role function) answers no function_call "f" of an earlier assistant message'),
+  },
+  // PDFs: any data must be a PDF data URL; an OpenAI file_id is for OpenAI (Anthropic targets are skipped after the decision).
+  {
+    name: "a PDF file part with data",
+    request: { messages: [{ role: "user", content: [{ type: "text", text: "Read" }, { type: "file", file: { filename: "a.pdf", file_data: "data:application/pdf;base64,JVBERi0=" } }] }] },
+    expected: { ok: true },
+  },
+  {
+    name: "a file part with an OpenAI file_id",
+    request: { messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-abc" } }] }] },
+    expected: { ok: true },
+  },
+  {
+    name: "a file part that is not a PDF",
+    request: { messages: [{ role: "user", content: [{ type: "file", file: { file_data: "data:text/plain;base64,aGk=" } }] }] },
+    expected: refused("messages[0].content[0].file.file_data", "unsupported_value", "messages[0].content[0].file.file_data is text/plain: only PDF files are supported"),
+  },
+  {
+    name: "a file part whose data is no data URL",
+    request: { messages: [{ role: "user", content: [{ type: "file", file: { file_data: "JVBERi0=" } }] }] },
+    expected: refused("messages[0].content[0].file.file_data", "invalid_value", "messages[0].content[0].file.file_data must be a base64 data URL (data:application/pdf;base64,...)"),
   },
   { name: "max_tokens 0", request: { messages: hi, max_tokens: 0 }, expected: refused("max_tokens", "invalid_value", "max_tokens must be a positive integer") },
   { name: "temperature as text", request: { messages: hi, temperature: "hot" }, expected: refused("temperature", "invalid_type", "temperature must be a number") },

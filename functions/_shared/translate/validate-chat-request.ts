@@ -1,18 +1,24 @@
 /**
- * Whether a chat-completions body can go to any provider the router may pick (spec §8, §9),
- * checked before a decision is written, so a bad request writes nothing and calls no one.
+ * Whether a chat-completions body can go to SOME provider the router may pick (spec §8, §9,
+ * issue 8 item 5), checked before a decision is written, so a bad request writes nothing and
+ * calls no one. What only some models refuse (a PDF without PDF input, an OpenAI file_id for
+ * Anthropic, a sampling pair, an output limit) is left to the adaptation after the decision,
+ * which skips the targets that cannot take it.
  *
- * Each rule lives in the module that converts its field; this module lists them, in the order
- * the conversion meets them, so the first refusal here is the one the conversion would raise
- * (convertToAnthropicRequest assembles the very parts checked here). OpenAI takes whatever
- * Anthropic takes, so one list serves both providers.
+ * Each rule lives in the module that converts its field; `checkedChatRequest` lists them, in the
+ * order the Anthropic conversion meets them, so the first refusal there is the one the conversion
+ * would raise (convertToAnthropicRequest assembles the very parts checked there). OpenAI takes
+ * whatever the conversion takes, once legacy `functions` are seen as the tools they stand for
+ * and an OpenAI `file_id` (which only OpenAI can read) as the content it is.
  *
  * Pure: nothing is fetched or mutated.
  */
+import { convertLegacyFunctions } from "../adapt/convert-legacy-functions.ts";
 import { checkToolPairs } from "./check-tool-pairs.ts";
 import { convertRequestParams, type RequestParams } from "./convert-request-params.ts";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.ts";
 import { convertTools } from "./convert-tools.ts";
+import { isRecord } from "./is-record.ts";
 import { responseFormatInstruction } from "./response-format-instruction.ts";
 import { buildToolIdMap, type ToolIdMap } from "./tool-id-map.ts";
 import { TranslationError, type TranslationErrorCode } from "./translation-error.ts";
@@ -29,7 +35,10 @@ export type ChatRequestCheck = { ok: true } | { ok: false; error: ChatRequestErr
 
 export function validateChatRequest({ request }: { request: OpenAIChatRequest }): ChatRequestCheck {
   try {
-    checkedChatRequest({ request });
+    requireObject(request);
+    // Legacy function calling is the deprecated spelling of tools: checked as the tools it becomes.
+    const { request: withTools } = convertLegacyFunctions({ request });
+    checkedChatRequest({ request: withOpenAIFileIdsAsText(withTools) });
     return { ok: true };
   } catch (error) {
     if (!(error instanceof TranslationError)) throw error;
@@ -51,13 +60,7 @@ export function checkedChatRequest(
   { request, defaultMaxTokens }: { request: OpenAIChatRequest; defaultMaxTokens?: number },
 ): CheckedChatRequest {
   // 1. The body is an object.
-  if (typeof request !== "object" || request === null) {
-    throw new TranslationError({
-      param: "messages",
-      code: "invalid_type",
-      message: "the body must be a JSON object with messages",
-    });
-  }
+  requireObject(request);
   // 2. Scalar parameters: n, legacy functions, max tokens, temperature, top_p, stop, user.
   const params = convertRequestParams({ request, defaultMaxTokens });
   // 3. Messages: roles, content parts, image URLs, tool calls and their arguments.
@@ -75,6 +78,39 @@ export function checkedChatRequest(
   // 6. response_format.
   const format = responseFormatInstruction({ responseFormat: request.response_format });
   return { params, toolIds, conversation, tools, format };
+}
+
+function requireObject(request: unknown): void {
+  if (typeof request !== "object" || request === null) {
+    throw new TranslationError({
+      param: "messages",
+      code: "invalid_type",
+      message: "the body must be a JSON object with messages",
+    });
+  }
+}
+
+/**
+ * A `file` part with an OpenAI `file_id` and no data: OpenAI reads it, Anthropic cannot (the
+ * adaptation refuses it for Anthropic targets). For the check it stands as a text part, so the
+ * rest of its message is still checked; a part WITH data must be a PDF data URL for everyone.
+ */
+function withOpenAIFileIdsAsText(request: OpenAIChatRequest): OpenAIChatRequest {
+  const messages: unknown = request.messages;
+  if (!Array.isArray(messages)) return request;
+  return {
+    ...request,
+    messages: request.messages.map((message) => {
+      if (!isRecord(message) || message.role !== "user" || !Array.isArray(message.content)) return message;
+      const content = message.content.map((part: unknown) =>
+        isRecord(part) && part.type === "file" && isRecord(part.file) && part.file.file_data === undefined &&
+          typeof part.file.file_id === "string"
+          ? { type: "text" as const, text: `(file ${part.file.file_id})` }
+          : part
+      );
+      return { ...message, content } as typeof message;
+    }),
+  };
 }
 
 /**

@@ -361,6 +361,9 @@ begin
     from pg_catalog.pg_attribute a
     where a.attrelid = 'routing.config'::pg_catalog.regclass and a.attnum > 0 and not a.attisdropped
       and a.attname not in ('id', 'enabled', 'updated_at', 'updated_by'));
+  -- Every provider enabled and every model served (rows already so are not written).
+  update routing.providers set enabled = true where not enabled;
+  update routing.models set unavailable_since = null, unavailable_reason = null where unavailable_since is not null;
   -- Healthy breakers; rows already healthy are not written (nor locked).
   update routing.provider_breakers
   set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, last_failure_at = null,
@@ -370,7 +373,7 @@ end
 $$;
 comment on function tests.reset_routing() is
   'routing.config back to its defaults with routing on (100% rollout, nothing forced, no rollback trip, both providers on), '
-  'and every provider circuit closed with no failures.';
+  'every provider of routing.providers enabled, no model marked unavailable, and every provider circuit closed with no failures.';
 
 create or replace function tests.clear_routing_history()
 returns void
@@ -398,6 +401,49 @@ as $$
 $$;
 comment on function tests.clear_alert_history() is
   'Deletes every alert event and puts every alert state back to ok, never evaluated.';
+
+create or replace function tests.configured_model(setting text)
+returns text
+language plpgsql
+stable
+security definer  -- a test states "the medium model" while it is a role that cannot read routing.config
+set search_path = ''
+as $$
+declare
+  model text;
+begin
+  if setting not in ('baseline_model', 'premium_model', 'new_agent_model', 'low_model', 'medium_model', 'high_model',
+                     'anthropic_substitute_model', 'openai_mini_substitute_model', 'force_model') then
+    raise exception using errcode = '22023',
+      message = pg_catalog.format('tests.configured_model: %L is not a model setting of routing.config', setting);
+  end if;
+  execute pg_catalog.format('select %I from routing.config where id', setting) into model;
+  return model;
+end
+$$;
+comment on function tests.configured_model(text) is
+  'The model a routing.config model setting names now (e.g. tests.configured_model(''medium_model'')), so a test states '
+  'the rule ("the medium agent gets the medium model") rather than an id. SECURITY DEFINER: callable by any actor.';
+
+create or replace function tests.use_plan_2025_catalog()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- The plan's tier models, baseline, substitutes and chains (an audited operator command) ...
+  perform public.apply_catalog_preset('plan-2025');
+  -- ... in the plan's world, where its models were still served: no deprecation, retirement or unavailability
+  -- of the models priced in the plan (their 2024 list prices), so its figures do not depend on today's date.
+  update routing.models m
+     set deprecated_at = null, retires_at = null, unavailable_since = null, unavailable_reason = null
+   where exists (select 1 from routing.model_prices p where p.model = m.model and p.effective_from < '2025-01-01');
+end
+$$;
+comment on function tests.use_plan_2025_catalog() is
+  'For the tests that reproduce the plan''s figures: applies the plan-2025 catalog preset and lifts today''s lifecycle '
+  '(deprecation, retirement, unavailability) of the plan''s models (those priced before 2025), as in the plan''s 2025. '
+  'The test''s ROLLBACK undoes both.';
 
 -- -----------------------------------------------------------------------------
 -- Completions
@@ -427,7 +473,7 @@ grant usage on schema tests to anon, authenticated, service_role;
 grant execute on function tests._set_actor(text, text), tests.authenticate_as(text), tests.authenticate_as(uuid, text),
   tests.authenticate_as_service_role(), tests.authenticate_as_anon(), tests.clear_authentication(),
   tests._named_id(text, text), tests._user_email(text), tests.unknown_id(text), tests.get_user_id(text),
-  tests.get_agent_id(text), tests.get_decision_id(text), tests.user_claims(text)
+  tests.get_agent_id(text), tests.get_decision_id(text), tests.user_claims(text), tests.configured_model(text)
   to anon, authenticated, service_role;
 
 -- -----------------------------------------------------------------------------

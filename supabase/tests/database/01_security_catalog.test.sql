@@ -37,8 +37,8 @@ select is_empty($$
   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
   where n.nspname = 'routing' and p.prosecdef
     and p.proname in ('validate_route_input', '_caller', '_parse_bool', '_effective_config', '_rollout_bucket', '_load_agent',
-                      '_breaker_states', '_claim_trial', '_disabled_substitutions', '_fallback_chain', '_adjust',
-                      '_validate_agent_row', '_choose_model', '_decision_json', '_replay_json')
+                      '_breaker_states', '_claim_trial', '_is_usable', '_replacement', '_substitutions', '_fallback_chain', '_adjust',
+                      '_validate_agent_row', '_choose_model', '_targets', '_decision_json', '_replay_json')
 $$, 'No routing helper of route_model is SECURITY DEFINER.');
 
 select is_empty($$
@@ -48,8 +48,8 @@ select is_empty($$
   cross join (values ('anon'), ('authenticated')) as r(role)
   where n.nspname = 'routing'
     and p.proname in ('validate_route_input', '_caller', '_parse_bool', '_effective_config', '_rollout_bucket', '_load_agent',
-                      '_breaker_states', '_claim_trial', '_disabled_substitutions', '_fallback_chain', '_adjust',
-                      '_validate_agent_row', '_choose_model', '_decision_json', '_replay_json')
+                      '_breaker_states', '_claim_trial', '_is_usable', '_replacement', '_substitutions', '_fallback_chain', '_adjust',
+                      '_validate_agent_row', '_choose_model', '_targets', '_decision_json', '_replay_json')
     and has_function_privilege(r.role, p.oid, 'execute')
 $$, 'No routing helper of route_model is executable by anon or authenticated.');
 

@@ -47,7 +47,7 @@ select is((select state from routing.provider_breakers where provider = 'anthrop
 -- Service role (the edge function's side)
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
-select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'model', (select medium_model from routing.config),
   'The trusted caller takes the trial and keeps the medium model.');
 select tests.clear_authentication();
 select is((select state from routing.provider_breakers where provider = 'anthropic'), 'half_open',

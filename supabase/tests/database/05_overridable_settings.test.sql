@@ -68,8 +68,8 @@ create temp table ids (name text primary key, id uuid not null) on commit drop;
 insert into ids values ('owner', tests.create_user('owner05@example.com'));
 insert into ids select 'agent', tests.create_agent((select id from ids where name = 'owner'), 'High agent', 8.4, 40, 97.5);
 select is(
-  (select public.route_model((select id from ids where name = 'agent'), null, '{"ROUTING_HIGH_MODEL": "claude-3-5-haiku", "ROUTING_PERCENTAGE": "100"}') ->> 'model'),
-  'claude-3-5-haiku', 'route_model honours a new model row: the high tier goes to ROUTING_HIGH_MODEL.');
+  (select public.route_model((select id from ids where name = 'agent'), null, '{"ROUTING_HIGH_MODEL": "claude-sonnet-5-5", "ROUTING_PERCENTAGE": "100"}') ->> 'model'),
+  'claude-sonnet-5-5', 'route_model honours a new model row: the high tier goes to ROUTING_HIGH_MODEL.');
 
 delete from routing.overridable_settings where env_var = 'ROUTING_PERCENTAGE';
 select is(
@@ -83,7 +83,7 @@ select is(
 select is(
   (routing._effective_config('{"ENABLE_ANTHROPIC_PROVIDER": "off", "ENABLE_OPENAI_MINI": "maybe", "ROUTING_LOG_LEVEL": "DEBUG",
                                "FORCE_PROVIDER": "Azure", "ROUTING_MIN_SUCCESS_RATE": "90.5"}'::jsonb)).warnings,
-  '["FORCE_PROVIDER=Azure ignored: expected openai or anthropic",
+  '["FORCE_PROVIDER=Azure ignored: expected a provider of routing.providers",
     "ENABLE_OPENAI_MINI=maybe ignored: expected true or false (also 1/0, yes/no, on/off)"]'::jsonb,
   'Booleans, providers, log levels and numbers are read by their type; only the invalid ones are named, in key order.');
 select is(
@@ -111,7 +111,7 @@ select ok(
   and not has_table_privilege('service_role', 'routing.overridable_settings', 'insert')
   and not has_table_privilege('authenticated', 'routing.overridable_settings', 'select')
   and not has_table_privilege('anon', 'routing.overridable_settings', 'select')
-  and not has_function_privilege('service_role', 'routing._parse_override(text, numeric, numeric, text, jsonb)', 'execute')
+  and not has_function_privilege('service_role', 'routing._parse_override(text, numeric, numeric, text, jsonb, text[])', 'execute')
   and not has_function_privilege('authenticated', 'routing._effective_config(jsonb)', 'execute'),
   'RLS is on, the service role may read the list (and write none of it), and the parsing helpers are private.');
 

@@ -16,7 +16,7 @@ select tests.reset_routing();
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as('owner');
 
-select is(public.route_model(tests.get_agent_id('owner agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('owner agent')) ->> 'model', tests.configured_model('medium_model'),
   'An owner routes their own medium agent to the medium model.');
 select is(public.route_model(tests.get_agent_id('owner agent'), 'owner-exec-1') ->> 'cohort', 'routed',
   'An owner routes their own agent with an execution id.');
@@ -44,7 +44,7 @@ select throws_ok($$ select public.route_model(tests.unknown_id('missing agent'))
 select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'), 'stranger-exec') $$,
   'P0002', format('agent %s not found', tests.get_agent_id('owner agent')),
   'A stranger with an execution id gets not found too.');
-select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', tests.configured_model('medium_model'),
   'The stranger can route their own agent.');
 
 select tests.clear_authentication();
@@ -77,19 +77,19 @@ select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'),
 -- Service role (trusted)
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
-select is(public.route_model(tests.get_agent_id('owner agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('owner agent')) ->> 'model', tests.configured_model('medium_model'),
   'The service role routes the owner''s agent.');
-select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', tests.configured_model('medium_model'),
   'The service role routes the stranger''s agent.');
 select is(public.route_model(tests.get_agent_id('owner agent'), null, '{"FORCE_MODEL": "gpt-4o-mini"}') ->> 'reason', 'forced',
   'The service role''s env overrides are honoured.');
-select is(public.route_model(tests.get_agent_id('owner agent'), null, null, tests.get_user_id('owner')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('owner agent'), null, null, tests.get_user_id('owner')) ->> 'model', tests.configured_model('medium_model'),
   'The service role acting for the owner routes the owner''s agent.');
 select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'), null, null, tests.get_user_id('stranger')) $$,
   'P0002', format('agent %s not found', tests.get_agent_id('owner agent')),
   'The service role acting for a stranger gets not found for the owner''s agent.');
 set local request.jwt.claims = '';
-select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', 'claude-3-haiku',
+select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', tests.configured_model('medium_model'),
   'The service role without JWT claims (SET ROLE only) is trusted too.');
 
 -- -----------------------------------------------------------------------------
@@ -98,7 +98,7 @@ select is(public.route_model(tests.get_agent_id('stranger agent')) ->> 'model', 
 select tests.clear_authentication();
 -- As typed in psql: the id as a quoted literal, the function without its schema.
 select results_eq(format($$ select route_model(%L) ->> 'model' $$, tests.get_agent_id('owner agent')),
-  $$ values ('claude-3-haiku') $$,
+  $$ values (tests.configured_model('medium_model')) $$,
   'A superuser can call route_model(''<uuid>'') unqualified.');
 select is(route_model(tests.get_agent_id('owner agent'), null, '{"ENABLE_INTELLIGENT_ROUTING": "off"}') ->> 'reason', 'routing_disabled',
   'A superuser''s env overrides are honoured.');

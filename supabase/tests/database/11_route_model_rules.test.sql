@@ -36,22 +36,22 @@ $$;
 -- -----------------------------------------------------------------------------
 -- Rule 8, tier: thresholds are inclusive upper bounds
 -- -----------------------------------------------------------------------------
-select is(pg_temp.route(1) ->> 'model', 'gpt-4o-mini', 'A score of 3.9 is the low tier: gpt-4o-mini.');
+select is(pg_temp.route(1) ->> 'model', tests.configured_model('low_model'), 'A score of 3.9 is the low tier: the low model.');
 select is(pg_temp.route(1) ->> 'tier', 'low', 'A score of 3.9 reports the low band.');
-select is(pg_temp.route(2) ->> 'model', 'claude-3-haiku', 'A score of 3.95 is the medium tier: claude-3-haiku.');
-select is(pg_temp.route(3) ->> 'model', 'claude-3-haiku', 'A score of 6.9 is still the medium tier.');
+select is(pg_temp.route(2) ->> 'model', tests.configured_model('medium_model'), 'A score of 3.95 is the medium tier: the medium model.');
+select is(pg_temp.route(3) ->> 'model', tests.configured_model('medium_model'), 'A score of 6.9 is still the medium tier.');
 select is(pg_temp.route(3) ->> 'reasoning', 'Medium complexity (6.90) - balanced model', 'The medium reasoning names the score.');
-select is(pg_temp.route(4) ->> 'model', 'gpt-4o', 'A score of 6.95 is the high tier: gpt-4o.');
+select is(pg_temp.route(4) ->> 'model', tests.configured_model('high_model'), 'A score of 6.95 is the high tier: the high model.');
 select is(pg_temp.route(4) ->> 'tier', 'high', 'A score of 6.95 reports the high band.');
-select is(pg_temp.route(5) ->> 'model', 'gpt-4o-mini', 'A score of 0 is the low tier.');
-select is(pg_temp.route(6) ->> 'model', 'gpt-4o', 'A score of 10 is the high tier.');
+select is(pg_temp.route(5) ->> 'model', tests.configured_model('low_model'), 'A score of 0 is the low tier.');
+select is(pg_temp.route(6) ->> 'model', tests.configured_model('high_model'), 'A score of 10 is the high tier.');
 select is(pg_temp.route(2) ->> 'reason', 'tier', 'A tier decision has reason tier.');
 select is(pg_temp.route(2) ->> 'cohort', 'routed', 'A tier decision is in the routed cohort.');
 
 -- -----------------------------------------------------------------------------
 -- Rule 8 without a score
 -- -----------------------------------------------------------------------------
-select is(pg_temp.route(15) ->> 'model', 'gpt-4o', 'An agent without a score but with enough executions gets the high model.');
+select is(pg_temp.route(15) ->> 'model', tests.configured_model('high_model'), 'An agent without a score but with enough executions gets the high model.');
 select ok(pg_temp.route(15) -> 'tier' = 'null'::jsonb, 'An agent without a score has no tier.');
 select is(pg_temp.route(15) -> 'warnings' ->> 0,
   format('agent %s has no combined_score: routed to the high tier', tests.get_agent_id('rules agent 15')),
@@ -62,7 +62,7 @@ select is(pg_temp.route(15) -> 'warnings' ->> 0,
 -- -----------------------------------------------------------------------------
 select is(pg_temp.route(7) ->> 'reason', 'new_agent', 'An agent with 2 executions is new.');
 select is(pg_temp.route(7) ->> 'reasoning', 'New agent (2 of 3 executions) - safe default', 'The new-agent reasoning counts executions.');
-select is(pg_temp.route(7) ->> 'model', 'gpt-4o-mini', 'A new agent gets the new-agent model gpt-4o-mini.');
+select is(pg_temp.route(7) ->> 'model', tests.configured_model('new_agent_model'), 'A new agent gets the new-agent model.');
 select is(pg_temp.route(8) ->> 'reason', 'tier', 'An agent with 3 executions is judged by its tier.');
 select is(pg_temp.route(9) ->> 'reason', 'new_agent', 'An agent without a metrics row is new.');
 select ok(pg_temp.route(9) -> 'total_executions' = 'null'::jsonb, 'An agent without a metrics row reports no executions.');
@@ -71,7 +71,7 @@ select ok(pg_temp.route(9) -> 'total_executions' = 'null'::jsonb, 'An agent with
 -- Rule 7, low_success_rate: below min_success_rate (85)
 -- -----------------------------------------------------------------------------
 select is(pg_temp.route(10) ->> 'reason', 'low_success_rate', 'A success rate of 84.9 is low.');
-select is(pg_temp.route(10) ->> 'model', 'gpt-4o', 'A low success rate gets the premium model.');
+select is(pg_temp.route(10) ->> 'model', tests.configured_model('premium_model'), 'A low success rate gets the premium model.');
 select is(pg_temp.route(11) ->> 'reason', 'tier', 'A success rate of 85 is not low.');
 
 -- -----------------------------------------------------------------------------

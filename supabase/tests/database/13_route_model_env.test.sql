@@ -54,14 +54,14 @@ select is(pg_temp.route('{"ROUTING_PERCENTAGE": 0}') ->> 'cohort', 'control', 'A
 select is(pg_temp.route('{"ENABLE_ANTHROPIC_PROVIDER": "nope"}') -> 'warnings',
   '["ENABLE_ANTHROPIC_PROVIDER=nope ignored: expected true or false (also 1/0, yes/no, on/off)"]'::jsonb,
   'An invalid ENABLE_ANTHROPIC_PROVIDER is ignored and named.');
-select is(pg_temp.route('{"ENABLE_ANTHROPIC_PROVIDER": "nope"}') ->> 'model', 'claude-3-haiku', 'An ignored ENABLE_ANTHROPIC_PROVIDER leaves Anthropic on.');
+select is(pg_temp.route('{"ENABLE_ANTHROPIC_PROVIDER": "nope"}') ->> 'model', tests.configured_model('medium_model'), 'An ignored ENABLE_ANTHROPIC_PROVIDER leaves Anthropic on.');
 select is(pg_temp.route('{"ENABLE_OPENAI_MINI": "2"}') -> 'warnings',
   '["ENABLE_OPENAI_MINI=2 ignored: expected true or false (also 1/0, yes/no, on/off)"]'::jsonb, 'An invalid ENABLE_OPENAI_MINI is ignored and named.');
 select is(pg_temp.route('{"FORCE_MODEL": "gpt-9"}') -> 'warnings',
   '["FORCE_MODEL=gpt-9 ignored: expected an active model of routing.models"]'::jsonb, 'An unknown FORCE_MODEL is ignored and named.');
 select is(pg_temp.route('{"FORCE_MODEL": "gpt-9"}') ->> 'reason', 'tier', 'An ignored FORCE_MODEL forces nothing.');
-select is(pg_temp.route('{"FORCE_MODEL": "gpt-4o", "FORCE_PROVIDER": "azure"}') -> 'warnings',
-  '["FORCE_PROVIDER=azure ignored: expected openai or anthropic"]'::jsonb, 'An unknown FORCE_PROVIDER is ignored and named.');
+select is(pg_temp.route('{"FORCE_MODEL": "gpt-5.6-sol", "FORCE_PROVIDER": "azure"}') -> 'warnings',
+  '["FORCE_PROVIDER=azure ignored: expected a provider of routing.providers"]'::jsonb, 'An unknown FORCE_PROVIDER is ignored and named.');
 select is(pg_temp.route('{"ROUTING_LOW_THRESHOLD": "low"}') -> 'warnings',
   '["ROUTING_LOW_THRESHOLD=low ignored: expected a number from 0 to 10"]'::jsonb, 'An invalid ROUTING_LOW_THRESHOLD is ignored and named.');
 select is(pg_temp.route('{"ROUTING_MEDIUM_THRESHOLD": "11"}') -> 'warnings',
@@ -84,7 +84,7 @@ select is(pg_temp.route('{"ROUTING_PERCENTAGE": "", "FORCE_MODEL": null}') -> 'w
 -- -----------------------------------------------------------------------------
 -- Valid values override the config for this decision only
 -- -----------------------------------------------------------------------------
-select is(pg_temp.route('{"ROUTING_LOW_THRESHOLD": "5.5"}') ->> 'model', 'gpt-4o-mini', 'ROUTING_LOW_THRESHOLD=5.5 makes a 5.2 agent low.');
+select is(pg_temp.route('{"ROUTING_LOW_THRESHOLD": "5.5"}') ->> 'model', tests.configured_model('low_model'), 'ROUTING_LOW_THRESHOLD=5.5 makes a 5.2 agent low.');
 select is(pg_temp.route('{"ROUTING_MEDIUM_THRESHOLD": "5"}') ->> 'tier', 'high', 'ROUTING_MEDIUM_THRESHOLD=5 makes a 5.2 agent high.');
 select is(pg_temp.route('{"ROUTING_MIN_EXECUTIONS": "50"}') ->> 'reason', 'new_agent', 'ROUTING_MIN_EXECUTIONS=50 makes a 40-execution agent new.');
 select is(pg_temp.route('{"ROUTING_MIN_SUCCESS_RATE": "98"}') ->> 'reason', 'low_success_rate', 'ROUTING_MIN_SUCCESS_RATE=98 makes 97.5% low.');

@@ -28,7 +28,8 @@ select cmp_ok((select count(*) from first_pass where d ->> 'cohort' = 'routed'),
 select is((select count(*) from first_pass where d ->> 'cohort' not in ('routed', 'control')), 0::bigint,
   'Every agent is either routed or control.');
 select is_empty($$ select id from first_pass where d ->> 'cohort' = 'control'
-                   and (d ->> 'model' <> 'gpt-4o' or d ->> 'reason' <> 'rollout_control' or d ->> 'shadow_model' <> 'claude-3-haiku') $$,
+                   and (d ->> 'model' <> tests.configured_model('baseline_model') or d ->> 'reason' <> 'rollout_control'
+                        or d ->> 'shadow_model' <> tests.configured_model('medium_model')) $$,
   'Every control decision takes the baseline and records the routed choice as its shadow.');
 select is_empty($$ select id from first_pass
                    where (d ->> 'cohort' = 'routed') <> (routing._rollout_bucket('model-router-v1', id) < 10) $$,

@@ -24,14 +24,15 @@ select public.route_model(tests.get_agent_id('audited agent')) as first \gset
 select is(pg_temp.decisions(), 1, 'One decision writes exactly one audit row.');
 select results_eq(
   format($$ select id, model, reason, cohort, tier from routing.decisions where id = %L $$, (:'first'::jsonb) ->> 'decision_id'),
-  format($$ values (%L::uuid, 'claude-3-haiku'::text, 'tier'::text, 'routed'::text, 'medium'::text) $$, (:'first'::jsonb) ->> 'decision_id'),
+  format($$ values (%L::uuid, tests.configured_model('medium_model'), 'tier'::text, 'routed'::text, 'medium'::text) $$, (:'first'::jsonb) ->> 'decision_id'),
   'The audit row holds the returned decision.');
 select is(
   (select array_agg(k order by k) from jsonb_object_keys(:'first'::jsonb) k),
   array['adjustments', 'agent_id', 'baseline_model', 'breakers', 'cohort', 'created_at', 'decision_id', 'execution_id',
         'fallback_chain', 'fallback_providers', 'intensity_score', 'log_level', 'max_retries', 'model', 'provider', 'reason',
-        'reasoning', 'replayed', 'routing_enabled', 'shadow_model', 'shadow_reason', 'success_rate', 'tier', 'total_executions', 'warnings'],
-  'The answer has every key of docs/architecture.md.');
+        'reasoning', 'replayed', 'routing_enabled', 'shadow_model', 'shadow_reason', 'success_rate', 'targets', 'tier',
+        'total_executions', 'warnings'],
+  'The answer has every key of docs/architecture.md, and the targets.');
 select is((:'first'::jsonb) -> 'replayed', 'false'::jsonb, 'A new decision is not a replay.');
 select public.route_model(tests.get_agent_id('audited agent')) as second \gset
 select is(pg_temp.decisions(), 2, 'A call without an execution id is a new decision each time.');
@@ -40,13 +41,13 @@ select is(pg_temp.decisions(), 2, 'A call without an execution id is a new decis
 -- Idempotence per (agent, execution id)
 -- -----------------------------------------------------------------------------
 select public.route_model(tests.get_agent_id('audited agent'), 'exec-16-a') as exec_a \gset
-select public.route_model(tests.get_agent_id('audited agent'), 'exec-16-a', '{"FORCE_MODEL": "gpt-4o-mini"}') as exec_a_again \gset
+select public.route_model(tests.get_agent_id('audited agent'), 'exec-16-a', '{"FORCE_MODEL": "gpt-5.6-terra"}') as exec_a_again \gset
 select is((:'exec_a_again'::jsonb) ->> 'decision_id', (:'exec_a'::jsonb) ->> 'decision_id', 'A repeated execution id returns the same decision id.');
 select is((:'exec_a_again'::jsonb) -> 'replayed', 'true'::jsonb, 'A repeated execution id is marked replayed.');
-select is((:'exec_a_again'::jsonb) ->> 'model', 'claude-3-haiku', 'A replay keeps the model even when the env changed.');
+select is((:'exec_a_again'::jsonb) ->> 'model', tests.configured_model('medium_model'), 'A replay keeps the model even when the env changed.');
 select is((:'exec_a_again'::jsonb) - 'replayed' - 'breakers', (:'exec_a'::jsonb) - 'replayed' - 'breakers', 'A replay returns the same decision.');
 select is(pg_temp.decisions(), 3, 'A repeated execution id writes no second row.');
-select is(public.route_model(tests.get_agent_id('stranger agent'), 'exec-16-a') ->> 'model', 'gpt-4o-mini',
+select is(public.route_model(tests.get_agent_id('stranger agent'), 'exec-16-a') ->> 'model', tests.configured_model('low_model'),
   'The same execution id for another agent is another decision.');
 select is(pg_temp.decisions(), 4, 'That other decision writes its own row.');
 

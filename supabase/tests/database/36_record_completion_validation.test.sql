@@ -45,7 +45,7 @@ select throws_ok(pg_temp.refused(pg_temp.call_with('{model}', '"gpt-5"')),
 select throws_ok(pg_temp.refused(pg_temp.call_with('{model}', '42')),
   '22023', 'call.model must be a catalog model', 'A model that is not a string is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{provider}', '"google"')),
-  '22023', 'call.provider must be one of: openai, anthropic', 'An unknown provider is refused.');
+  '22023', 'call.provider must be a provider of routing.providers', 'An unknown provider is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{fallback_used}', '"yes"')),
   '22023', 'call.fallback_used must be a boolean', 'A fallback_used that is not a boolean is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{latency_ms}', '-1')),
@@ -73,14 +73,14 @@ select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0}', '"overloaded"
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,model}', '"claude-9"')),
   '22023', 'call.attempts[1].model must be a catalog model', 'An attempt on a model outside the catalog is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,1,provider}', '"azure"')),
-  '22023', 'call.attempts[2].provider must be one of: openai, anthropic', 'An attempt on an unknown provider is refused.');
+  '22023', 'call.attempts[2].provider must be a provider of routing.providers', 'An attempt on an unknown provider is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,status}', '700')),
   '22023', 'call.attempts[1].status must be an HTTP status code (100-599) or null', 'An HTTP status above 599 is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,status}', '"529"')),
   '22023', 'call.attempts[1].status must be an HTTP status code (100-599) or null', 'An HTTP status given as a string is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,error_type}', '"boom"')),
   '22023', 'call.attempts[1].error_type must be null or one of: rate_limit, insufficient_quota, server_error, overloaded, '
-           'timeout, connection, auth, invalid_request, payload_too_large, malformed_response, unknown',
+           'timeout, connection, auth, invalid_request, payload_too_large, malformed_response, model_unavailable, unknown',
   'An unknown error type is refused with the list of known ones.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,error_type}', 'null')),
   '22023', 'call.attempts[1].error_type is required when status is not 2xx', 'A non-2xx attempt without an error type is refused.');

@@ -105,7 +105,7 @@ select is((select (state, consecutive_failures, opened_at, trial_started_at)::te
 select is((select (from_state, to_state, reason, changed_by)::text from routing.breaker_events
            where provider = 'openai' and reason = 'operator_reset' and created_at = now()),
   '(open,closed,operator_reset,service_role)', 'The reset is logged with who did it.');
-select throws_ok($$select public.reset_circuit_breaker('google')$$, '22023', 'provider must be one of: openai, anthropic',
+select throws_ok($$select public.reset_circuit_breaker('google')$$, '22023', 'provider must be a provider of routing.providers',
   'Resetting an unknown provider is refused.');
 
 -- -----------------------------------------------------------------------------

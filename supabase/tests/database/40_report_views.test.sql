@@ -13,6 +13,7 @@ select plan(43);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
+select tests.use_plan_2025_catalog();  -- the plan's models and prices, as in its 2025
 
 select tests.create_user('owner'), tests.create_user('stranger');
 select tests.create_agent('owner', 'Low agent', 2.0, 40, 97.5),

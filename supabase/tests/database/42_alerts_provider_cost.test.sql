@@ -143,7 +143,7 @@ select throws_ok($$select * from public.evaluate_routing_alerts()$$, '42501',
 -- Owner (database): the evaluation is callable by the schedule's role
 -- -----------------------------------------------------------------------------
 select tests.clear_authentication();
-select is((select count(*) from public.evaluate_routing_alerts()), 5::bigint,
+select is((select count(*) from public.evaluate_routing_alerts()), 7::bigint,
   'The database owner (pg_cron''s role) may evaluate the alerts.');
 select is(
   (select count(*) from pg_catalog.pg_extension where extname = 'pg_cron')::integer,

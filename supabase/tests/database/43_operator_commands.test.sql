@@ -20,8 +20,8 @@ select tests.authenticate_as_service_role();
 select is(public.get_routing_status() - 'updated_at' - 'updated_by' - 'rollback_cleared_at',
   '{"enabled": true, "rollback_tripped": false, "routing_on": true, "rollout_percentage": 100, "force_model": null,
     "force_provider": null, "rollback_tripped_at": null, "rollback_reason": null, "auto_rollback_enabled": true,
-    "baseline_model": "gpt-4o"}'::jsonb,
-  'get_routing_status shows the switches.');
+    "model_warnings": []}'::jsonb || jsonb_build_object('baseline_model', tests.configured_model('baseline_model')),
+  'get_routing_status shows the switches, and no configured model to warn about.');
 
 select is((public.set_routing_enabled(false) ->> 'enabled')::boolean, false, 'set_routing_enabled(false) switches routing off.');
 select is(public.route_model(tests.get_agent_id('Medium agent')) ->> 'reason', 'routing_disabled',
@@ -45,11 +45,11 @@ select is((select new_values from routing.config_changes order by id desc limit 
   'The rollout change is audited.');
 select is((public.set_rollout_percentage(100) ->> 'rollout_percentage')::integer, 100, 'set_rollout_percentage(100) routes every agent.');
 
-select is(public.force_model('claude-3-5-haiku') ->> 'force_model', 'claude-3-5-haiku', 'force_model forces a catalog model.');
+select is(public.force_model('claude-sonnet-5-5') ->> 'force_model', 'claude-sonnet-5-5', 'force_model forces a catalog model.');
 select is(
   (select (r ->> 'cohort', r ->> 'model', r ->> 'provider')::text
    from (select public.route_model(tests.get_agent_id('Medium agent')) as r) x),
-  '(forced,claude-3-5-haiku,anthropic)', 'The next decision is forced to that model on its catalog provider.');
+  '(forced,claude-sonnet-5-5,anthropic)', 'The next decision is forced to that model on its catalog provider.');
 select throws_ok($$select public.force_model('gpt-5')$$, '22023',
   'unknown model "gpt-5": use an active model of routing.models, or null to clear', 'force_model refuses an unknown model.');
 select is(public.force_model(null) ->> 'force_model', null, 'force_model(null) stops forcing.');
@@ -61,7 +61,8 @@ select is(public.set_agent_model_preference(tests.get_agent_id('Medium agent'), 
   'set_agent_model_preference sets premium.');
 select is(
   (select (r ->> 'reason', r ->> 'model')::text from (select public.route_model(tests.get_agent_id('Medium agent')) as r) x),
-  '(agent_preference,gpt-4o)', 'The agent is then routed by its preference to the premium model.');
+  format('(agent_preference,%s)', tests.configured_model('premium_model')),
+  'The agent is then routed by its preference to the premium model.');
 select is(
   (select (changed_by, old_preference, new_preference)::text from routing.agent_preference_changes
    where agent_id = tests.get_agent_id('Medium agent') order by id desc limit 1),

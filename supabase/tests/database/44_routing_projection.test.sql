@@ -14,6 +14,7 @@ select plan(20);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
+select tests.use_plan_2025_catalog();  -- the plan's models and prices, as in its 2025
 select tests.create_user('owner'), tests.create_user('stranger'), tests.create_user('newcomer');
 select tests.create_agent('owner', 'High agent', 8.4, 40, 97.5),
        tests.create_agent('owner', 'Medium agent (control)', 5.2, 40, 97.5),

@@ -9,6 +9,7 @@ select plan(22);
 -- owner with ten agents of the §10.2 mix (3 low, 5 medium, 2 high, one of them unscored)
 -- -----------------------------------------------------------------------------
 select tests.reset_routing();
+select tests.use_plan_2025_catalog();  -- the plan's tier models and prices (the figures are the plan's)
 delete from public.agent_intensity_metrics;
 select tests.create_user('owner');
 select tests.create_agent('owner', 'Agent ' || g,

@@ -17,7 +17,8 @@ select plan(25);
 --   gpt-4o          (8.0,8.5] 10 runs, all ok
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
-select tests.reset_routing();  -- the default tier models and thresholds; bands judged from 20 executions
+select tests.reset_routing();  -- the default thresholds; bands judged from 20 executions
+select tests.use_plan_2025_catalog();  -- the plan's tier models, as in its 2025
 select tests.create_user('owner'), tests.create_user('stranger');
 select tests.create_agent('owner', 'Scored agent', 5.0, 40, 97.5),
        tests.create_agent('owner', 'Agent scored 4.2 in its metrics', 4.2, 40, 97.5);

@@ -43,7 +43,7 @@ select is_empty($$
     and col_description(a.attrelid, a.attnum) is null
 $$, 'Every threshold column added to routing.config has a comment.');
 select is((select count(*) from pg_catalog.pg_attribute a where a.attrelid = 'routing.config'::regclass and a.attname like 'alert\_%'),
-  11::bigint, 'The eleven alert thresholds are columns of routing.config, one line to change each.');
+  14::bigint, 'The fourteen alert thresholds (the savings alert''s three and the success rule''s confidence and control margin included) are columns of routing.config, one line to change each.');
 select ok(obj_description('public.agents'::regclass, 'pg_class') is not null
           and exists (select 1 from pg_catalog.pg_trigger t where t.tgname = 'audit_agent_preference'
                       and obj_description(t.oid, 'pg_trigger') is not null),

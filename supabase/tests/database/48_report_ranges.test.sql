@@ -15,6 +15,7 @@ select plan(38);
 -- -----------------------------------------------------------------------------
 select tests.clear_routing_history();
 select tests.reset_routing();
+select tests.use_plan_2025_catalog();  -- the plan's models and prices, as in its 2025
 
 create temp table actors (name text primary key, id uuid not null) on commit drop;
 insert into actors values ('owner', tests.create_user('owner48@example.com')),

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { adaptSampling } from "./adapt-sampling.ts";
+import { CLAUDE, GPT, REASONER, withoutMutation } from "./test-support.ts";
+import type { AdaptStep, ModelCapabilities, OpenAIChatRequest } from "./types.ts";
+
+const messages: OpenAIChatRequest["messages"] = [{ role: "user", content: "hi" }];
+
+const rows: Array<{
+  name: string;
+  model: ModelCapabilities;
+  request: Omit<OpenAIChatRequest, "messages">;
+  expected: { request: Omit<OpenAIChatRequest, "messages">; warnings: string[] };
+}> = [
+  {
+    name: "any: temperature and top_p both pass",
+    model: GPT,
+    request: { temperature: 0.3, top_p: 0.9 },
+    expected: { request: { temperature: 0.3, top_p: 0.9 }, warnings: [] },
+  },
+  {
+    name: "temperature_or_top_p: both set → top_p dropped",
+    model: CLAUDE,
+    request: { temperature: 0.3, top_p: 0.9, max_tokens: 10 },
+    expected: {
+      request: { temperature: 0.3, max_tokens: 10 },
+      warnings: ["top_p dropped: claude-sonnet-4-5 accepts temperature or top_p, not both"],
+    },
+  },
+  {
+    name: "temperature_or_top_p: top_p alone stays",
+    model: CLAUDE,
+    request: { top_p: 0.9 },
+    expected: { request: { top_p: 0.9 }, warnings: [] },
+  },
+  {
+    name: "temperature_or_top_p: a null temperature is not set, so top_p stays",
+    model: CLAUDE,
+    request: { temperature: null, top_p: 0.9 },
+    expected: { request: { temperature: null, top_p: 0.9 }, warnings: [] },
+  },
+  {
+    name: "none: values other than the default are dropped, each with its warning",
+    model: REASONER,
+    request: { temperature: 0.2, top_p: 0.5, presence_penalty: 0.4, seed: 3 },
+    expected: {
+      request: { seed: 3 },
+      warnings: [
+        "temperature 0.2 dropped: o4-mini accepts only the default (1)",
+        "top_p 0.5 dropped: o4-mini accepts only the default (1)",
+        "presence_penalty 0.4 dropped: o4-mini accepts only the default (0)",
+      ],
+    },
+  },
+  {
+    name: "none: values equal to the default stay, silently",
+    model: REASONER,
+    request: { temperature: 1, top_p: 1, frequency_penalty: 0 },
+    expected: { request: { temperature: 1, top_p: 1, frequency_penalty: 0 }, warnings: [] },
+  },
+  {
+    name: "none: temperature 0 is not the default",
+    model: REASONER,
+    request: { temperature: 0 },
+    expected: { request: {}, warnings: ["temperature 0 dropped: o4-mini accepts only the default (1)"] },
+  },
+];
+
+for (const { name, model, request, expected } of rows) {
+  Deno.test(`sampling: ${name}`, () => {
+    const actual = withoutMutation({ request: { messages, ...request }, model }, adaptSampling);
+    const want: AdaptStep = { request: { messages, ...expected.request }, warnings: expected.warnings };
+    assert.deepStrictEqual(actual, want);
+  });
+}

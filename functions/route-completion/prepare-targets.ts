@@ -1,0 +1,46 @@
+// Every target of the plan prepared for its own model (prepare-request.ts), before any is called:
+// a target that cannot take the request (a PDF for a model without PDF input, a file_id for
+// Anthropic, ...) is skipped, and says so in the warnings, as long as another target can take it;
+// when none can, the decided model's refusal is the caller's 400. Pure.
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { type PreparedRequest, prepareRequest } from "../_shared/providers/prepare-request.ts";
+import type { DecisionTarget } from "../_shared/routing/types.ts";
+import type { OpenAIChatRequest } from "../_shared/translate/mod.ts";
+import { TranslationError } from "../_shared/translate/translation-error.ts";
+
+/** A target ready to call: `model` and `provider` for the retry and fallback loops, the rest for the call. */
+export interface ReadyTarget {
+  model: string;
+  provider: string;
+  target: DecisionTarget;
+  prepared: PreparedRequest;
+}
+
+export function prepareTargets(
+  { request, targets, decidedModel, anthropicDefaultMaxTokens }: {
+    request: OpenAIChatRequest;
+    /** In the order they will be tried. */
+    targets: ReadonlyArray<DecisionTarget>;
+    decidedModel: string;
+    anthropicDefaultMaxTokens: number;
+  },
+): { ready: ReadyTarget[]; skipped: string[] } {
+  const ready: ReadyTarget[] = [];
+  const skipped: string[] = [];
+  const refusals = new Map<string, TranslationError>();
+  for (const target of targets) {
+    try {
+      const prepared = prepareRequest({ request, target, anthropicDefaultMaxTokens });
+      ready.push({ model: target.model, provider: target.provider, target, prepared });
+    } catch (error) {
+      if (!(error instanceof TranslationError)) throw error;
+      refusals.set(target.model, error);
+      skipped.push(`${target.model} skipped: ${error.message}`);
+    }
+  }
+  if (ready.length === 0) {
+    const refusal = refusals.get(decidedModel) ?? [...refusals.values()][0];
+    throw new RouterHttpError(400, refusal.message, { param: refusal.param, code: refusal.code });
+  }
+  return { ready, skipped };
+}
