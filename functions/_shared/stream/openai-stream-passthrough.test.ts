@@ -7,7 +7,13 @@ import {
   upstreamStreamBody,
 } from "./openai-stream-passthrough.ts";
 import { deepFreeze, FIXTURE_CREATED, wire } from "./test-support.ts";
-import type { ChatCompletionChunk, StreamEnd, StreamUsage } from "./types.ts";
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsStreaming,
+  StreamEnd,
+  StreamUsage,
+} from "./types.ts";
 import textChunks from "./fixtures/openai-text-stream.upstream-chunks.json" with { type: "json" };
 import textExpected from "./fixtures/openai-text-stream.caller-chunks.json" with { type: "json" };
 import toolChunks from "./fixtures/openai-tool-stream.upstream-chunks.json" with { type: "json" };
@@ -79,16 +85,17 @@ Deno.test("openai passthrough: upstream ending before a finish_reason is a malfo
   });
 });
 
-const bodies: Array<{ name: string; body: { model: string; stream_options?: unknown; stream?: boolean }; expected: unknown }> = [
+const messages = [{ role: "user" as const, content: "Hi" }];
+const bodies: Array<{ name: string; body: ChatCompletionCreateParamsBase; expected: ChatCompletionCreateParamsStreaming }> = [
   {
     name: "usage is always asked upstream",
-    body: { model: "gpt-4o" },
-    expected: { model: "gpt-4o", stream: true, stream_options: { include_usage: true } },
+    body: { model: "gpt-4o", messages },
+    expected: { model: "gpt-4o", messages, stream: true, stream_options: { include_usage: true } },
   },
   {
     name: "the caller's other stream options are kept, include_usage forced",
-    body: { model: "gpt-4o", stream: true, stream_options: { include_usage: false, include_obfuscation: false } },
-    expected: { model: "gpt-4o", stream: true, stream_options: { include_usage: true, include_obfuscation: false } },
+    body: { model: "gpt-4o", messages, stream: false, stream_options: { include_usage: false, include_obfuscation: false } },
+    expected: { model: "gpt-4o", messages, stream: true, stream_options: { include_usage: true, include_obfuscation: false } },
   },
 ];
 

@@ -18,6 +18,8 @@ import {
 } from "./stream-failure.ts";
 import type {
   ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsStreaming,
   OpenAIFinishReason,
   OpenAIStreamError,
   ProviderFailure,
@@ -57,11 +59,10 @@ export interface OpenAIErrorPayload {
 type Step = StreamStep<OpenAIPassthroughState, ChatCompletionChunk>;
 
 /** The body to send upstream: streamed, with usage, whatever the caller asked. */
-export function upstreamStreamBody<B extends { stream_options?: unknown }>(
-  { body }: { body: B },
-): Omit<B, "stream" | "stream_options"> & { stream: true; stream_options: Record<string, unknown> } {
-  const options = typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
-  return { ...body, stream: true, stream_options: { ...options, include_usage: true } };
+export function upstreamStreamBody(
+  { body }: { body: ChatCompletionCreateParamsBase },
+): ChatCompletionCreateParamsStreaming {
+  return { ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } };
 }
 
 export function passOpenAIChunk(

@@ -4,6 +4,7 @@ import {
   failureFromOpenAIError,
   stallFailure,
   streamErrorFromFailure,
+  streamFailureFromThrown,
 } from "./stream-failure.ts";
 import { deepFreeze } from "./test-support.ts";
 import type { ProviderFailure } from "./types.ts";
@@ -61,4 +62,15 @@ Deno.test("stall failure names the silence", () => {
     message: "The provider sent no stream event for 250 ms.",
     retryAfterMs: null,
   });
+});
+
+Deno.test("streamFailureFromThrown: the error events inside the SDKs' status-less APIErrors; anything else is not one", () => {
+  const anthropicThrown = { status: undefined, error: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } };
+  const openaiThrown = { status: undefined, error: { message: "m", type: "server_error", param: null, code: null } };
+  assert.deepStrictEqual(
+    [anthropicThrown, openaiThrown, { status: 529, error: anthropicThrown.error }, new TypeError("x"), null].map((error) =>
+      streamFailureFromThrown(deepFreeze({ error }))
+    ),
+    [http(529, "overloaded_error", "Overloaded"), http(500, "server_error", "m"), null, null, null],
+  );
 });

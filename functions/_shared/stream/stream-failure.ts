@@ -72,3 +72,35 @@ export function streamErrorFromFailure({ failure }: { failure: ProviderFailure }
     code: classifyFailure(failure).errorType,
   };
 }
+
+/**
+ * The error event inside what an SDK throws mid-stream. Both SDKs throw an
+ * APIError without a status for it (sdk-failure.ts would call that
+ * malformed): Anthropic's keeps the event body in `error`, OpenAI's the
+ * `error` object of `data: {"error": …}`. Read structurally, so this folder
+ * needs the SDKs for their types only.
+ */
+export function streamFailureFromThrown({ error }: { error: unknown }): ProviderFailure | null {
+  if (!isObject(error) || error.status !== undefined || !isObject(error.error)) return null;
+  const body = error.error;
+  if (body.type === "error" && isObject(body.error) && typeof body.error.type === "string") {
+    return failureFromAnthropicError({
+      event: { type: "error", error: { type: body.error.type, message: String(body.error.message ?? "") } },
+    });
+  }
+  if (typeof body.message === "string" && (typeof body.type === "string" || typeof body.code === "string")) {
+    return failureFromOpenAIError({
+      error: {
+        message: body.message,
+        type: typeof body.type === "string" ? body.type : "server_error",
+        param: typeof body.param === "string" ? body.param : null,
+        code: typeof body.code === "string" ? body.code : null,
+      },
+    });
+  }
+  return null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -8,7 +8,11 @@ import type { ProviderFailure } from "../routing/classify-failure.ts";
 import type { NormalizedUsage } from "../translate/normalize-usage.ts";
 import type { OpenAIFinishReason } from "../translate/types.ts";
 
-export type { ChatCompletionChunk } from "openai/resources/chat/completions";
+export type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsStreaming,
+} from "openai/resources/chat/completions";
 export type {
   RawContentBlockDeltaEvent,
   RawContentBlockStartEvent,
