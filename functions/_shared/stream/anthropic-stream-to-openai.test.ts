@@ -84,7 +84,7 @@ const usage = (input: number, output: number, final: boolean): StreamUsage => ({
 });
 const malformed = (message: string): StreamEnd => ({
   type: "failed",
-  failure: { kind: "malformed", status: null, providerCode: null, message, retryAfterMs: null },
+  failure: { kind: "malformed", status: null, providerType: null, providerCode: null, param: null, message, retryAfterMs: null },
   error: { message: `The provider failed during the stream: ${message}`, type: "api_error", param: null, code: "malformed_response" },
 });
 const ev = (json: unknown) => wire<AnthropicStreamEvent>(json);

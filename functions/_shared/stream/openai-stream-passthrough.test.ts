@@ -78,7 +78,7 @@ Deno.test("openai passthrough: upstream ending before a finish_reason is a malfo
     chunks: [{ ...base, model: "gpt-4o-mini", choices: choice(null) }],
     end: {
       type: "failed",
-      failure: { kind: "malformed", status: null, providerCode: null, message, retryAfterMs: null },
+      failure: { kind: "malformed", status: null, providerType: null, providerCode: null, param: null, message, retryAfterMs: null },
       error: { message: `The provider failed during the stream: ${message}`, type: "api_error", param: null, code: "malformed_response" },
     },
     usage: { tokens: { input_tokens: 0, output_tokens: 0, cached_tokens: 0, cache_write_tokens: 0 }, final: false },

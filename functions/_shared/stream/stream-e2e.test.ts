@@ -157,7 +157,7 @@ Deno.test("e2e: a failure before the first byte is retried; after it, the caller
     assert.equal(stack.failedAttempts.length, 1, "the first attempt failed before the first byte");
     assert.equal(stack.failedAttempts[0].ok === false && stack.failedAttempts[0].failure?.status, 529);
     const record = await stack.records[0];
-    assert.deepEqual([record.ending, record.completed, record.failure?.providerCode], ["provider_error", false, "overloaded_error"]);
+    assert.deepEqual([record.ending, record.completed, record.failure?.providerType], ["provider_error", false, "overloaded_error"]);
     assert.deepEqual([record.usage.cached_tokens, record.usageFinal], [40, false], "cache reads counted from message_start, output not final");
   }));
 

@@ -20,8 +20,6 @@ const ANTHROPIC_STATUS: Record<string, number> = {
   overloaded_error: 529,
 };
 
-const CREDIT_BALANCE = /credit balance is too low/i;
-
 /** An Anthropic `event: error` → the failure it would have been as an HTTP answer. */
 export function failureFromAnthropicError({ event }: { event: AnthropicErrorEvent }): ProviderFailure {
   const { type, message } = event.error;
@@ -29,8 +27,11 @@ export function failureFromAnthropicError({ event }: { event: AnthropicErrorEven
     kind: "http",
     // An unknown type after a 200 is still the provider failing mid-answer.
     status: ANTHROPIC_STATUS[type] ?? 500,
-    // As sdk-failure.ts does for the non-streamed answer: an empty balance is a quota problem.
-    providerCode: CREDIT_BALANCE.test(message) ? "insufficient_quota" : type,
+    // As sdk-failure.ts reads the non-streamed answer: the type is the broad class; the event has
+    // no `details.error_code`. classify-failure.ts tells an empty balance (a 400) by its message.
+    providerType: type,
+    providerCode: null,
+    param: null,
     message,
     retryAfterMs: null,
   };
@@ -38,9 +39,17 @@ export function failureFromAnthropicError({ event }: { event: AnthropicErrorEven
 
 /** OpenAI's `data: {"error": …}` mid-stream → a failure; its body carries no status. */
 export function failureFromOpenAIError({ error }: { error: OpenAIStreamError }): ProviderFailure {
-  const code = error.code ?? error.type;
-  const status = code === "insufficient_quota" || /rate_limit/.test(code) ? 429 : 500;
-  return { kind: "http", status, providerCode: code, message: error.message, retryAfterMs: null };
+  const quota = error.type === "insufficient_quota" || error.code === "insufficient_quota";
+  const status = quota || /rate_limit/.test(error.code ?? error.type) ? 429 : 500;
+  return {
+    kind: "http",
+    status,
+    providerType: error.type,
+    providerCode: error.code,
+    param: error.param,
+    message: error.message,
+    retryAfterMs: null,
+  };
 }
 
 /** No event for `stallMs`: an attempt failure of type timeout, not a whole-answer timeout. */
@@ -48,7 +57,9 @@ export function stallFailure({ stallMs }: { stallMs: number }): ProviderFailure 
   return {
     kind: "timeout",
     status: null,
+    providerType: null,
     providerCode: "stream_stalled",
+    param: null,
     message: `The provider sent no stream event for ${stallMs} ms.`,
     retryAfterMs: null,
   };
@@ -56,7 +67,7 @@ export function stallFailure({ stallMs }: { stallMs: number }): ProviderFailure 
 
 /** Events out of order, or a stream that ended before its last event. */
 export function malformedStreamFailure({ message }: { message: string }): ProviderFailure {
-  return { kind: "malformed", status: null, providerCode: null, message, retryAfterMs: null };
+  return { kind: "malformed", status: null, providerType: null, providerCode: null, param: null, message, retryAfterMs: null };
 }
 
 /**
