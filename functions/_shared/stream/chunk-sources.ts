@@ -16,6 +16,13 @@ import {
   type OpenAIPassthroughOptions,
   passOpenAIChunk,
 } from "./openai-stream-passthrough.ts";
+import type { ResponseRestore } from "../adapt/mod.ts";
+import {
+  INITIAL_STREAM_RESTORE_STATE,
+  isIdentityRestore,
+  restoreStreamChunk,
+  streamRestoreWarnings,
+} from "./restore-stream-chunks.ts";
 import { malformedStreamFailure, streamErrorFromFailure } from "./stream-failure.ts";
 import type { AnthropicStreamEvent, ChatCompletionChunk, StreamEnd, StreamUsage } from "./types.ts";
 
@@ -57,5 +64,30 @@ export function openaiChunkSource(
     },
     finish: () => endOpenAIPassthrough({ state }),
     usage: () => state.usage,
+  };
+}
+
+/**
+ * A source whose chunks are restored for the caller (restore-stream-chunks.ts): what the request's
+ * adaptation changed is undone chunk by chunk. `warnings()` says what the restore dropped so far.
+ */
+export function restoredChunkSource<E>(
+  { source, restore }: { source: ChunkSource<E>; restore: ResponseRestore },
+): ChunkSource<E> & { warnings(): string[] } {
+  if (isIdentityRestore(restore)) return { ...source, warnings: () => [] };
+  let state = INITIAL_STREAM_RESTORE_STATE;
+  return {
+    step(event) {
+      const out = source.step(event);
+      const chunks = out.chunks.map((chunk) => {
+        const restored = restoreStreamChunk({ state, chunk, restore });
+        state = restored.state;
+        return restored.chunk;
+      });
+      return { chunks, end: out.end };
+    },
+    finish: () => source.finish(),
+    usage: () => source.usage(),
+    warnings: () => streamRestoreWarnings({ state }),
   };
 }

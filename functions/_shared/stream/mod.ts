@@ -33,6 +33,12 @@ export {
 export { decodeSse, encodeSseChunk, encodeSseError, readSse, SSE_DONE, SSE_HEADERS, type SseEvent } from "./sse.ts";
 export { type StallStep, withStallTimeout } from "./stall-timeout.ts";
 export { streamErrorFromFailure, streamFailureFromThrown } from "./stream-failure.ts";
-export { anthropicChunkSource, type ChunkSource, openaiChunkSource } from "./chunk-sources.ts";
+export { anthropicChunkSource, type ChunkSource, openaiChunkSource, restoredChunkSource } from "./chunk-sources.ts";
+export {
+  INITIAL_STREAM_RESTORE_STATE,
+  restoreStreamChunk,
+  type StreamRestoreState,
+  streamRestoreWarnings,
+} from "./restore-stream-chunks.ts";
 export { type StartedStream, startSseStream, type StreamEnding, type StreamRecord } from "./sse-response.ts";
 export type { AnthropicStreamEvent, OpenAIStreamError, StreamEnd, StreamUsage } from "./types.ts";
