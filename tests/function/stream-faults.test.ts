@@ -94,6 +94,8 @@ Deno.test("stream faults: retried before the first byte, an error event after it
       const read = await readAll(await client.chat.completions.create({ model: "auto", messages, stream: true }));
       equal(read.error, null);
       ok(read.text.length > 0);
+      const [call] = await recordedCalls(stack.sql, agentId);
+      deepStrictEqual([call.status, call.attempt_count], ["succeeded", 2]);
       deepStrictEqual((await recordedAttempts(stack.sql, agentId)).map((a) => [a.http_status, a.error_type]), [[null, "timeout"], [200, null]]);
       await eventually(() => stack.sim.received()[0].clientAborted, "the stalled upstream request was aborted");
     });
