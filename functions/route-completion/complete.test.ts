@@ -41,6 +41,7 @@ const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "auth
 const service: VerifiedCaller = { kind: "service_role", claims: null };
 const policy: CompletionPolicy = {
   failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000, anthropicDefaultMaxTokens: 4096,
+  streamStallMs: 30_000,
 };
 const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 1, breakers: {} };
 
@@ -83,9 +84,13 @@ async function run(script: Script) {
       now += 100;
       return Promise.resolve(queue.shift() ?? fail(500));
     },
+    openStream: () => Promise.reject(new Error("a whole answer opens no stream")),
     record: (decisionId, call) => {
       records.push({ decisionId, call: structuredClone(call) });
       return script.record ? script.record() : Promise.resolve(recorded);
+    },
+    keepAlive: () => {
+      throw new Error("a whole answer is recorded before it is sent");
     },
     clock: { now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1 },
     log: (level, event, fields = {}) => { logs.push({ level, event, fields }); },

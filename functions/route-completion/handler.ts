@@ -10,6 +10,7 @@ import { jsonResponse } from "../_shared/http/responses.ts";
 import { routeCompletion } from "./complete.ts";
 import { liveDeps } from "./live-deps.ts";
 import { parseCompletionRequest, parseOutcomeRequest } from "./request.ts";
+import { streamResponse } from "./stream-completion.ts";
 
 const settings = readSettings();
 const deps = liveDeps(settings);
@@ -36,6 +37,6 @@ export const handleRequest = edgeHandler({
     return jsonResponse(200, result);
   }
   const request = parseCompletionRequest(body, headerAgentId);
-  const result = await routeCompletion({ request, caller, policy: settings, deps });
-  return jsonResponse(result.status, result.body, result.headers);
+  const result = await routeCompletion({ request, caller, policy: settings, deps, signal: req.signal });
+  return "stream" in result ? streamResponse(result) : jsonResponse(result.status, result.body, result.headers);
 });

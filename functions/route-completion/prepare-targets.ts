@@ -28,9 +28,12 @@ export function prepareTargets(
   const ready: ReadyTarget[] = [];
   const skipped: string[] = [];
   const refusals = new Map<string, TranslationError>();
+  // How the answer travels is the router's business (stream-completion.ts streams either kind),
+  // not a parameter of the model: it is neither adapted, translated nor warned about.
+  const { stream: _stream, stream_options: _streamOptions, ...modelRequest } = request;
   for (const target of targets) {
     try {
-      const prepared = prepareRequest({ request, target, anthropicDefaultMaxTokens });
+      const prepared = prepareRequest({ request: modelRequest, target, anthropicDefaultMaxTokens });
       ready.push({ model: target.model, provider: target.provider, target, prepared });
     } catch (error) {
       if (!(error instanceof TranslationError)) throw error;

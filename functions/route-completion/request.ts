@@ -43,7 +43,6 @@ export function parseCompletionRequest(body: Record<string, unknown>, headerAgen
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     throw invalid("messages must be a non-empty array.", "messages");
   }
-  if (body.stream === true) throw invalid("Streaming is not supported by the router; omit stream.", "stream", "unsupported_parameter");
   if (body.n !== undefined && body.n !== null && body.n !== 1) throw invalid("n must be 1: the router returns one choice.", "n");
   const request = body as unknown as OpenAIChatRequest;
   // Whichever provider ends up answering, the conversation must translate: check it now,

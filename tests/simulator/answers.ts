@@ -7,9 +7,16 @@ import { isRecord, type FinishReason, type JsonObject, type Provider, type Scrip
 export const TEXT_OUTPUT_TOKENS = 10;
 export const TOOL_CALL_OUTPUT_TOKENS = 20;
 
+export interface AnswerToolCall {
+  name: string;
+  input: JsonObject;
+  rawArguments: string;
+}
+
 export interface Answer {
   text: string | null;
-  toolCall: { name: string; input: JsonObject; rawArguments: string } | null;
+  /** In order; empty when the answer calls no tool. */
+  toolCalls: AnswerToolCall[];
   finish: FinishReason;
 }
 
@@ -86,7 +93,7 @@ export function argumentsFromSchema(schema: unknown): JsonObject {
   return args;
 }
 
-function toolCall(name: string, args: JsonObject | string | undefined): NonNullable<Answer["toolCall"]> {
+function toolCall(name: string, args: JsonObject | string | undefined): AnswerToolCall {
   if (typeof args === "string") {
     // A raw string reaches OpenAI clients as is (tests use it for unparsable arguments); Anthropic
     // only ever sends objects, so there it becomes the parsed object or {}.
@@ -125,22 +132,23 @@ function defaultText(provider: Provider, body: JsonObject, model: string): strin
 /** What to answer: the step's content when it gives some, else the deterministic default. */
 export function decideAnswer(provider: Provider, body: JsonObject, model: string, step: ScriptStep | null): Answer {
   let text: string | null;
-  let call: Answer["toolCall"] = null;
-  if (step && (step.text !== undefined || step.toolCall !== undefined)) {
+  let calls: AnswerToolCall[] = [];
+  if (step && (step.text !== undefined || step.toolCall !== undefined || step.toolCalls !== undefined)) {
     text = step.text ?? null;
-    if (step.toolCall) call = toolCall(step.toolCall.name, step.toolCall.arguments);
+    calls = [...(step.toolCall ? [step.toolCall] : []), ...(step.toolCalls ?? [])]
+      .map((c) => toolCall(c.name, c.arguments));
   } else {
     const tool = chosenTool(provider, body);
     const rounds = marker(provider, body, "tool_rounds") ?? 1;
     const messages = Array.isArray(body.messages) ? body.messages : [];
     if (tool && toolResultCount(provider, messages) < rounds) {
       text = null;
-      call = toolCall(tool.name, argumentsFromSchema(tool.schema));
+      calls = [toolCall(tool.name, argumentsFromSchema(tool.schema))];
     } else {
       text = defaultText(provider, body, model);
     }
   }
-  return { text, toolCall: call, finish: step?.finish ?? (call ? "tool_calls" : "stop") };
+  return { text, toolCalls: calls, finish: step?.finish ?? (calls.length > 0 ? "tool_calls" : "stop") };
 }
 
 interface WireUsage {
@@ -162,7 +170,7 @@ function wireUsage(provider: Provider, body: JsonObject, answer: Answer, step: S
   return {
     input: step?.usage?.inputTokens ?? input,
     output: step?.usage?.outputTokens ?? marker(provider, body, "output_tokens") ??
-      (answer.toolCall ? TOOL_CALL_OUTPUT_TOKENS : TEXT_OUTPUT_TOKENS),
+      (answer.toolCalls.length > 0 ? TOOL_CALL_OUTPUT_TOKENS : TEXT_OUTPUT_TOKENS),
     cached,
     cacheCreation,
   };
@@ -178,12 +186,12 @@ export function openaiCompletion(
   const usage = wireUsage("openai", body, answer, step);
   const finish = answer.finish === "stop_sequence" ? "stop" : answer.finish;
   const message: JsonObject = { role: "assistant", content: answer.text, refusal: null, annotations: [] };
-  if (answer.toolCall) {
-    message.tool_calls = [{
+  if (answer.toolCalls.length > 0) {
+    message.tool_calls = answer.toolCalls.map((call) => ({
       id: ids.next("call_"),
       type: "function",
-      function: { name: answer.toolCall.name, arguments: answer.toolCall.rawArguments },
-    }];
+      function: { name: call.name, arguments: call.rawArguments },
+    }));
   }
   return {
     id: ids.next("chatcmpl-"),
@@ -226,8 +234,8 @@ export function anthropicMessage(
   const usage = wireUsage("anthropic", body, answer, step);
   const content: JsonObject[] = [];
   if (answer.text !== null) content.push({ type: "text", text: answer.text });
-  if (answer.toolCall) {
-    content.push({ type: "tool_use", id: ids.next("toolu_"), name: answer.toolCall.name, input: answer.toolCall.input });
+  for (const call of answer.toolCalls) {
+    content.push({ type: "tool_use", id: ids.next("toolu_"), name: call.name, input: call.input });
   }
   const stops = Array.isArray(body.stop_sequences) ? body.stop_sequences : [];
   return {

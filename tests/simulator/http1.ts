@@ -1,7 +1,9 @@
 // A minimal HTTP/1.1 server on Deno.listen for the PROVIDER SIMULATOR (a test double).
 // Why not Deno.serve: it cannot close a connection without answering, and the simulator must
 // (`drop`), and it owns the socket lifetime we need for `hang`. One request per connection,
-// answered with `connection: close`, which is valid HTTP/1.1 and keeps this small.
+// answered with `connection: close`, which is valid HTTP/1.1 and keeps this small. Streams
+// (server-sent events) go out chunked, as the real APIs send them, so a connection dropped
+// mid-stream is an error for the client, not a normal end.
 
 export interface RawRequest {
   method: string;
@@ -19,11 +21,24 @@ export interface RawResponse {
   body: string;
 }
 
+/** Who ended a connection: the peer (the client gave up, aborted) or this server (drop, close). */
+export type ClosedBy = "client" | "server";
+
+/** The body of a chunked response, written piece by piece. */
+export interface StreamWriter {
+  /** Sends one chunk; false when the connection is gone (nothing was sent). */
+  write(text: string): Promise<boolean>;
+  /** Sends the last chunk: the response is complete. */
+  end(): Promise<void>;
+}
+
 export interface Exchange {
   request: RawRequest;
   /** Resolves when the client disconnects or the server closes; answering is then pointless. */
-  closed: Promise<void>;
+  closed: Promise<ClosedBy>;
   respond(response: RawResponse): Promise<void>;
+  /** Sends the status line and headers of a chunked response; the body follows through the writer. */
+  openStream(status: number, headers: Record<string, string>): Promise<StreamWriter>;
   /** Destroy the connection without a response. */
   drop(): void;
 }
@@ -140,6 +155,13 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }
 
+function encodeHead(status: number, headers: Record<string, string>): Uint8Array {
+  const head = [`HTTP/1.1 ${status} ${REASONS[status] ?? "Status"}`]
+    .concat(Object.entries(headers).map(([k, v]) => `${k}: ${v}`))
+    .join("\r\n");
+  return new TextEncoder().encode(`${head}\r\n\r\n`);
+}
+
 function encodeResponse(response: RawResponse): Uint8Array {
   const body = new TextEncoder().encode(response.body);
   const headers: Record<string, string> = {
@@ -148,10 +170,12 @@ function encodeResponse(response: RawResponse): Uint8Array {
     "content-length": String(body.length),
     connection: "close",
   };
-  const head = [`HTTP/1.1 ${response.status} ${REASONS[response.status] ?? "Status"}`]
-    .concat(Object.entries(headers).map(([k, v]) => `${k}: ${v}`))
-    .join("\r\n");
-  return concat([new TextEncoder().encode(`${head}\r\n\r\n`), body]);
+  return concat([encodeHead(response.status, headers), body]);
+}
+
+/** One chunk of a chunked body: size in hex, the bytes, CRLF. */
+function encodeChunk(bytes: Uint8Array): Uint8Array {
+  return concat([new TextEncoder().encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
 }
 
 export function serveHttp1(
@@ -163,8 +187,12 @@ export function serveHttp1(
   const tasks = new Set<Promise<void>>();
   let closing = false;
 
+  /** Connections this server ended itself, so their `closed` reads as "server". */
+  const closedHere = new WeakSet<Deno.Conn>();
+
   const closeConn = (conn: Deno.Conn): void => {
     if (!conns.delete(conn)) return;
+    closedHere.add(conn);
     try {
       conn.close();
     } catch { /* already closed by the peer */ }
@@ -175,13 +203,36 @@ export function serveHttp1(
       const request = await readRequest(new Reader(conn));
       // Watch for the client going away while the handler waits (hang, delay): with one request
       // per connection, any read that ends means the peer closed or the server did.
-      const closed = conn.read(new Uint8Array(1)).then(() => undefined, () => undefined);
+      const by = (): ClosedBy => (closedHere.has(conn) ? "server" : "client");
+      const closed = conn.read(new Uint8Array(1)).then(by, by);
+      let peerGone = false;
+      void closed.then((who) => {
+        peerGone = who === "client";
+      });
+      /** Writes unless the connection is gone; false when nothing could be sent. */
+      const send = async (bytes: Uint8Array): Promise<boolean> => {
+        if (!conns.has(conn) || peerGone) return false;
+        return await writeAll(conn, bytes).then(() => true, () => false);
+      };
       await handler({
         request,
         closed,
         respond: async (response) => {
-          if (!conns.has(conn)) return;
-          await writeAll(conn, encodeResponse(response)).catch(() => undefined);
+          await send(encodeResponse(response));
+        },
+        openStream: async (status, headers) => {
+          await send(encodeHead(status, {
+            date: new Date().toUTCString(),
+            ...headers,
+            "transfer-encoding": "chunked",
+            connection: "close",
+          }));
+          return {
+            write: (text) => send(encodeChunk(new TextEncoder().encode(text))),
+            end: async () => {
+              await send(new TextEncoder().encode("0\r\n\r\n"));
+            },
+          };
         },
         drop: () => closeConn(conn),
       });

@@ -6,7 +6,9 @@
 // models of its table (models.ts, plus any a test adds; 404 in each API's shape otherwise) with
 // each model's own rules (model-rules.ts), answers
 // deterministically by default, and follows a script for failures: error presets with the real
-// bodies, retry-after, hangs, dropped connections, malformed bodies. A control API under
+// bodies, retry-after, hangs, dropped connections, malformed bodies; `stream: true` answers as
+// server-sent events (stream-events.ts) with stream faults (stall, drop, error event, slow
+// events) and notes a client that aborts (`clientAborted`). A control API under
 // /__simulator/ lets another process script it (see main.ts).
 import { anthropicMessage, decideAnswer, IdSource, openaiCompletion } from "./answers.ts";
 import {
@@ -19,10 +21,11 @@ import {
   presetError,
   statusError,
 } from "./errors.ts";
-import { type Exchange, type RawResponse, serveHttp1 } from "./http1.ts";
+import { type ClosedBy, type Exchange, type RawResponse, serveHttp1 } from "./http1.ts";
 import { ModelRegistry } from "./model-registry.ts";
 import { anthropicModelRule, openaiModelRule } from "./model-rules.ts";
 import { ScriptQueue } from "./script-queue.ts";
+import { anthropicStreamEvents, openaiStreamEvents, streamErrorEvent } from "./stream-events.ts";
 import type {
   JsonObject,
   Provider,
@@ -49,7 +52,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 /** Resolves true after `ms`, or false as soon as the connection closes (the timer is cleared either way). */
-function sleep(ms: number, closed: Promise<void>): Promise<boolean> {
+function sleep(ms: number, closed: Promise<ClosedBy>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const elapsed = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(true), ms);
@@ -94,6 +97,71 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
 
   const errorResponse = (provider: Provider, reply: ErrorReply, requestId: string): RawResponse =>
     json(reply.status, reply.body, baseHeaders(provider, requestId));
+
+  /** Whether a step makes a stream request fail before its first byte, as a plain HTTP error. */
+  const answersBeforeStream = (step: ScriptStep | null): boolean =>
+    step !== null && (step.malformed === true || step.error !== undefined || step.body !== undefined ||
+      (step.status !== undefined && step.status >= 400));
+
+  /** The success answer, streamed event by event, with the step's stream faults. */
+  const stream = async (
+    provider: Provider,
+    exchange: Exchange,
+    record: ReceivedRequest,
+    body: JsonObject,
+    model: string,
+    step: ScriptStep | null,
+    requestId: string,
+  ): Promise<void> => {
+    const answer = decideAnswer(provider, body, model, step);
+    const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    const events = provider === "openai"
+      ? openaiStreamEvents(openaiCompletion(body, model, answer, step, ids), includeUsage)
+      : anthropicStreamEvents(anthropicMessage(body, model, answer, step, ids));
+    let clientGone = false;
+    void exchange.closed.then((by) => {
+      if (by === "client" && record.outcome !== "answered" && record.outcome !== "dropped") {
+        clientGone = true;
+        record.clientAborted = true;
+        if (record.outcome === "streaming") record.outcome = "aborted";
+      }
+    });
+    record.status = 200;
+    record.outcome = "streaming";
+    record.streamEvents = 0;
+    const writer = await exchange.openStream(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      ...baseHeaders(provider, requestId),
+      ...(step?.headers ?? {}),
+    });
+    for (let i = 0; i < events.length; i++) {
+      if (step?.stallAfterEvents === i) {
+        record.outcome = "stalled";
+        await exchange.closed;
+        return;
+      }
+      if (step?.dropAfterEvents === i) {
+        record.outcome = "dropped";
+        return exchange.drop();
+      }
+      if (step?.errorAfterEvents === i) {
+        const preset = presetError(provider, step.streamError ?? "overloaded", model, requestId);
+        if (await writer.write(streamErrorEvent(provider, preset.body))) record.streamEvents += 1;
+        record.outcome = "stream_error";
+        return writer.end();
+      }
+      if (i > 0 && step?.streamIntervalMs && !(await sleep(step.streamIntervalMs, exchange.closed))) return;
+      if (clientGone || !(await writer.write(events[i]))) {
+        record.clientAborted = true;
+        record.outcome = "aborted";
+        return;
+      }
+      record.streamEvents += 1;
+    }
+    record.outcome = "answered";
+    await writer.end();
+  };
 
   /** The response a step asks for, or a success built from `body`. */
   const render = (
@@ -190,6 +258,8 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
       status: null,
       outcome: "pending",
       scripted: false,
+      streamEvents: null,
+      clientAborted: false,
     };
     received.push(record);
     const respond = async (response: RawResponse): Promise<void> => {
@@ -208,14 +278,21 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     if (rejected) return respond(errorResponse(provider, rejected, requestId));
     const step = queue.take(provider, model);
     record.scripted = step !== null;
-    if (step?.delayMs && !(await sleep(step.delayMs, exchange.closed))) return;
+    if (step?.delayMs && !(await sleep(step.delayMs, exchange.closed))) {
+      record.clientAborted = (await exchange.closed) === "client";
+      return;
+    }
     if (step?.drop) {
       record.outcome = "dropped";
       return exchange.drop();
     }
     if (step?.hang) {
       record.outcome = "hung";
-      return exchange.closed;
+      record.clientAborted = (await exchange.closed) === "client";
+      return;
+    }
+    if ((body as JsonObject).stream === true && !answersBeforeStream(step)) {
+      return stream(provider, exchange, record, body as JsonObject, model ?? "", step, requestId);
     }
     await respond(render(provider, body as JsonObject, model ?? "", step, requestId));
   };
@@ -285,6 +362,7 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     script: (...steps) => queue.push(steps),
     pendingSteps: () => queue.length,
     received: (filter) => received.filter((r) => matches(r, filter)).map((r) => structuredClone(r)),
+    abortedCount: (filter) => received.filter((r) => r.clientAborted && matches(r, filter)).length,
     reset: () => {
       queue.clear();
       received = [];

@@ -6,7 +6,8 @@ import { isRecord, type Provider, type ScriptStep } from "./types.ts";
 
 const KEYS = new Set([
   "provider", "model", "times", "status", "headers", "body", "error", "retryAfterSeconds", "retryAfterMs",
-  "hang", "delayMs", "drop", "malformed", "toolCall", "text", "usage", "finish",
+  "hang", "delayMs", "drop", "malformed", "toolCall", "toolCalls", "text", "usage", "finish",
+  "streamIntervalMs", "stallAfterEvents", "dropAfterEvents", "errorAfterEvents", "streamError",
 ]);
 const FINISH = ["stop", "length", "tool_calls", "content_filter", "stop_sequence"];
 const USAGE_KEYS = ["inputTokens", "outputTokens", "cachedTokens", "cacheCreationTokens"];
@@ -33,18 +34,28 @@ export function checkStep(value: unknown, index = 0): ScriptStep {
     fail("headers must map names to strings");
   }
   if (v.error !== undefined && !ERROR_PRESETS.includes(v.error as never)) fail(`error must be one of ${ERROR_PRESETS.join(", ")}`);
-  for (const key of ["retryAfterSeconds", "retryAfterMs", "delayMs"]) {
+  for (const key of ["retryAfterSeconds", "retryAfterMs", "delayMs", "streamIntervalMs"]) {
     if (v[key] !== undefined && !nonNegative(v[key])) fail(`${key} must be a non-negative number`);
   }
   for (const key of ["hang", "drop", "malformed"]) {
     if (v[key] !== undefined && typeof v[key] !== "boolean") fail(`${key} must be a boolean`);
   }
+  for (const key of ["stallAfterEvents", "dropAfterEvents", "errorAfterEvents"]) {
+    if (v[key] !== undefined && !(Number.isInteger(v[key]) && (v[key] as number) >= 0)) fail(`${key} must be a whole number of events`);
+  }
+  if (v.streamError !== undefined && !ERROR_PRESETS.includes(v.streamError as never)) {
+    fail(`streamError must be one of ${ERROR_PRESETS.join(", ")}`);
+  }
   if (v.text !== undefined && typeof v.text !== "string") fail("text must be a string");
-  if (v.toolCall !== undefined) {
-    const call = v.toolCall;
-    if (!isRecord(call) || typeof call.name !== "string") fail("toolCall needs a name");
+  const checkCall = (call: unknown, at: string): void => {
+    if (!isRecord(call) || typeof call.name !== "string") fail(`${at} needs a name`);
     const args = (call as Record<string, unknown>).arguments;
-    if (args !== undefined && typeof args !== "string" && !isRecord(args)) fail("toolCall.arguments must be an object or a string");
+    if (args !== undefined && typeof args !== "string" && !isRecord(args)) fail(`${at}.arguments must be an object or a string`);
+  };
+  if (v.toolCall !== undefined) checkCall(v.toolCall, "toolCall");
+  if (v.toolCalls !== undefined) {
+    if (!Array.isArray(v.toolCalls) || v.toolCalls.length === 0) fail("toolCalls must be a non-empty array");
+    (v.toolCalls as unknown[]).forEach((call, i) => checkCall(call, `toolCalls[${i}]`));
   }
   if (v.usage !== undefined) {
     if (!isRecord(v.usage)) return fail("usage must be an object");

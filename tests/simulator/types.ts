@@ -134,14 +134,39 @@ export interface ScriptStep {
   /** Answer 200 with a truncated, unparsable JSON body. */
   malformed?: boolean;
   toolCall?: ScriptedToolCall;
+  /** Several tool calls in one answer (parallel tool use), after `toolCall` when both are given. */
+  toolCalls?: ScriptedToolCall[];
   /** Text of the answer; with `toolCall` both are sent (content plus a tool call). */
   text?: string;
   usage?: UsageOverride;
   finish?: FinishReason;
+  // Streams (a request with `stream: true`). A step with `error`, `status` >= 400, `body` or
+  // `malformed` answers a stream request as it would any other: an HTTP error before the first
+  // byte, as the real APIs do. `delayMs` delays the first byte (the headers). Events are counted
+  // as they go on the wire: OpenAI's `data:` lines including `[DONE]`, Anthropic's events
+  // including `ping`.
+  /** Pause between two events, ms (time to first token is unaffected). */
+  streamIntervalMs?: number;
+  /** After this many events, send nothing more but keep the connection open: a stalled stream. */
+  stallAfterEvents?: number;
+  /** After this many events, close the connection without ending the chunked body. */
+  dropAfterEvents?: number;
+  /**
+   * After this many events, send an error event and end the stream: Anthropic
+   * `event: error` with `{"type": "error", "error": {type, message}}`, OpenAI
+   * `data: {"error": {message, type, param, code}}` (no `[DONE]`).
+   */
+  errorAfterEvents?: number;
+  /** The preset that error event carries; default "overloaded". */
+  streamError?: ErrorPreset;
 }
 
-/** What the simulator did with a request. */
-export type Outcome = "pending" | "answered" | "hung" | "dropped";
+/**
+ * What the simulator did with a request. Streams: "streaming" while events go out, then
+ * "answered" (complete), "stalled" (stopped on purpose, see `stallAfterEvents`), "dropped",
+ * "stream_error" (an error event ended it) or "aborted" (the client closed it first).
+ */
+export type Outcome = "pending" | "answered" | "hung" | "dropped" | "streaming" | "stalled" | "stream_error" | "aborted";
 
 export interface ReceivedRequest {
   /** 1-based order of arrival across both providers. */
@@ -163,6 +188,13 @@ export interface ReceivedRequest {
   outcome: Outcome;
   /** Whether a script step answered it (else the default behaviour or a validation error). */
   scripted: boolean;
+  /** Events written so far when the answer is a stream (see ScriptStep), else null. */
+  streamEvents: number | null;
+  /**
+   * The client closed the connection before the simulator had finished answering (while it
+   * waited, hung, stalled or streamed): what a test reads to see that the caller aborted upstream.
+   */
+  clientAborted: boolean;
 }
 
 export type ReceivedFilter =
@@ -195,6 +227,8 @@ export interface ProviderSimulator {
   pendingSteps(): number;
   /** Copies of the requests received so far, oldest first. */
   received(filter?: ReceivedFilter): ReceivedRequest[];
+  /** How many requests (matching the filter) the client closed before they were finished. */
+  abortedCount(filter?: ReceivedFilter): number;
   /** Forget queued steps and received requests (served models stay). */
   reset(): void;
   /** Serve more models from now on (same rules as `SimulatorOptions.models`). Throws TypeError on a bad spec. */

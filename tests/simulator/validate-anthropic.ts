@@ -312,7 +312,7 @@ export function validateAnthropicRequest(body: unknown, version: string): string
   if (body.max_tokens === undefined) return "max_tokens: Field required";
   if (!Number.isInteger(body.max_tokens)) return "max_tokens: Input should be a valid integer";
   if ((body.max_tokens as number) < 1) return "max_tokens: Input should be greater than or equal to 1";
-  if (body.stream === true) return "stream: the provider simulator does not support streaming";
+  if (body.stream !== undefined && typeof body.stream !== "boolean") return "stream: Input should be a valid boolean";
   if (body.metadata !== undefined) {
     if (!isRecord(body.metadata)) return "metadata: Input should be a valid dictionary";
     const bad = extraKey(body.metadata, ["user_id"], "metadata");

@@ -140,8 +140,11 @@ export function validateOpenAIRequest(body: unknown): Invalid | null {
   if (typeof body.model !== "string" || body.model === "") {
     return { message: "you must provide a model parameter", param: null };
   }
-  if (body.stream === true) {
-    return { message: "The provider simulator does not support stream=true.", param: "stream" };
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
+    return { message: `Invalid type for 'stream': expected a boolean, but got ${typeof body.stream} instead.`, param: "stream", code: "invalid_type" };
+  }
+  if (body.stream_options !== undefined && body.stream_options !== null && body.stream !== true) {
+    return { message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: "stream_options" };
   }
   if (typeof body.temperature === "number" && (body.temperature < 0 || body.temperature > 2)) {
     return {

@@ -27,6 +27,8 @@ export interface RouterSettings extends AuthSettings {
   retryMaxDelayMs: number;
   maxBodyBytes: number;
   anthropicDefaultMaxTokens: number;
+  /** A stream with no event for this long is a failed attempt (`timeout`); its whole length is not bounded. */
+  streamStallMs: number;
   failOpen: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -50,6 +52,7 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
     retryMaxDelayMs: numberFrom(env, "ROUTER_RETRY_MAX_DELAY_MS", 8_000),
     maxBodyBytes: numberFrom(env, "ROUTER_MAX_BODY_BYTES", 1_048_576),
     anthropicDefaultMaxTokens: numberFrom(env, "ANTHROPIC_DEFAULT_MAX_TOKENS", 4096),
+    streamStallMs: numberFrom(env, "ROUTER_STREAM_STALL_MS", 30_000),
     failOpen: /^(1|true|yes|on)$/i.test(env.get("ROUTER_FAIL_OPEN") ?? ""),
     logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as RouterSettings["logLevel"],
   };

@@ -1,0 +1,154 @@
+// What both paths of a routed completion (complete.ts whole, stream-completion.ts streamed) share:
+// their dependencies, the decision with its prepared targets and retry policy, the record of a
+// call, and the error of a call no target answered.
+import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
+import type { RouterSettings } from "../_shared/config/settings.ts";
+import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import type { log } from "../_shared/log.ts";
+import { redactSecrets } from "../_shared/log.ts";
+import type { StreamAttemptOutcome, StreamSettings } from "../_shared/providers/open-stream.ts";
+import type { PreparedRequest, ProviderBody } from "../_shared/providers/prepare-request.ts";
+import { type FallbackResult, planTargets } from "../_shared/routing/fallback.ts";
+import type { AttemptOutcome, RetryPolicy } from "../_shared/routing/retry.ts";
+import type { AttemptRecord, DecisionTarget, RoutingDecision } from "../_shared/routing/types.ts";
+import type { ChatCompletion } from "../_shared/translate/mod.ts";
+import { failOpenDecision } from "./fail-open.ts";
+import { prepareTargets, type ReadyTarget } from "./prepare-targets.ts";
+import type { CompletionRequest } from "./request.ts";
+import { allAttemptsFailed, callerFaultError, type Decision } from "./routing-summary.ts";
+
+export interface CompletionDeps {
+  /** route_model; the environment overrides are the wiring's to add. */
+  decide: (args: { agentId: string; executionId: string | null; actingUser: string | null }) => Promise<RoutingDecision>;
+  /** One attempt at one target with its prepared body; never throws for provider trouble. */
+  callProvider: (target: DecisionTarget, wire: ProviderBody, timeoutMs: number) => Promise<AttemptOutcome<ChatCompletion>>;
+  /** One streamed attempt, read up to its first chunk (providers/open-stream.ts); never throws for provider trouble. */
+  openStream: (
+    args: { target: DecisionTarget; prepared: PreparedRequest; timeoutMs: number; stream: StreamSettings },
+  ) => Promise<StreamAttemptOutcome>;
+  /** record_completion. */
+  record: (decisionId: string, call: CallRecord) => Promise<RecordedCall>;
+  /**
+   * Work that must finish after the answer left (a streamed call's record): EdgeRuntime.waitUntil
+   * on Supabase, so the isolate is not shut down before it.
+   */
+  keepAlive: (work: Promise<unknown>) => void;
+  /** `now` in epoch milliseconds, also for latencies. */
+  clock: Pick<RetryPolicy, "now" | "sleep" | "random">;
+  log: typeof log;
+}
+
+export type CompletionPolicy = Pick<
+  RouterSettings,
+  | "failOpen"
+  | "totalBudgetMs"
+  | "attemptTimeoutMs"
+  | "retryBaseDelayMs"
+  | "retryMaxDelayMs"
+  | "anthropicDefaultMaxTokens"
+  | "streamStallMs"
+>;
+
+/** An attempt with less time left than this is not started: it could only time out. */
+const MIN_ATTEMPT_MS = 250;
+
+export interface CallPlan {
+  decision: Decision;
+  /** The targets that can take the request, in the order they are tried. */
+  ready: ReadyTarget[];
+  /** The warnings of the targets that cannot. */
+  skipped: string[];
+  policyFor: (target: ReadyTarget) => RetryPolicy;
+}
+
+/** The decision (one round trip) and each target's request prepared for its own model. */
+export async function planCall(
+  { request, caller, policy, deps }: { request: CompletionRequest; caller: VerifiedCaller; policy: CompletionPolicy; deps: CompletionDeps },
+): Promise<CallPlan> {
+  const decision = await decideOrFailOpen({ request, caller, policy, deps });
+  deps.log("info", "routing_decision", {
+    decision_id: decision.decision_id, agent_id: decision.agent_id, model: decision.model, reason: decision.reason,
+    cohort: decision.cohort, warnings: decision.warnings,
+  });
+
+  // Adapted once per target, before its retry loop: what one model refuses another may take.
+  const { ready, skipped } = prepareTargets({
+    request: request.body,
+    targets: planTargets(decision.targets, decision.breakers ?? {}),
+    decidedModel: decision.model,
+    anthropicDefaultMaxTokens: policy.anthropicDefaultMaxTokens,
+  });
+  if (skipped.length > 0) deps.log("info", "targets_skipped", { decision_id: decision.decision_id, skipped });
+
+  // The budget bounds the attempts; a stream, once its first byte is out, is bounded by its stall timer only.
+  const deadline = deps.clock.now() + policy.totalBudgetMs;
+  const policyFor = (target: ReadyTarget): RetryPolicy => ({
+    maxRetries: decision.max_retries,
+    attemptTimeoutMs: policy.attemptTimeoutMs,
+    baseDelayMs: policy.retryBaseDelayMs,
+    maxDelayMs: policy.retryMaxDelayMs,
+    deadline,
+    minAttemptMs: MIN_ATTEMPT_MS,
+    // Keep one full attempt for the next model, unless this is the last one.
+    reserveMs: target === ready[ready.length - 1] ? 0 : policy.attemptTimeoutMs,
+    ...deps.clock,
+  });
+  return { decision, ready, skipped, policyFor };
+}
+
+/**
+ * The decision, in one round trip. With ROUTER_FAIL_OPEN=true an unreachable database does not stop
+ * the call: it goes to the baseline model, unrecorded (decision_id null), and says so. Off by
+ * default, because then nothing checks that the agent is the caller's.
+ */
+async function decideOrFailOpen(
+  { request, caller, policy, deps }: { request: CompletionRequest; caller: VerifiedCaller; policy: CompletionPolicy; deps: CompletionDeps },
+): Promise<Decision> {
+  try {
+    return await deps.decide({
+      agentId: request.agentId,
+      executionId: request.executionId,
+      actingUser: caller.kind === "user" ? caller.userId : null,
+    });
+  } catch (error) {
+    if (!(policy.failOpen && error instanceof RouterHttpError && error.status === 503)) throw error;
+    deps.log("warn", "routing_fail_open", { agent_id: request.agentId });
+    return failOpenDecision({ agentId: request.agentId, executionId: request.executionId });
+  }
+}
+
+/**
+ * Records the call, or null when it is not recorded: nothing was attempted, or the decision is a
+ * fail-open one (no database to record into), or recording failed. The provider has answered (and
+ * been paid) by then, so a recording failure must not cost the caller the answer: it is logged,
+ * and the answer says `cost_usd: null`.
+ */
+export async function recordSafely(
+  { decision, call, deps }: { decision: Decision; call: CallRecord; deps: CompletionDeps },
+): Promise<RecordedCall | null> {
+  if (call.attempts.length === 0 || decision.decision_id === null) return null;
+  try {
+    return await deps.record(decision.decision_id, call);
+  } catch (error) {
+    deps.log("error", "record_completion_failed", {
+      decision_id: decision.decision_id,
+      status: error instanceof RouterHttpError ? error.status : null,
+      message: redactSecrets(error instanceof Error ? error.message : String(error)),
+    });
+    return null;
+  }
+}
+
+/** No target answered: the provider's refusal of the caller's own request (400/413/422), or the 502. */
+export function unansweredError(
+  { result, attempts, headers }: {
+    result: Extract<FallbackResult<unknown, ReadyTarget>, { ok: false }>;
+    attempts: ReadonlyArray<AttemptRecord>;
+    headers: Record<string, string>;
+  },
+): RouterHttpError {
+  // The provider refused the request itself: the caller's to fix, in the provider's words.
+  if (result.callerError) return callerFaultError({ failure: result.failure, headers });
+  return allAttemptsFailed({ failure: result.failure, errorType: result.class.errorType, attempts, headers });
+}

@@ -1,0 +1,238 @@
+// The stream path of a routed completion with every effect injected (as complete.test.ts does):
+// scripted streamed attempts (a failure before the first byte, the caller leaving, or a stream
+// whose end the test decides), a recorder, keepAlive, a fake clock and a log sink.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
+import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import type { StreamAttemptOutcome, StreamedAnswer, StreamSettings } from "../_shared/providers/open-stream.ts";
+import type { PreparedRequest } from "../_shared/providers/prepare-request.ts";
+import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
+import type { AttemptErrorType } from "../_shared/routing/error-types.ts";
+import type { AttemptRecord, DecisionTarget, RoutingDecision } from "../_shared/routing/types.ts";
+import { SSE_HEADERS } from "../_shared/stream/mod.ts";
+import type { ChatCompletion } from "../_shared/translate/mod.ts";
+import { type CompletionDeps, type CompletionPolicy, routeCompletion } from "./complete.ts";
+import type { CompletionRequest } from "./request.ts";
+import { STREAM_CLIENT_ABORTED, STREAM_CLIENT_LEFT_EARLY, streamFailedWarning } from "./stream-record.ts";
+
+const AGENT = "5b0c1d52-8f3e-4a43-9a55-1f0e8c2d7a10";
+const USER = "0d9e2c4b-7a61-4f1e-b2c3-6a5d4e3f2a1b";
+const DECISION = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+
+const HAIKU: DecisionTarget = {
+  model: "claude-haiku-4-5", provider: "anthropic", provider_kind: "anthropic", wire_id: "claude-haiku-4-5-20251001",
+  base_url: null, base_url_env: "ANTHROPIC_BASE_URL", api_key_env: "ANTHROPIC_API_KEY", context_window: 200_000,
+  max_output_tokens: 64_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
+  supports_prefill: true, sampling: "temperature_or_top_p",
+};
+const SOL: DecisionTarget = {
+  model: "gpt-5.6-sol", provider: "openai", provider_kind: "openai-compatible", wire_id: "gpt-5.6-sol",
+  base_url: null, base_url_env: "OPENAI_BASE_URL", api_key_env: "OPENAI_API_KEY", context_window: 1_050_000,
+  max_output_tokens: 128_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
+  supports_prefill: false, sampling: "none",
+};
+const decision: RoutingDecision = {
+  decision_id: DECISION, agent_id: AGENT, execution_id: null,
+  model: "claude-haiku-4-5", provider: "anthropic", tier: "medium", reason: "tier",
+  reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", baseline_model: "gpt-5.6-sol",
+  targets: [HAIKU, SOL], breakers: { anthropic: "closed", openai: "closed" },
+  max_retries: 2, warnings: [], replayed: false,
+};
+const body: CompletionRequest["body"] = { messages: [{ role: "user", content: "hello" }], stream: true };
+const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
+const policy: CompletionPolicy = {
+  failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000,
+  anthropicDefaultMaxTokens: 4096, streamStallMs: 5_000,
+};
+const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 2, breakers: {} };
+const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 3, cache_write_tokens: 2 };
+const NO_TOKENS = { input_tokens: 0, output_tokens: 0, cached_tokens: 0, cache_write_tokens: 0 };
+const failure = (status: number): ProviderFailure => ({
+  kind: "http", status, providerType: null, providerCode: null, param: null, message: "boom", retryAfterMs: null,
+});
+const completion = { id: "", object: "chat.completion", created: 0, model: "", choices: [] } as unknown as ChatCompletion;
+const answer = (over: Partial<StreamedAnswer>): StreamedAnswer => ({
+  ending: "complete", completed: true, finishReason: "stop", usage, usageFinal: true, failure: null, completion, warnings: [], ...over,
+});
+
+/** A scripted streamed attempt: fails before the first byte, the caller left, or opens a stream ending with `answer`. */
+type Step = { fail: number } | { left: true } | { opened: StreamedAnswer };
+
+interface Script {
+  steps: Step[];
+  body?: CompletionRequest["body"];
+  record?: () => Promise<RecordedCall>;
+}
+
+async function run(script: Script) {
+  let now = 1_000_000;
+  const opened: Array<{ model: string; prepared: PreparedRequest; timeoutMs: number; stream: StreamSettings }> = [];
+  const records: CallRecord[] = [];
+  const kept: Promise<unknown>[] = [];
+  const logs: string[] = [];
+  const ends: Array<() => void> = [];
+  const queue = [...script.steps];
+  const signal = new AbortController().signal;
+  const deps: CompletionDeps = {
+    decide: () => Promise.resolve(decision),
+    callProvider: () => Promise.reject(new Error("a stream calls no whole answer")),
+    openStream: (args) => {
+      opened.push({
+        model: args.target.model, prepared: structuredClone(args.prepared), timeoutMs: args.timeoutMs, stream: { ...args.stream, signal: undefined },
+      });
+      now += 100;
+      const step = queue.shift() ?? { fail: 500 };
+      let outcome: StreamAttemptOutcome;
+      if ("fail" in step) outcome = { ok: false, failure: failure(step.fail) };
+      else if ("left" in step) outcome = { ok: false, failure: null, usage: { ...NO_TOKENS, input_tokens: 7 } };
+      else {
+        // The stream ends (500 ms of the clock later) when the test says so.
+        const done = new Promise<StreamedAnswer>((resolve) => ends.push(() => (now += 500, resolve(step.opened))));
+        outcome = { ok: true, value: { body: new ReadableStream(), done }, status: 200, usage: NO_TOKENS };
+      }
+      equal(args.stream.signal, signal, "the caller's signal reaches the attempt");
+      return Promise.resolve(outcome);
+    },
+    record: (_id, call) => {
+      records.push(structuredClone(call));
+      return script.record ? script.record() : Promise.resolve(recorded);
+    },
+    keepAlive: (work) => kept.push(work),
+    clock: { now: () => now, sleep: (ms) => (now += ms, Promise.resolve()), random: () => 1 },
+    log: (level, event) => logs.push(`${level} ${event}`),
+  };
+  const request: CompletionRequest = { agentId: AGENT, executionId: null, body: script.body ?? body };
+  const before = structuredClone(request);
+  let result: unknown;
+  let error: { status: number; body: unknown } | null = null;
+  try {
+    result = await routeCompletion({ request, caller: user, policy, deps, signal });
+  } catch (e) {
+    if (!(e instanceof RouterHttpError)) throw e;
+    error = { status: e.status, body: e.toBody() };
+  }
+  deepStrictEqual(request, before, "the request was not mutated");
+  const streamed = result as { status: number; headers: Record<string, string>; recorded: Promise<RecordedCall | null> } | undefined;
+  return { streamed, error, opened, records, kept, logs, end: () => ends.shift()!() };
+}
+
+const headers = (over: Record<string, string> = {}) => ({
+  ...SSE_HEADERS,
+  "x-routing-decision-id": DECISION, "x-routing-model": "claude-haiku-4-5", "x-routing-provider": "anthropic",
+  "x-routing-reason": "tier", "x-routing-cohort": "routed", "x-routing-attempts": "1", "x-routing-fallback": "false", ...over,
+});
+const attempt = (
+  model: string, provider: string, status: number | null, error_type: AttemptErrorType | null, latency_ms: number, tokens = NO_TOKENS,
+): AttemptRecord => ({ model, provider, status, error_type, latency_ms, ...tokens });
+const call = (over: Partial<CallRecord>): CallRecord => ({
+  status: "succeeded", model: "claude-haiku-4-5", provider: "anthropic", fallback_used: false, latency_ms: 600, attempts: [], warnings: [], ...over,
+});
+
+Deno.test("stream: a 529 before the first byte is retried; the headers go with the stream; the call is recorded when it ends", async () => {
+  const r = await run({ steps: [{ fail: 529 }, { opened: answer({}) }] });
+  equal(r.streamed?.status, 200);
+  deepStrictEqual(r.streamed?.headers, headers({ "x-routing-attempts": "2" }));
+  deepStrictEqual(r.kept, [r.streamed?.recorded], "the record is handed to keepAlive");
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  deepStrictEqual(r.records, [], "nothing is recorded before the stream ends");
+  r.end();
+  deepStrictEqual(await r.streamed?.recorded, recorded);
+  deepStrictEqual(r.records, [call({
+    latency_ms: 800,
+    attempts: [attempt("claude-haiku-4-5", "anthropic", 529, "overloaded", 100), attempt("claude-haiku-4-5", "anthropic", 200, null, 600, usage)],
+  })]);
+  deepStrictEqual(r.opened.map((o) => [o.model, o.timeoutMs, o.prepared.wire.kind, o.stream]), [
+    ["claude-haiku-4-5", 30_000, "anthropic", { stallMs: 5_000, signal: undefined, includeUsage: false, created: 1_000 }],
+    ["claude-haiku-4-5", 30_000, "anthropic", { stallMs: 5_000, signal: undefined, includeUsage: false, created: 1_000 }],
+  ]);
+});
+
+Deno.test("stream: the adapted request is streamed; stream fields are the router's, neither sent nor warned about", async () => {
+  const r = await run({
+    body: { ...body, stream_options: { include_usage: true }, temperature: 0.2, top_p: 0.5 },
+    steps: [{ opened: answer({}) }],
+  });
+  const [first] = r.opened;
+  equal(first.stream.includeUsage, true);
+  ok(first.prepared.wire.kind === "anthropic");
+  const wire = first.prepared.wire.body as unknown as Record<string, unknown>;
+  deepStrictEqual([wire.model, "stream" in wire, "stream_options" in wire], ["claude-haiku-4-5-20251001", false, false]);
+  r.end();
+  await r.streamed?.recorded;
+  ok(first.prepared.warnings.length > 0, "temperature with top_p was adapted for Haiku");
+  deepStrictEqual(r.records[0].warnings, first.prepared.warnings, "the answering target's adaptations, nothing about streaming");
+  ok(r.records[0].warnings.every((w) => !/stream/.test(w)));
+});
+
+Deno.test("stream: an auth failure falls back to the chain's gpt-5.6-sol, which streams", async () => {
+  const r = await run({ steps: [{ fail: 401 }, { opened: answer({}) }] });
+  deepStrictEqual(r.streamed?.headers, headers({
+    "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "2", "x-routing-fallback": "true",
+  }));
+  r.end();
+  await r.streamed?.recorded;
+  deepStrictEqual(r.records.map((c) => [c.model, c.fallback_used, c.attempts.map((a) => a.error_type)]), [["gpt-5.6-sol", true, ["auth", null]]]);
+});
+
+Deno.test("stream: a provider error after the first byte: the call failed, the attempt has the error type and the tokens so far", async () => {
+  const r = await run({ steps: [{ opened: answer({ ending: "provider_error", completed: false, failure: failure(529), usageFinal: false }) }] });
+  r.end();
+  await r.streamed?.recorded;
+  deepStrictEqual(r.records, [call({
+    status: "failed",
+    attempts: [attempt("claude-haiku-4-5", "anthropic", 529, "overloaded", 600, usage)],
+    warnings: [streamFailedWarning("overloaded")],
+  })]);
+});
+
+Deno.test("stream: a client that disconnects mid-stream: the call failed, the attempt 200 without error type, said in a warning", async () => {
+  const r = await run({ steps: [{ opened: answer({ ending: "client_aborted", completed: false, usageFinal: false, warnings: ["restored"] }) }] });
+  r.end();
+  await r.streamed?.recorded;
+  deepStrictEqual(r.records, [call({
+    status: "failed",
+    attempts: [attempt("claude-haiku-4-5", "anthropic", 200, null, 600, usage)],
+    warnings: ["restored", STREAM_CLIENT_ABORTED],
+  })]);
+});
+
+Deno.test("stream: the caller leaves before the first byte: no further attempt, the cut attempt recorded, a 499", async () => {
+  const r = await run({ steps: [{ fail: 529 }, { left: true }, { opened: answer({}) }] });
+  deepStrictEqual(r.error, {
+    status: 499,
+    body: { error: { message: "The client closed the request before the first byte.", type: "invalid_request_error", param: null, code: "client_closed_request" } },
+  });
+  equal(r.opened.length, 2);
+  deepStrictEqual(r.records, [call({
+    status: "failed",
+    latency_ms: 300,
+    attempts: [
+      attempt("claude-haiku-4-5", "anthropic", 529, "overloaded", 100),
+      attempt("claude-haiku-4-5", "anthropic", null, null, 100, { ...NO_TOKENS, input_tokens: 7 }),
+    ],
+    warnings: [STREAM_CLIENT_LEFT_EARLY],
+  })]);
+});
+
+Deno.test("stream: every attempt fails before the first byte: the 502 of a whole answer, recorded failed", async () => {
+  const r = await run({ steps: [{ fail: 500 }, { fail: 500 }, { fail: 500 }, { fail: 500 }, { fail: 500 }, { fail: 500 }] });
+  equal(r.error?.status, 502);
+  equal((r.error?.body as { error: { code: string } }).error.code, "all_attempts_failed");
+  deepStrictEqual(r.records.map((c) => [c.status, c.model, c.attempts.length]), [["failed", "gpt-5.6-sol", 6]]);
+  deepStrictEqual(r.kept, []);
+});
+
+Deno.test("stream: the provider refuses the caller's request before the first byte: its 400, not retried", async () => {
+  const r = await run({ steps: [{ fail: 400 }] });
+  equal(r.error?.status, 400);
+  equal(r.opened.length, 1);
+  deepStrictEqual(r.records.map((c) => c.attempts.map((a) => a.error_type)), [["invalid_request"]]);
+});
+
+Deno.test("stream: a recording failure after the stream is logged; the record settles null", async () => {
+  const r = await run({ steps: [{ opened: answer({}) }], record: () => Promise.reject(new Error("database down")) });
+  r.end();
+  equal(await r.streamed?.recorded, null);
+  ok(r.logs.includes("error record_completion_failed"), r.logs.join());
+});

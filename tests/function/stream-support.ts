@@ -1,0 +1,66 @@
+// Helpers of the streaming function tests (tests/function/stream-*.test.ts): the unmodified OpenAI
+// client pointed at the local function, the raw SSE a plain fetch reads, and the call row that a
+// stream records after its last byte.
+import OpenAI from "openai";
+import { readSse, type SseEvent } from "../../functions/_shared/stream/sse.ts";
+import { type Sql, type Stack, userToken } from "./harness.ts";
+
+/** The OpenAI SDK as an agent would configure it: the router's URL, a user's JWT, the agent in a header. */
+export async function routerClient(stack: Stack, userId: string, agentId: string): Promise<OpenAI> {
+  return new OpenAI({
+    apiKey: await userToken(stack, userId),
+    baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`,
+    defaultHeaders: { "x-agent-id": agentId },
+    maxRetries: 0,
+  });
+}
+
+/** POSTs a streamed request with fetch and reads every SSE event, so `[DONE]` and the headers can be seen. */
+export async function rawStream(
+  stack: Stack,
+  userId: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; headers: Headers; events: SseEvent[] }> {
+  const res = await fetch(stack.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await userToken(stack, userId)}` },
+    body: JSON.stringify({ ...body, stream: true }),
+  });
+  const events: SseEvent[] = [];
+  if (res.body) for await (const event of readSse(res.body)) events.push(event);
+  return { status: res.status, headers: res.headers, events };
+}
+
+export interface RecordedStreamCall {
+  status: string;
+  model: string;
+  attempt_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: string;
+  warnings: string[];
+}
+
+/** The agent's calls, oldest first, once `count` of them are there: a stream records after its last byte. */
+export async function recordedCalls(sql: Sql, agentId: string, count = 1, timeoutMs = 5_000): Promise<RecordedStreamCall[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await sql`
+      select status, model, attempt_count, input_tokens::int, output_tokens::int, cached_tokens::int, cache_write_tokens::int,
+             trim_scale(cost_usd)::text as cost_usd, warnings
+      from routing.calls where agent_id = ${agentId} order by created_at, id`;
+    if (rows.length >= count || Date.now() > until) return rows.map((r) => ({ ...r }) as RecordedStreamCall);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The attempts of the agent's calls, in order. */
+export async function recordedAttempts(sql: Sql, agentId: string) {
+  const rows = await sql`
+    select a.seq, a.model, a.http_status, a.error_type, a.input_tokens::int, a.output_tokens::int, a.cached_tokens::int
+    from routing.attempts a join routing.calls c on c.id = a.call_id
+    where c.agent_id = ${agentId} order by c.created_at, a.seq`;
+  return rows.map((r) => ({ ...r }));
+}
