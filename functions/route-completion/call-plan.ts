@@ -20,7 +20,7 @@ import { allAttemptsFailed, callerFaultError, type Decision } from "./routing-su
 
 export interface CompletionDeps {
   /** route_model; the environment overrides are the wiring's to add. */
-  decide: (args: { agentId: string; executionId: string | null; actingUser: string | null }) => Promise<RoutingDecision>;
+  decide: (args: { agentId: string; executionId: string | null; actingUser: string | null; requestedModel: string | null }) => Promise<RoutingDecision>;
   /** One attempt at one target with its prepared body; never throws for provider trouble. */
   callProvider: (target: DecisionTarget, wire: ProviderBody, timeoutMs: number) => Promise<AttemptOutcome<ChatCompletion>>;
   /** One streamed attempt, read up to its first chunk (providers/open-stream.ts); never throws for provider trouble. */
@@ -110,6 +110,7 @@ async function decideOrFailOpen(
       agentId: request.agentId,
       executionId: request.executionId,
       actingUser: caller.kind === "user" ? caller.userId : null,
+      requestedModel: request.requestedModel,
     });
   } catch (error) {
     if (!(policy.failOpen && error instanceof RouterHttpError && error.status === 503)) throw error;

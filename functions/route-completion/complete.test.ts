@@ -36,7 +36,7 @@ const decision: RoutingDecision = {
   targets: [HAIKU, SOL], breakers: { anthropic: "closed", openai: "closed" },
   max_retries: 2, warnings: [], replayed: false,
 };
-const request: CompletionRequest = { agentId: AGENT, executionId: null, body: { messages: [{ role: "user", content: "hello" }] } };
+const request: CompletionRequest = { agentId: AGENT, executionId: null, requestedModel: null, body: { messages: [{ role: "user", content: "hello" }] } };
 const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
 const service: VerifiedCaller = { kind: "service_role", claims: null };
 const policy: CompletionPolicy = {
@@ -58,6 +58,7 @@ const fail = (status: number, extra: Partial<ProviderFailure> = {}): AttemptOutc
 
 interface Script {
   body?: CompletionRequest["body"];
+  requestedModel?: string;
   decide?: () => Promise<RoutingDecision>;
   outcomes?: AttemptOutcome<ChatCompletion>[];
   record?: () => Promise<RecordedCall>;
@@ -95,7 +96,7 @@ async function run(script: Script) {
     clock: { now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1 },
     log: (level, event, fields = {}) => { logs.push({ level, event, fields }); },
   };
-  const input: CompletionRequest = script.body === undefined ? request : { ...request, body: script.body };
+  const input: CompletionRequest = { ...request, body: script.body ?? request.body, requestedModel: script.requestedModel ?? null };
   const before = structuredClone(input);
   let outcome: unknown;
   try {
@@ -128,7 +129,7 @@ Deno.test("complete: the decided model answers: 200 with its model and costs, re
   deepStrictEqual(r.outcome, {
     answer: { status: 200, body: { ...completion, model: "claude-haiku-4-5", routing: routing({}) }, headers: headers({}) },
   });
-  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: USER }]);
+  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: USER, requestedModel: null }]);
   deepStrictEqual(r.records, [{
     decisionId: DECISION,
     call: { status: "succeeded", model: "claude-haiku-4-5", provider: "anthropic", fallback_used: false, latency_ms: 100,
@@ -139,7 +140,12 @@ Deno.test("complete: the decided model answers: 200 with its model and costs, re
 
 Deno.test("complete: the service role decides with no acting user", async () => {
   const r = await run({ outcomes: [ok], caller: service });
-  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: null }]);
+  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: null, requestedModel: null }]);
+});
+
+Deno.test("complete: the caller's model goes to the decision as requested_model (route_model decides what it is worth)", async () => {
+  const r = await run({ outcomes: [ok], requestedModel: "gpt-5.6-sol" });
+  deepStrictEqual(r.decided, [{ agentId: AGENT, executionId: null, actingUser: USER, requestedModel: "gpt-5.6-sol" }]);
 });
 
 Deno.test("complete: three 529s then the chain's gpt-5.6-sol: fallback used, every attempt recorded", async () => {

@@ -102,7 +102,7 @@ async function run(script: Script) {
     clock: { now: () => now, sleep: (ms) => (now += ms, Promise.resolve()), random: () => 1 },
     log: (level, event) => logs.push(`${level} ${event}`),
   };
-  const request: CompletionRequest = { agentId: AGENT, executionId: null, body: script.body ?? body };
+  const request: CompletionRequest = { agentId: AGENT, executionId: null, requestedModel: null, body: script.body ?? body };
   const before = structuredClone(request);
   let result: unknown;
   let error: { status: number; body: unknown } | null = null;

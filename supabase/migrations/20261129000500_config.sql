@@ -24,6 +24,9 @@ create table routing.config (
   force_provider text references routing.providers (provider),
   anthropic_enabled boolean not null default true,
   openai_mini_enabled boolean not null default true,
+  -- Explicit model choice (the OpenAI-compatible `model` field, route_model's requested_model).
+  -- Safe default: the router decides; a caller's model is ignored (and named in the warnings).
+  allow_requested_model boolean not null default false,
   -- Decision rules (spec §2). Tier thresholds are inclusive upper bounds.
   low_threshold numeric(4, 2) not null default 3.9 check (low_threshold between 0 and 10),
   medium_threshold numeric(4, 2) not null default 6.9 check (medium_threshold between 0 and 10),
@@ -111,6 +114,10 @@ comment on column routing.config.force_provider is
   'Provider of the forced model (an enabled provider of routing.providers); null = the catalog''s provider of force_model.';
 comment on column routing.config.anthropic_enabled is 'false: Anthropic models are replaced by anthropic_substitute_model and left out of fallback chains.';
 comment on column routing.config.openai_mini_enabled is 'false: gpt-4o-mini is replaced by openai_mini_substitute_model and left out of fallback chains.';
+comment on column routing.config.allow_requested_model is
+  'true: a catalog model the caller names (route_model''s requested_model, the `model` of an OpenAI request) is honoured, '
+  'after rules 1-4 (forced, routing_disabled, agent_preference, rollout_control) and before rules 5-8; false (default): '
+  'it is ignored and named in the decision''s warnings.';
 comment on column routing.config.low_threshold is 'Rule 8: combined_score <= low_threshold is the low tier (inclusive upper bound).';
 comment on column routing.config.medium_threshold is 'Rule 8: combined_score <= medium_threshold (and above low_threshold) is the medium tier.';
 comment on column routing.config.min_executions is 'Rule 6: an agent with fewer executions is a new agent (new_agent_model).';

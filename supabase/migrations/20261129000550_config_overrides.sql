@@ -75,6 +75,7 @@ create type routing.effective_config as (
   forced_by text,                    -- null, config, or the env variable
   anthropic_enabled boolean,
   openai_mini_enabled boolean,
+  allow_requested_model boolean,
   low_threshold numeric,
   medium_threshold numeric,
   min_executions integer,

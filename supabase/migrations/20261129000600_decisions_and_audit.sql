@@ -23,7 +23,7 @@ create table routing.decisions (
   provider text not null references routing.providers (provider),
   tier text check (tier in ('low', 'medium', 'high')),
   reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
-                                         'recent_failures', 'new_agent', 'low_success_rate', 'learned_tier', 'tier',
+                                         'requested_model', 'recent_failures', 'new_agent', 'low_success_rate', 'learned_tier', 'tier',
                                          'explore_cheaper')),
   reasoning text not null,
   cohort text not null check (cohort in ('forced', 'disabled', 'control', 'routed')),

@@ -9,6 +9,17 @@
 -- agent, asks _choose_model, applies the adjustments of rule 9 (routing._adjust)
 -- and writes exactly one routing.decisions row. The answer lists the targets:
 -- how to call each model of the decision (routing._targets).
+--
+-- Explicit model choice: the caller may name a catalog model (requested_model,
+-- the `model` of an OpenAI-compatible request; null or 'auto' lets the router
+-- decide). It must be an active model of routing.models (else 22023, whether or
+-- not it is honoured). Where routing.config.allow_requested_model is true it is
+-- honoured with reason requested_model, after rules 1-4 (forced, routing_disabled,
+-- agent_preference, rollout_control: an operator's and the agent owner's choices,
+-- and the control cohort, come first) and before rules 5-8 (the agent's record
+-- and score); the adjustments of rule 9 still apply to it. Otherwise, or when a
+-- rule before it decided, it is named in the decision's warnings. It is no trust
+-- escalation: a user may pass it on a direct RPC too, and the config decides.
 
 -- -----------------------------------------------------------------------------
 -- What the rules read and return
@@ -31,10 +42,12 @@ create type routing.agent_facts as (
   learned_from_model text,
   learned_direction text,
   records jsonb,                     -- {model: [executions, successes]} of routing.agent_model_records
-  execution_id text                  -- the execution being decided (exploration is sticky per execution)
+  execution_id text,                 -- the execution being decided (exploration is sticky per execution)
+  requested_model text               -- the active catalog model the caller named; null: the router decides
 );
 comment on type routing.agent_facts is
-  'What the rules read about one agent: its preference, its AIS metrics, its rollout bucket, its learned rung and track record.';
+  'What the rules read about one agent: its preference, its AIS metrics, its rollout bucket, its learned rung and track record, '
+  'and the model its caller asked for.';
 
 create type routing.model_choice as (
   model text,
@@ -70,6 +83,27 @@ begin
 end
 $$;
 comment on function routing.validate_route_input(uuid, text, jsonb) is 'Raises 22023 with a stable message for input route_model refuses before writing anything.';
+
+create function routing.validate_requested_model(requested_model text)
+returns text
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  -- null and 'auto': the router decides. The value is not echoed (the caller has it; it may be long).
+  if validate_requested_model.requested_model is null or validate_requested_model.requested_model = 'auto' then
+    return null;
+  end if;
+  if not exists (select 1 from routing.models m where m.model = validate_requested_model.requested_model and m.active) then
+    raise exception 'route_model: requested_model must be an active model of routing.models, or auto'
+      using errcode = '22023', column = 'requested_model';
+  end if;
+  return validate_requested_model.requested_model;
+end
+$$;
+comment on function routing.validate_requested_model(text) is
+  'The model route_model''s caller asked for: null for null or ''auto'', the name for an active catalog model (by primary '
+  'key); anything else raises 22023 with a stable message and column requested_model (the edge function''s 404 model_not_found).';
 
 -- -----------------------------------------------------------------------------
 -- The agent and its rollout bucket
@@ -281,6 +315,14 @@ begin
     routed.shadow_model := merit.model;
     routed.shadow_reason := merit.reason;
     routed.warnings := w || merit.warnings;
+  elsif a.requested_model is not null and c.allow_requested_model then
+    -- requested_model: the caller's explicit choice, where the config allows it; before the agent's record (rules 5-8).
+    routed.model := a.requested_model;
+    routed.reason := 'requested_model';
+    routed.cohort := 'routed';
+    routed.tier := band;
+    routed.reasoning := format('Requested by the caller: %s', a.requested_model);
+    routed.warnings := w;
   else
     routed := merit;
     routed.warnings := w || merit.warnings;
@@ -315,8 +357,9 @@ begin
 end
 $$;
 comment on function routing._choose_model(routing.effective_config, routing.agent_facts) is
-  'ROUTING-SPEC §2 rules 1-8 in one place: forced, routing_disabled, agent_preference, rollout_control, recent_failures, '
-  'new_agent, low_success_rate, learned_tier, tier; then exploration of the next cheaper rung (explore_cheaper, routed only).';
+  'ROUTING-SPEC §2 rules 1-8 in one place: forced, routing_disabled, agent_preference, rollout_control, requested_model '
+  '(where config.allow_requested_model), recent_failures, new_agent, low_success_rate, learned_tier, tier; then exploration '
+  'of the next cheaper rung (explore_cheaper, routed only).';
 
 -- -----------------------------------------------------------------------------
 -- The answer: a decision row as the documented jsonb, with its targets
@@ -396,7 +439,8 @@ comment on function routing._replay_json(routing.decisions) is
 -- public.route_model
 -- -----------------------------------------------------------------------------
 create function public.route_model(
-  agent_id uuid, execution_id text default null, env jsonb default null, acting_user uuid default null
+  agent_id uuid, execution_id text default null, env jsonb default null, acting_user uuid default null,
+  requested_model text default null
 ) returns jsonb
 language plpgsql volatile
 security definer  -- writes routing.decisions and reads routing.config, which callers cannot
@@ -410,6 +454,7 @@ declare
   adj routing.adjusted_choice;
   shadow_subs jsonb;
   d routing.decisions;
+  requested text;
 begin
   -- 1. The caller: anon is refused; env and acting_user only from trusted callers.
   if who.api_role = 'anon' or (who.api_role = 'authenticated' and who.user_id is null) then
@@ -422,6 +467,7 @@ begin
 
   -- 2. The input.
   perform routing.validate_route_input(route_model.agent_id, route_model.execution_id, route_model.env);
+  requested := routing.validate_requested_model(route_model.requested_model);
 
   -- 3. The agent: a user sees their own, acting_user narrows a trusted caller; one message, no leak.
   a := routing._load_agent(route_model.agent_id);
@@ -444,7 +490,14 @@ begin
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
   a.execution_id := route_model.execution_id;
+  a.requested_model := requested;
   ch := routing._choose_model(c, a);
+  if requested is not null and ch.reason <> 'requested_model' then
+    -- Not honoured: said so, with why (the config, or the rule that came first).
+    ch.warnings := ch.warnings || to_jsonb(case
+      when not c.allow_requested_model then format('requested model %s ignored: routing.config.allow_requested_model is false', requested)
+      else format('requested model %s not used: %s decided first', requested, ch.reason) end);
+  end if;
   adj := routing._adjust(c, ch.model, ch.reason = 'forced', who.trusted);
   if ch.shadow_model is not null then
     -- The shadow gets the substitutions (lifecycle, disabled providers), not the breaker.
@@ -474,15 +527,19 @@ begin
                                 routing._targets(adj.model || adj.fallback_chain, adj.provider || adj.fallback_providers));
 end
 $$;
-comment on function public.route_model(uuid, text, jsonb, uuid) is
-  'ROUTING-SPEC §2: choose the model for an agent''s execution and audit it. Users route their own agents; service_role and database owners may pass env overrides and acting_user. Errors: 42501 refused caller, 22023 bad input, P0002 agent not found.';
+comment on function public.route_model(uuid, text, jsonb, uuid, text) is
+  'ROUTING-SPEC §2: choose the model for an agent''s execution and audit it. Users route their own agents; service_role and '
+  'database owners may pass env overrides and acting_user. requested_model (null or ''auto'': the router decides) is an '
+  'active catalog model honoured where routing.config.allow_requested_model (reason requested_model, after rules 1-4), else '
+  'named in the warnings. Errors: 42501 refused caller, 22023 bad input (an unknown requested_model too), P0002 agent not found.';
 
 -- -----------------------------------------------------------------------------
 -- Privileges
 -- -----------------------------------------------------------------------------
-revoke all on function public.route_model(uuid, text, jsonb, uuid) from public, anon, authenticated, service_role;
-grant execute on function public.route_model(uuid, text, jsonb, uuid) to authenticated, service_role;
+revoke all on function public.route_model(uuid, text, jsonb, uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.route_model(uuid, text, jsonb, uuid, text) to authenticated, service_role;
 revoke all on function routing.validate_route_input(uuid, text, jsonb) from public;
+revoke all on function routing.validate_requested_model(text) from public;
 revoke all on function routing._rollout_bucket(text, uuid) from public;
 revoke all on function routing._load_agent(uuid) from public;
 revoke all on function routing._explore_bucket(uuid, text) from public;

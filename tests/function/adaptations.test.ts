@@ -159,7 +159,7 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
         maxRetries: 0,
       });
       const completion = await client.chat.completions.parse({
-        model: "gpt-5.6-sol",
+        model: "auto",
         messages: [{ role: "user", content: "File a ticket for the outage." }],
         response_format: {
           type: "json_schema",

@@ -1,7 +1,7 @@
 // One postgres.js pool per function and isolate, made on first use, and the mapping of database
 // errors to HTTP (the SQLSTATEs of docs/architecture.md; 503 when the database is unreachable).
 import { postgres } from "../deps.ts";
-import { RouterHttpError } from "../http/openai-error.ts";
+import { modelNotFound, RouterHttpError } from "../http/openai-error.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
@@ -33,7 +33,11 @@ export async function runQuery<T>(query: () => Promise<T>): Promise<T> {
 }
 
 export function toHttpError(error: unknown): RouterHttpError {
-  const err = error as { code?: string; message?: string };
+  const err = error as { code?: string; message?: string; column_name?: string };
+  // route_model's requested_model is not an active catalog model: OpenAI's answer for a model it does not serve.
+  if (err.code === "22023" && err.column_name === "requested_model") {
+    return modelNotFound('The model is not an active model of the router\'s catalog: send "auto" (the router decides) or a model of GET /v1/models.');
+  }
   switch (err.code) {
     case "P0002":
       return new RouterHttpError(404, err.message ?? "not found", { code: "not_found" });

@@ -27,11 +27,12 @@ export interface RecordedCall {
 
 export async function routeModel(
   url: string | null,
-  args: { agentId: string; executionId: string | null; env: Record<string, string>; actingUser: string | null },
+  args: { agentId: string; executionId: string | null; env: Record<string, string>; actingUser: string | null; requestedModel: string | null },
 ): Promise<RoutingDecision> {
   const sql = sqlFor(url);
   const rows = await run(() =>
-    sql`select public.route_model(${args.agentId}::uuid, ${args.executionId}::text, ${sql.json(args.env)}::jsonb, ${args.actingUser}::uuid) as decision`
+    sql`select public.route_model(${args.agentId}::uuid, ${args.executionId}::text, ${sql.json(args.env)}::jsonb, ${args.actingUser}::uuid,
+          ${args.requestedModel}::text) as decision`
   );
   return rows[0].decision as RoutingDecision;
 }

@@ -43,6 +43,14 @@ export class RouterHttpError extends Error {
   }
 }
 
+/**
+ * OpenAI's answer for a model it does not serve (404, type invalid_request_error, code
+ * model_not_found): an unknown `model` in a request, an unknown id of GET /v1/models/{id}.
+ */
+export function modelNotFound(message: string): RouterHttpError {
+  return new RouterHttpError(404, message, { type: "invalid_request_error", param: "model", code: "model_not_found" });
+}
+
 /** OpenAI's error `type` for a status, so clients that switch on it behave as with OpenAI. */
 function defaultTypeFor(status: number): string {
   if (status === 401) return "authentication_error";

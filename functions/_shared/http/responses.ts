@@ -1,10 +1,21 @@
 // JSON responses with CORS, the OpenAI-shaped error response, and the CORS preflight.
 import { RouterHttpError } from "./openai-error.ts";
 
+/**
+ * What a browser may send: supabase-js's headers, the router's own, and those the OpenAI SDK adds
+ * to every request (so `new OpenAI({ baseURL, dangerouslyAllowBrowser: true })` passes the preflight).
+ */
+const ALLOWED_HEADERS = [
+  "authorization", "x-client-info", "apikey", "content-type", "x-agent-id", "x-execution-id",
+  "openai-organization", "openai-project", "openai-beta",
+  "x-stainless-arch", "x-stainless-lang", "x-stainless-os", "x-stainless-package-version", "x-stainless-runtime",
+  "x-stainless-runtime-version", "x-stainless-retry-count", "x-stainless-timeout", "x-stainless-helper-method",
+];
+
 export const corsHeaders: Record<string, string> = {
   "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type, x-agent-id",
-  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": ALLOWED_HEADERS.join(", "),
+  "access-control-allow-methods": "GET, POST, OPTIONS",
   "access-control-expose-headers":
     "x-routing-decision-id, x-routing-model, x-routing-provider, x-routing-reason, x-routing-cohort, x-routing-attempts, x-routing-fallback",
 };

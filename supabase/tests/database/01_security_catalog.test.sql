@@ -28,7 +28,7 @@ select is_empty($$
 $$, 'Every table in public and routing has row level security enabled.');
 
 select ok(
-  (select prosecdef from pg_catalog.pg_proc where oid = 'public.route_model(uuid, text, jsonb, uuid)'::regprocedure),
+  (select prosecdef from pg_catalog.pg_proc where oid = 'public.route_model(uuid, text, jsonb, uuid, text)'::regprocedure),
   'route_model is SECURITY DEFINER.');
 
 select is_empty($$
@@ -54,12 +54,12 @@ select is_empty($$
 $$, 'No routing helper of route_model is executable by anon or authenticated.');
 
 select ok(
-  has_function_privilege('authenticated', 'public.route_model(uuid, text, jsonb, uuid)', 'execute')
-  and has_function_privilege('service_role', 'public.route_model(uuid, text, jsonb, uuid)', 'execute'),
+  has_function_privilege('authenticated', 'public.route_model(uuid, text, jsonb, uuid, text)', 'execute')
+  and has_function_privilege('service_role', 'public.route_model(uuid, text, jsonb, uuid, text)', 'execute'),
   'route_model is executable by authenticated and service_role.');
 
 select ok(
-  not has_function_privilege('anon', 'public.route_model(uuid, text, jsonb, uuid)', 'execute'),
+  not has_function_privilege('anon', 'public.route_model(uuid, text, jsonb, uuid, text)', 'execute'),
   'route_model is not executable by anon.');
 
 select * from finish();
