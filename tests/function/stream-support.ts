@@ -9,7 +9,7 @@ import { type Sql, type Stack, userToken } from "./harness.ts";
 export async function routerClient(stack: Stack, userId: string, agentId: string): Promise<OpenAI> {
   return new OpenAI({
     apiKey: await userToken(stack, userId),
-    baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`,
+    baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, // the documented OpenAI base URL
     defaultHeaders: { "x-agent-id": agentId },
     maxRetries: 0,
   });
