@@ -190,6 +190,7 @@ function withSslDisabledIfLocal(url) {
  * Applies the migrations, and the demo seed only on a local database (or with ROUTER_SEED=true):
  * the seed creates demo users and switches routing on, which a real project must not get by accident.
  * @param {string} url
+ * @returns {boolean} whether migrations were applied (a fresh or older database)
  */
 function migrate(url) {
   const seed = isLocalUrl(url) || process.env.ROUTER_SEED === "true";
@@ -208,6 +209,7 @@ function migrate(url) {
     throw new Error(`supabase db push failed:\n${output}${hint}`);
   }
   for (const line of output.split("\n")) if (/Applying|up to date|Seeding/i.test(line)) log(line.trim());
+  return /Applying migration/.test(output);
 }
 
 /**
@@ -230,9 +232,32 @@ export async function start() {
   } else {
     log("Supabase database detected: skipping the local shim");
   }
-  migrate(url);
+  const applied = migrate(url);
+  if (!external) checkLocalSchema(url, applied);
   updateEnvFile(envFilePath(root), { DATABASE_URL: url });
   return url;
+}
+
+/**
+ * The migrations are not released yet and are edited in place, so `supabase db push` can say "up to
+ * date" for a local database built from other versions of the same files. The local database keeps
+ * the hash of the files it was built from (a comment on the database); a mismatch is a clear error
+ * instead of a confusing one later. Never for a DATABASE_URL database.
+ * @param {string} url
+ * @param {boolean} applied whether this start applied migrations (a fresh database)
+ */
+function checkLocalSchema(url, applied) {
+  const hash = schemaHash();
+  const stored = psql(url, ["-At", "-c", "select coalesce(shobj_description(oid, 'pg_database'), '') from pg_database where datname = current_database()"]).stdout.trim();
+  const mark = `router schema ${hash}`;
+  if (applied || stored === mark) {
+    if (stored !== mark) psql(url, ["-c", `do $$ begin execute format('comment on database %I is %L', current_database(), '${mark}'); end $$`]);
+    return;
+  }
+  throw new Error(
+    `the local database was built from other versions of the migrations (${stored || "no schema mark"}; these files are ${mark}).\n` +
+      "Run `npm run db:reset` to throw the local cluster away and start fresh (the demo does so by default).",
+  );
 }
 
 /** What a migrated database is made of: the shim, the migrations and the seed, hashed. */
