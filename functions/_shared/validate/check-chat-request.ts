@@ -94,7 +94,7 @@ function describe(issue: z.core.$ZodIssue): OpenAIRequestProblem {
       return {
         param,
         code: "invalid_type",
-        message: `Invalid type for '${param}': expected ${article(issue.expected)}, but got ${article(typeName(issue.input))} instead.`,
+        message: `Invalid type for '${param}': expected ${article(INTEGER_PARAMS.has(param) ? "integer" : issue.expected)}, but got ${article(typeName(issue.input))} instead.`,
       };
     case "too_big":
       return bound({ param, origin: issue.origin, side: "max", limit: issue.maximum, input: issue.input });
