@@ -36,3 +36,29 @@ for (const [name, req, expected] of rows) {
     deepStrictEqual(await read(req()), expected);
   });
 }
+
+Deno.test("readJsonObject: a chunked body without Content-Length is refused once past the limit, the rest never pulled", async () => {
+  let pulled = 0;
+  // An endless stream of 16-byte chunks: a reader that buffered the whole body would never end.
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled += 1;
+      controller.enqueue(new TextEncoder().encode('{"a":"xxxxxxxxx,'));
+    },
+  });
+  const req = new Request("http://local/f", { method: "POST", body: endless });
+  deepStrictEqual({ result: await read(req), pulledAtMost: pulled <= 6 }, { result: tooLarge, pulledAtMost: true });
+});
+
+Deno.test("readJsonObject: a chunked body within the limit is read whole", async () => {
+  const parts = ['{"a":', '"b",', '"c":[1,2]}'];
+  const chunked = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = parts.shift();
+      if (next === undefined) controller.close();
+      else controller.enqueue(new TextEncoder().encode(next));
+    },
+  });
+  const req = new Request("http://local/f", { method: "POST", body: chunked });
+  deepStrictEqual(await read(req), { object: { a: "b", c: [1, 2] } });
+});

@@ -43,10 +43,11 @@ export function convertTools(
   }
   const warnings: string[] = [];
   const converted = (tools ?? []).map((tool, i) => convertTool({ tool, param: `tools[${i}]`, warnings }));
+  // One pass with a Set: linear in the number of tools (a findIndex per tool was quadratic).
+  const seen = new Set<string>();
   converted.forEach(({ name }, i) => {
-    if (converted.findIndex((other) => other.name === name) !== i) {
-      throw invalid(`tools[${i}].function.name`, `repeats the tool name "${name}"`);
-    }
+    if (seen.has(name)) throw invalid(`tools[${i}].function.name`, `repeats the tool name "${name}"`);
+    seen.add(name);
   });
   const tool_choice = convertToolChoice({
     toolChoice,

@@ -65,15 +65,15 @@ const rows: Array<{ name: string; request: unknown; expected: ChatRequestCheck }
     request: { messages: [{ role: "user", content: [{ type: "file", file: { file_data: "JVBERi0=" } }] }] },
     expected: refused("messages[0].content[0].file.file_data", "invalid_value", "messages[0].content[0].file.file_data must be a base64 data URL (data:application/pdf;base64,...)"),
   },
-  { name: "max_tokens 0", request: { messages: hi, max_tokens: 0 }, expected: refused("max_tokens", "invalid_value", "max_tokens must be a positive integer") },
-  { name: "temperature as text", request: { messages: hi, temperature: "hot" }, expected: refused("temperature", "invalid_type", "temperature must be a number") },
-  { name: "a stop sequence that is not text", request: { messages: hi, stop: ["a", 1] }, expected: refused("stop[1]", "invalid_type", "stop[1] must be a string") },
-  { name: "user as a number", request: { messages: hi, user: 5 }, expected: refused("user", "invalid_type", "user must be a string") },
-  { name: "no messages", request: { messages: [] }, expected: refused("messages", "invalid_value", "messages must be a non-empty array") },
+  { name: "max_tokens 0", request: { messages: hi, max_tokens: 0 }, expected: refused("max_tokens", "integer_below_min_value", "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.") },
+  { name: "temperature as text", request: { messages: hi, temperature: "hot" }, expected: refused("temperature", "invalid_type", "Invalid type for 'temperature': expected a decimal, but got a string instead.") },
+  { name: "a stop sequence that is not text", request: { messages: hi, stop: ["a", 1] }, expected: refused("stop[1]", "invalid_type", "Invalid type for 'stop[1]': expected a string, but got an integer instead.") },
+  { name: "user as a number", request: { messages: hi, user: 5 }, expected: refused("user", "invalid_type", "Invalid type for 'user': expected a string, but got an integer instead.") },
+  { name: "no messages", request: { messages: [] }, expected: refused("messages", "empty_array", "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.") },
   {
     name: "an unknown role",
     request: { messages: [...hi, { role: "critic", content: "x" }] },
-    expected: refused("messages[1].role", "invalid_value", 'messages[1].role "critic" is not a known role'),
+    expected: refused("messages[1].role", "invalid_value", "Invalid value: 'critic'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'."),
   },
   {
     name: "an audio part",
@@ -100,7 +100,7 @@ const rows: Array<{ name: string; request: unknown; expected: ChatRequestCheck }
     request: { messages: [...hi, { role: "assistant", content: "ok" }, { role: "tool", tool_call_id: "c9", content: "r" }] },
     expected: refused("messages[2].tool_call_id", "invalid_value", 'tool message for "c9" answers no tool call of the assistant message before it'),
   },
-  { name: "tools not an array", request: { messages: hi, tools: {} }, expected: refused("tools", "invalid_type", "tools must be an array") },
+  { name: "tools not an array", request: { messages: hi, tools: {} }, expected: refused("tools", "invalid_type", "Invalid type for 'tools': expected an array, but got an object instead.") },
   {
     name: "a repeated tool name",
     request: { messages: hi, tools: [{ type: "function", function: { name: "f" } }, { type: "function", function: { name: "f" } }] },
@@ -114,16 +114,21 @@ const rows: Array<{ name: string; request: unknown; expected: ChatRequestCheck }
   {
     name: "parallel_tool_calls as text",
     request: { messages: hi, tools: [{ type: "function", function: { name: "f" } }], parallel_tool_calls: "yes" },
-    expected: refused("parallel_tool_calls", "invalid_type", "parallel_tool_calls must be a boolean"),
+    expected: refused("parallel_tool_calls", "invalid_type", "Invalid type for 'parallel_tool_calls': expected a boolean, but got a string instead."),
   },
   {
     name: "a json_schema without a name",
     request: { messages: hi, response_format: { type: "json_schema", json_schema: { schema: {} } } },
-    expected: refused("response_format.json_schema.name", "invalid_value", "response_format.json_schema must have a name"),
+    expected: refused("response_format.json_schema.name", "missing_required_parameter", "Missing required parameter: 'response_format.json_schema.name'."),
   },
   {
-    name: "several faults: the first rule met wins (parameters before messages)",
+    name: "several faults: OpenAI's shape is checked before the translation rules (an unknown role before n)",
     request: { messages: [{ role: "critic", content: "x" }], n: 3, response_format: { type: "yaml" } },
+    expected: refused("messages[0].role", "invalid_value", "Invalid value: 'critic'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'."),
+  },
+  {
+    name: "several translation faults: the first rule met wins (parameters before messages)",
+    request: { messages: [...hi, { role: "tool", tool_call_id: "c9", content: "r" }], n: 3 },
     expected: refused("n", "unsupported_value", "n must be 1: the router returns a single choice"),
   },
 ];

@@ -14,6 +14,7 @@
  * Pure: nothing is fetched or mutated.
  */
 import { convertLegacyFunctions } from "../adapt/convert-legacy-functions.ts";
+import { checkChatRequestShape } from "../validate/check-chat-request.ts";
 import { checkToolPairs } from "./check-tool-pairs.ts";
 import { convertRequestParams, type RequestParams } from "./convert-request-params.ts";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.ts";
@@ -24,11 +25,14 @@ import { buildToolIdMap, type ToolIdMap } from "./tool-id-map.ts";
 import { TranslationError, type TranslationErrorCode } from "./translation-error.ts";
 import type { AnthropicRequest, AnthropicTurn, OpenAIChatRequest } from "./types.ts";
 
-/** A refusal in OpenAI's terms: the message, the offending field, the error code. */
+/**
+ * A refusal in OpenAI's terms: the message, the offending field, the error code (a translation
+ * rule's code, or OpenAI's own for a shape it refuses: `unknown_parameter`, `decimal_above_max_value`, …).
+ */
 export interface ChatRequestError {
   message: string;
   param: string;
-  code: TranslationErrorCode;
+  code: TranslationErrorCode | string;
 }
 
 export type ChatRequestCheck = { ok: true } | { ok: false; error: ChatRequestError };
@@ -36,6 +40,10 @@ export type ChatRequestCheck = { ok: true } | { ok: false; error: ChatRequestErr
 export function validateChatRequest({ request }: { request: OpenAIChatRequest }): ChatRequestCheck {
   try {
     requireObject(request);
+    // OpenAI's documented types and ranges, and the caps, first: linear, so the rules below
+    // only ever see a body of bounded size and depth.
+    const shape = checkChatRequestShape({ body: request });
+    if (shape !== null) return { ok: false, error: shape };
     // Legacy function calling is the deprecated spelling of tools: checked as the tools it becomes.
     const { request: withTools } = convertLegacyFunctions({ request });
     checkedChatRequest({ request: withOpenAIFileIdsAsText(withTools) });
