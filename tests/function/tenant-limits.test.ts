@@ -2,7 +2,8 @@
 // OpenAI SDK at /functions/v1/route-completion/v1: a tenant past routing.config's
 // tenant_requests_per_minute or tenant_daily_spend_usd gets OpenAI's 429 (RateLimitError, a
 // retry-after header) while other tenants go on; a replay is not refused; a hang is not retried
-// on the same model, and one tenant's hangs do not open the circuit every tenant shares.
+// on the same model, and one tenant's hangs do not open the circuit every tenant shares; a
+// non-streamed answer's max_tokens is capped to what fits the attempt timeout.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import OpenAI from "openai";
 import { auditCounts, configuredModels, createUserWithAgent, e2e, resetBreakers, type Stack, startStack, userToken } from "./harness.ts";
@@ -94,6 +95,19 @@ Deno.test("tenant limits: OpenAI's 429 past a tenant's limits, hangs fall back a
       } finally {
         await stack.sql`update routing.config set tenant_daily_spend_usd = 0`;
       }
+    });
+
+    await t.step("a non-streamed max_tokens above ROUTER_MAX_OUTPUT_TOKENS (4096 by default) is clamped to it, with a warning", async () => {
+      const long = await tenant(stack);
+      stack.sim.reset();
+      const sdk = client(stack, await userToken(stack, long.userId), { "x-agent-id": long.agentId });
+      const { data, response } = await sdk.chat.completions.create({ model: "auto", messages, max_tokens: 100_000 }).withResponse();
+      equal(response.status, 200);
+      const [sent] = stack.sim.received();
+      equal((sent.body as { max_tokens: number }).max_tokens, 4096, "the provider was asked for at most 4096 tokens");
+      const warnings = (data as unknown as { routing: { warnings: string[] } }).routing?.warnings ??
+        JSON.parse(response.headers.get("x-routing-warnings") ?? "[]");
+      ok(JSON.stringify(warnings).includes("max_tokens 100000 clamped to 4096 (ROUTER_MAX_OUTPUT_TOKENS"), JSON.stringify(warnings));
     });
 
     await t.step("a hang is not retried on the same model, and one tenant's hangs leave the shared circuit closed", async () => {
