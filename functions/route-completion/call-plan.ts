@@ -47,6 +47,7 @@ export type CompletionPolicy = Pick<
   | "retryBaseDelayMs"
   | "retryMaxDelayMs"
   | "anthropicDefaultMaxTokens"
+  | "maxOutputTokens"
   | "streamStallMs"
 >;
 
@@ -78,6 +79,7 @@ export async function planCall(
     targets: planTargets(decision.targets, decision.breakers ?? {}),
     decidedModel: decision.model,
     anthropicDefaultMaxTokens: policy.anthropicDefaultMaxTokens,
+    maxOutputTokens: policy.maxOutputTokens,
   });
   if (skipped.length > 0) deps.log("info", "targets_skipped", { decision_id: decision.decision_id, skipped });
 

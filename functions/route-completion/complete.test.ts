@@ -40,7 +40,7 @@ const request: CompletionRequest = { agentId: AGENT, executionId: null, requeste
 const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
 const service: VerifiedCaller = { kind: "service_role", claims: null };
 const policy: CompletionPolicy = {
-  failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000, anthropicDefaultMaxTokens: 4096,
+  failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000, anthropicDefaultMaxTokens: 4096, maxOutputTokens: 4096,
   streamStallMs: 30_000,
 };
 const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 1, breakers: {} };

@@ -7,6 +7,7 @@ import { type PreparedRequest, prepareRequest } from "../_shared/providers/prepa
 import type { DecisionTarget } from "../_shared/routing/types.ts";
 import type { OpenAIChatRequest } from "../_shared/translate/mod.ts";
 import { TranslationError } from "../_shared/translate/translation-error.ts";
+import { capOutputTokens } from "./cap-output-tokens.ts";
 
 /** A target ready to call: `model` and `provider` for the retry and fallback loops, the rest for the call. */
 export interface ReadyTarget {
@@ -17,12 +18,14 @@ export interface ReadyTarget {
 }
 
 export function prepareTargets(
-  { request, targets, decidedModel, anthropicDefaultMaxTokens }: {
+  { request, targets, decidedModel, anthropicDefaultMaxTokens, maxOutputTokens }: {
     request: OpenAIChatRequest;
     /** In the order they will be tried. */
     targets: ReadonlyArray<DecisionTarget>;
     decidedModel: string;
     anthropicDefaultMaxTokens: number;
+    /** ROUTER_MAX_OUTPUT_TOKENS (cap-output-tokens.ts); also bounds Anthropic's default max_tokens. */
+    maxOutputTokens: number;
   },
 ): { ready: ReadyTarget[]; skipped: string[] } {
   const ready: ReadyTarget[] = [];
@@ -30,10 +33,14 @@ export function prepareTargets(
   const refusals = new Map<string, TranslationError>();
   // How the answer travels is the router's business (stream-completion.ts streams either kind),
   // not a parameter of the model: it is neither adapted, translated nor warned about.
-  const { stream: _stream, stream_options: _streamOptions, ...modelRequest } = request;
+  // The cap sees `stream` (a stream is not capped), then the models do not.
+  const cap = capOutputTokens({ request, cap: maxOutputTokens });
+  const { stream: _stream, stream_options: _streamOptions, ...modelRequest } = cap.request;
+  const defaultMaxTokens = request.stream === true ? anthropicDefaultMaxTokens : Math.min(anthropicDefaultMaxTokens, maxOutputTokens);
   for (const target of targets) {
     try {
-      const prepared = prepareRequest({ request: modelRequest, target, anthropicDefaultMaxTokens });
+      const own = prepareRequest({ request: modelRequest, target, anthropicDefaultMaxTokens: defaultMaxTokens });
+      const prepared = cap.warnings.length > 0 ? { ...own, warnings: [...cap.warnings, ...own.warnings] } : own;
       ready.push({ model: target.model, provider: target.provider, target, prepared });
     } catch (error) {
       if (!(error instanceof TranslationError)) throw error;

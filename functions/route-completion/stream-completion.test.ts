@@ -43,7 +43,7 @@ const body: CompletionRequest["body"] = { messages: [{ role: "user", content: "h
 const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
 const policy: CompletionPolicy = {
   failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000,
-  anthropicDefaultMaxTokens: 4096, streamStallMs: 5_000,
+  anthropicDefaultMaxTokens: 4096, maxOutputTokens: 4096, streamStallMs: 5_000,
 };
 const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 2, breakers: {} };
 const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 3, cache_write_tokens: 2 };

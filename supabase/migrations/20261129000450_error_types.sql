@@ -34,7 +34,7 @@ insert into routing.error_types (sort_order, error_type, caller_fault, breaker_f
   (2, 'insufficient_quota', false, false, 'HTTP 429 insufficient_quota: the key is out of credit; the fallback at once, no retry.'),
   (3, 'server_error', false, true, 'HTTP 409 or 5xx from the provider: retried, then the fallback chain.'),
   (4, 'overloaded', false, true, 'HTTP 529 (Anthropic overloaded): retried, then the fallback chain.'),
-  (5, 'timeout', false, true, 'The attempt timed out (or HTTP 408): retried, then the fallback chain.'),
+  (5, 'timeout', false, true, 'The attempt timed out (or HTTP 408): the fallback chain at once (the same model would time out again), no retry.'),
   (6, 'connection', false, true, 'The provider could not be reached: retried, then the fallback chain.'),
   (7, 'auth', false, false, 'HTTP 401 or 403 from the provider: a key problem; the fallback at once, no retry.'),
   (8, 'invalid_request', true, false, 'HTTP 400 or 422: the caller''s own request is invalid; returned to the caller.'),

@@ -51,6 +51,14 @@ create table routing.config (
   max_retries integer not null default 2 check (max_retries between 0 and 10),
   breaker_failure_threshold integer not null default 5 check (breaker_failure_threshold >= 1),
   breaker_cooldown_seconds integer not null default 60 check (breaker_cooldown_seconds >= 1),
+  -- Tenants cannot hurt each other: a breaker opens only on the failures of at least this many
+  -- tenants (decision user_ids), and each tenant's request rate and daily spend is bounded (0 = none).
+  breaker_min_tenants integer not null default 2
+    constraint breaker_min_tenants_positive check (breaker_min_tenants >= 1),
+  tenant_requests_per_minute integer not null default 0
+    constraint tenant_requests_per_minute_not_negative check (tenant_requests_per_minute >= 0),
+  tenant_daily_spend_usd numeric(12, 2) not null default 0
+    constraint tenant_daily_spend_usd_not_negative check (tenant_daily_spend_usd >= 0),
   log_level text not null default 'info' check (log_level in ('debug', 'info', 'warn', 'error')),
   -- Auto-rollback (spec §7): set by the alert evaluation, cleared only by an operator.
   rollback_tripped_at timestamptz,
@@ -136,6 +144,13 @@ comment on column routing.config.fallback_chains is 'Fallback chains by primary 
 comment on column routing.config.max_retries is 'Retries of the same model after a retryable failure, before the fallback chain (spec §4).';
 comment on column routing.config.breaker_failure_threshold is 'Consecutive availability failures that open a provider''s circuit (spec §5).';
 comment on column routing.config.breaker_cooldown_seconds is 'Seconds an open circuit waits before one half-open trial call is let through.';
+comment on column routing.config.breaker_min_tenants is
+  'Distinct tenants (decision user_ids) whose availability failures the streak must hold before a circuit opens: one '
+  'tenant''s failures (its long requests, its bad inputs) never open a breaker every tenant shares.';
+comment on column routing.config.tenant_requests_per_minute is
+  'Decisions route_model makes per tenant (the agent''s user) per UTC minute; the next is refused (RL429, HTTP 429). 0 = no limit.';
+comment on column routing.config.tenant_daily_spend_usd is
+  'Recorded cost (USD) per tenant per UTC day at or above which route_model refuses new decisions (RL429, HTTP 429). 0 = no limit.';
 comment on column routing.config.log_level is 'The edge function''s log level: debug, info, warn or error; ROUTING_LOG_LEVEL overrides it.';
 comment on column routing.config.rollback_tripped_at is 'Set when an alert tripped the automatic rollback; routing stays off until an operator clears it.';
 comment on column routing.config.rollback_reason is 'Why the automatic rollback tripped (the figures of the breach).';

@@ -9,7 +9,11 @@
 --   * record_completion feeds each call's attempts to routing._update_breakers:
 --     the error types flagged breaker_failure in routing.error_types count;
 --     other errors neither count nor reset;
---     closed -> open at config.breaker_failure_threshold consecutive failures;
+--     closed -> open at config.breaker_failure_threshold consecutive failures
+--     that come from at least config.breaker_min_tenants tenants (the call's
+--     tenant: its decision's user_id), so one tenant's failures alone never
+--     open a circuit all tenants share (it keeps counting, and the first
+--     failure of another tenant opens it);
 --     half_open -> open again on failure; a success resets a row that is not
 --     already (closed, 0 failures); a success on a healthy row neither writes
 --     nor locks it (no hot row). Rows are locked in provider name order
@@ -31,9 +35,14 @@ create table routing.provider_breakers (
   trial_started_at timestamptz,
   last_failure_at timestamptz,
   last_error_type text,
+  -- Distinct tenants of the current failure streak (at most breaker_min_tenants are kept).
+  failure_tenants uuid[] not null default '{}',
   updated_at timestamptz not null default now()
 );
 comment on table routing.provider_breakers is 'Per-provider circuit: closed -> open after N availability failures -> half-open after the cooldown -> closed or open.';
+comment on column routing.provider_breakers.failure_tenants is
+  'The distinct tenants (decision user_ids) whose availability failures make up the current streak, at most '
+  'config.breaker_min_tenants of them; emptied with the streak.';
 
 insert into routing.provider_breakers (provider) select p.provider from routing.providers p;
 
@@ -182,13 +191,21 @@ declare
   o routing.breaker_outcome;
   b routing.provider_breakers;
   threshold integer;
+  min_tenants integer;
+  tenant uuid;
+  new_tenants uuid[];
   new_state text;
   new_failures integer;
   new_opened_at timestamptz;
   why text;
 begin
-  select c.breaker_failure_threshold into threshold from routing.config c;
+  select c.breaker_failure_threshold, c.breaker_min_tenants into threshold, min_tenants from routing.config c;
   threshold := coalesce(threshold, 5);
+  min_tenants := coalesce(min_tenants, 2);
+  -- The call's tenant: the user its decision was made for.
+  select d.user_id into tenant
+  from routing.calls k join routing.decisions d on d.id = k.decision_id
+  where k.id = _update_breakers.call_id;
 
   -- Fixed order (anthropic, openai): concurrent calls lock rows in the same order.
   for o in select * from routing._breaker_outcomes(_update_breakers.call_id) order by 1 loop
@@ -203,22 +220,28 @@ begin
 
     select pb.* into b from routing.provider_breakers pb where pb.provider = o.provider for update;
     continue when not found;
+    if b.consecutive_failures = 0 then
+      b.failure_tenants := '{}';  -- no streak (a reset that only zeroed the count): no tenants of one
+    end if;
 
     if o.any_success then
       -- The provider answered: reset, then count the failures that came after.
       continue when o.trailing_failures = 0 and b.state = 'closed' and b.consecutive_failures = 0;
       new_failures := o.trailing_failures;
-      new_state := case when new_failures >= threshold then 'open' else 'closed' end;
+      new_tenants := case when new_failures > 0 then array[tenant] else '{}'::uuid[] end;
+      new_state := case when new_failures >= threshold and cardinality(new_tenants) >= min_tenants then 'open' else 'closed' end;
       new_opened_at := case when new_state = 'open' then now() end;
     else
       new_failures := b.consecutive_failures + o.trailing_failures;
+      new_tenants := case when tenant = any (b.failure_tenants) or cardinality(b.failure_tenants) >= min_tenants
+                          then b.failure_tenants else b.failure_tenants || tenant end;
       if b.state = 'half_open' then
         new_state := 'open';                  -- the trial failed: a new cooldown
         new_opened_at := now();
       elsif b.state = 'open' then
         new_state := 'open';                  -- calls that got through anyway: keep the cooldown
         new_opened_at := b.opened_at;
-      elsif new_failures >= threshold then
+      elsif new_failures >= threshold and cardinality(new_tenants) >= min_tenants then
         new_state := 'open';
         new_opened_at := now();
       else
@@ -230,6 +253,7 @@ begin
     update routing.provider_breakers pb set
       state = new_state,
       consecutive_failures = new_failures,
+      failure_tenants = new_tenants,
       opened_at = new_opened_at,
       trial_started_at = null,
       last_failure_at = case when o.trailing_failures > 0 then now() else pb.last_failure_at end,
@@ -288,7 +312,8 @@ begin
 
   -- last_failure_at / last_error_type stay as history.
   update routing.provider_breakers pb
-  set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, updated_at = now()
+  set state = 'closed', consecutive_failures = 0, failure_tenants = '{}', opened_at = null, trial_started_at = null,
+      updated_at = now()
   where pb.provider = b.provider;
 
   insert into routing.breaker_events (provider, from_state, to_state, reason, consecutive_failures, last_error_type, changed_by)

@@ -486,6 +486,9 @@ begin
     end if;
   end if;
 
+  -- 4b. The tenant's request rate and daily spend (tenant limits migration): RL429 past a limit.
+  perform routing._admit_tenant(a.user_id);
+
   -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
@@ -518,7 +521,8 @@ begin
   on conflict on constraint decisions_agent_id_execution_id_key do nothing  -- unique (agent_id, execution_id)
   returning x.* into d;
   if not found then
-    -- A concurrent call decided the same execution first: return its decision.
+    -- A concurrent call decided the same execution first: return its decision, uncounted.
+    perform routing._release_tenant_request(a.user_id);
     select * into d from routing.decisions x
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
     return routing._replay_json(d);
@@ -531,7 +535,8 @@ comment on function public.route_model(uuid, text, jsonb, uuid, text) is
   'ROUTING-SPEC §2: choose the model for an agent''s execution and audit it. Users route their own agents; service_role and '
   'database owners may pass env overrides and acting_user. requested_model (null or ''auto'': the router decides) is an '
   'active catalog model honoured where routing.config.allow_requested_model (reason requested_model, after rules 1-4), else '
-  'named in the warnings. Errors: 42501 refused caller, 22023 bad input (an unknown requested_model too), P0002 agent not found.';
+  'named in the warnings. Errors: 42501 refused caller, 22023 bad input (an unknown requested_model too), P0002 agent not found, '
+  'RL429 a tenant limit (routing.config.tenant_requests_per_minute / tenant_daily_spend_usd; a replay is never refused).';
 
 -- -----------------------------------------------------------------------------
 -- Privileges

@@ -45,14 +45,14 @@ Deno.test("fallback and circuit breaker", e2e, async (t) => {
       await resetBreakers(stack.sql);
     });
 
-    await t.step("a hang past the attempt timeout is retried, then falls back", async () => {
+    await t.step("a hang past the attempt timeout is not retried on the same model: it falls back at once", async () => {
       stack.sim.reset();
       stack.sim.script({ provider: "anthropic", hang: true, times: 3 });
       const res = await call();
       equal(res.status, 200, JSON.stringify(res.body));
       equal(res.body.model, fallback);
       const attempts = await attemptsOf((res.body.routing as Record<string, unknown>).decision_id);
-      deepStrictEqual(attempts.map((a) => a.error_type), ["timeout", "timeout", "timeout", null]);
+      deepStrictEqual(attempts.map((a) => [a.model, a.error_type]), [[medium, "timeout"], [fallback, null]]);
       await resetBreakers(stack.sql);
     });
 
@@ -111,14 +111,19 @@ Deno.test("fallback and circuit breaker", e2e, async (t) => {
       equal(elapsed >= 400, true, `waited ${elapsed} ms`);
     });
 
-    await t.step("after 5 availability failures the breaker opens and the sixth call goes straight to the fallback", async () => {
+    await t.step("after 5 availability failures of two tenants the breaker opens and the sixth call goes straight to the fallback", async () => {
+      // One tenant's failures alone never open the shared circuit (routing.config.breaker_min_tenants):
+      // the calls alternate between this tenant and another one.
+      const other = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 96 });
+      const otherToken = await userToken(stack, other.userId);
+      const callAs = (i: number) => i % 2 === 0 ? post(stack.endpoint, otherToken, { agent_id: other.agentId, messages }) : call();
       await resetBreakers(stack.sql);
       await stack.sql`update routing.config set max_retries = 0`;
       try {
         stack.sim.reset();
         stack.sim.script({ provider: "anthropic", error: "overloaded", times: "always" });
         for (let i = 1; i <= 5; i++) {
-          const res = await call();
+          const res = await callAs(i);
           equal(res.status, 200);
           equal(res.body.model, fallback);
           const [breaker] = await stack.sql`select state, consecutive_failures from routing.provider_breakers where provider = 'anthropic'`;

@@ -88,7 +88,7 @@ Deno.test("stream faults: retried before the first byte, an error event after it
       deepStrictEqual((await recordedAttempts(stack.sql, agentId)).map((a) => [a.http_status, a.error_type]), [[500, "server_error"]]);
     });
 
-    await t.step(`a stall before the first byte is a failed attempt (timeout) after ${STALL_MS} ms, retried`, async () => {
+    await t.step(`a stall before the first byte is a failed attempt (timeout) after ${STALL_MS} ms, then the next model`, async () => {
       const { agentId, client } = await start(MEDIUM);
       stack.sim.script({ provider: "anthropic", stallAfterEvents: 0 });
       const read = await readAll(await client.chat.completions.create({ model: "auto", messages, stream: true }));

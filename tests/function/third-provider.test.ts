@@ -12,7 +12,8 @@ Deno.test("a third provider added by SQL alone answers a call, recorded with its
   // A local model server: an OpenAI-compatible API serving one model, nothing else.
   const local = await startProviderSimulator({ port: 0, builtInModels: false });
   local.addModels({ provider: "openai", id: "llama-3.1-8b-instruct", maxOutputTokens: 4096 });
-  const stack = await startStack({ LOCAL_LLM_API_KEY: LOCAL_KEY });
+  // The router's cap (ROUTER_MAX_OUTPUT_TOKENS) out of the way: the model's own limit clamps here.
+  const stack = await startStack({ LOCAL_LLM_API_KEY: LOCAL_KEY, ROUTER_MAX_OUTPUT_TOKENS: "1000000" });
   const sql = stack.sql;
   try {
     await sql`insert into routing.providers (provider, kind, base_url, base_url_env, api_key_env, description)

@@ -27,6 +27,8 @@ export interface RouterSettings extends AuthSettings {
   retryMaxDelayMs: number;
   maxBodyBytes: number;
   anthropicDefaultMaxTokens: number;
+  /** The cap of a non-streamed answer's max_tokens / max_completion_tokens: what fits attemptTimeoutMs. */
+  maxOutputTokens: number;
   /** A stream with no event for this long is a failed attempt (`timeout`); its whole length is not bounded. */
   streamStallMs: number;
   failOpen: boolean;
@@ -52,6 +54,8 @@ export function readSettings(env: Env = Deno.env): RouterSettings {
     retryMaxDelayMs: numberFrom(env, "ROUTER_RETRY_MAX_DELAY_MS", 8_000),
     maxBodyBytes: numberFrom(env, "ROUTER_MAX_BODY_BYTES", 1_048_576),
     anthropicDefaultMaxTokens: numberFrom(env, "ANTHROPIC_DEFAULT_MAX_TOKENS", 4096),
+    // 4,096 tokens at the ~150 tokens/s of today's fast models is ~27 s: within the 30 s attempt timeout.
+    maxOutputTokens: Math.floor(numberFrom(env, "ROUTER_MAX_OUTPUT_TOKENS", 4096)),
     streamStallMs: numberFrom(env, "ROUTER_STREAM_STALL_MS", 30_000),
     failOpen: /^(1|true|yes|on)$/i.test(env.get("ROUTER_FAIL_OPEN") ?? ""),
     logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as RouterSettings["logLevel"],

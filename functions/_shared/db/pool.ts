@@ -33,12 +33,14 @@ export async function runQuery<T>(query: () => Promise<T>): Promise<T> {
 }
 
 export function toHttpError(error: unknown): RouterHttpError {
-  const err = error as { code?: string; message?: string; column_name?: string };
+  const err = error as { code?: string; message?: string; column_name?: string; detail?: string };
   // route_model's requested_model is not an active catalog model: OpenAI's answer for a model it does not serve.
   if (err.code === "22023" && err.column_name === "requested_model") {
     return modelNotFound('The model is not an active model of the router\'s catalog: send "auto" (the router decides) or a model of GET /v1/models.');
   }
   switch (err.code) {
+    case "RL429":
+      return tenantLimitReached(err);
     case "P0002":
       return new RouterHttpError(404, err.message ?? "not found", { code: "not_found" });
     case "22023":
@@ -55,4 +57,21 @@ export function toHttpError(error: unknown): RouterHttpError {
       }
       return new RouterHttpError(500, "The routing database failed.", { code: "database_error" });
   }
+}
+
+/**
+ * route_model's per-tenant limits (SQLSTATE RL429, COLUMN the config setting, DETAIL
+ * `retry_after_seconds=N`): OpenAI's 429 body, so the unmodified SDK raises RateLimitError, with a
+ * retry-after header. OpenAI's `type` says which limit: `requests` for the rate, `tokens` for the
+ * daily spend (what tokens cost).
+ */
+function tenantLimitReached(err: { message?: string; column_name?: string; detail?: string }): RouterHttpError {
+  const seconds = Number(/^retry_after_seconds=(\d+)$/.exec(err.detail ?? "")?.[1] ?? "60");
+  const spend = err.column_name === "tenant_daily_spend_usd";
+  const message = spend
+    ? `This tenant's daily spend limit is reached (routing.config.tenant_daily_spend_usd). Try again in ${seconds} s, after UTC midnight.`
+    : `This tenant's request rate limit is reached (routing.config.tenant_requests_per_minute). Try again in ${seconds} s.`;
+  return new RouterHttpError(429, message, {
+    type: spend ? "tokens" : "requests", code: "rate_limit_exceeded", headers: { "retry-after": String(seconds) },
+  });
 }

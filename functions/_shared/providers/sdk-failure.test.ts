@@ -54,7 +54,7 @@ const cases: Array<[string, unknown, ProviderFailure, FailureClass]> = [
     http({ status: 401, providerCode: "refused_key_variable", message: new RefusedVariableError("api_key_env", "SUPABASE_SERVICE_ROLE_KEY").message }),
     { errorType: "auth", action: "fallback" }],
   ["an OpenAI timeout", new OpenAI.APIConnectionTimeoutError(), http({ kind: "timeout", message: "The provider did not answer in time." }),
-    { errorType: "timeout", action: "retry" }],
+    { errorType: "timeout", action: "fallback" }],
   ["an Anthropic dropped connection", new Anthropic.APIConnectionError({ message: "reset" }), http({ kind: "connection", message: "Could not reach the provider." }),
     { errorType: "connection", action: "retry" }],
   ["anything else is a malformed response", new SyntaxError("Unexpected token"), http({ kind: "malformed", message: "The provider sent a malformed response." }),

@@ -10,7 +10,7 @@ const quota: FailureClass = { errorType: "insufficient_quota", action: "fallback
 const gone: FailureClass = { errorType: "model_unavailable", action: "fallback" };
 
 const cases: Array<[string, ProviderFailure, FailureClass]> = [
-  ["408 is retried as a timeout", http(408), { errorType: "timeout", action: "retry" }],
+  ["408 is a timeout: the next model at once, not the same one again", http(408), { errorType: "timeout", action: "fallback" }],
   ["409 is retried", http(409), { errorType: "server_error", action: "retry" }],
   ["429 rate limit is retried", http(429, { type: "requests", code: "rate_limit_exceeded" }), { errorType: "rate_limit", action: "retry" }],
   ["Anthropic 429 rate_limit_error is retried", http(429, { type: "rate_limit_error" }), { errorType: "rate_limit", action: "retry" }],
@@ -60,7 +60,7 @@ const cases: Array<[string, ProviderFailure, FailureClass]> = [
   ["413 goes back to the caller", http(413), { errorType: "payload_too_large", action: "return" }],
   ["422 goes back to the caller", http(422), { errorType: "invalid_request", action: "return" }],
   ["504 is retried", http(504), { errorType: "server_error", action: "retry" }],
-  ["a timeout is retried", { ...http(0), kind: "timeout", status: null }, { errorType: "timeout", action: "retry" }],
+  ["a timeout is not retried: the next model at once", { ...http(0), kind: "timeout", status: null }, { errorType: "timeout", action: "fallback" }],
   ["a dropped connection is retried", { ...http(0), kind: "connection", status: null }, { errorType: "connection", action: "retry" }],
   ["a malformed body is retried", { ...http(200), kind: "malformed" }, { errorType: "malformed_response", action: "retry" }],
 ];

@@ -69,10 +69,15 @@ const ANTHROPIC_QUOTA_MESSAGES = [
 /** OpenAI's older wording for a shut-down model, still seen on some ids. */
 const DEPRECATED_MODEL = /The model `[^`]*` has been deprecated/;
 
-/** The error type, and with it (error-types.ts) what to do: retry, fall back, or return it. */
+/**
+ * The error type, and with it (error-types.ts) what to do: retry, fall back, or return it. A timeout
+ * still counts for the breaker but is not retried on the same model: the same request would most
+ * likely run out of time again (a long generation, a hung model) and so spend a whole attempt
+ * budget, and the provider's billing, a second time; the next model of the chain is tried at once.
+ */
 export function classifyFailure(failure: ProviderFailure): FailureClass {
   const errorType = errorTypeOf(failure);
-  return { errorType, action: failureActionFor(errorType) };
+  return { errorType, action: errorType === "timeout" ? "fallback" : failureActionFor(errorType) };
 }
 
 function errorTypeOf(failure: ProviderFailure): AttemptErrorType {

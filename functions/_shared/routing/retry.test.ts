@@ -94,21 +94,29 @@ Deno.test("retry: the attempt timeout shrinks to the budget left", async () => {
   deepStrictEqual(timeouts, [600, 500]);
 });
 
-/** Attempts that hang until their timeout, on the fake clock. */
-async function runHanging(overrides: Partial<RetryPolicy>) {
+/** Attempts that each take their whole timeout and then fail so, on the fake clock. */
+async function runSlow(overrides: Partial<RetryPolicy>, outcome: AttemptOutcome<string>) {
   const { p } = policy(overrides);
   let clock = 0;
   const records: AttemptRecord[] = [];
   const timed: RetryPolicy = { ...p, now: () => clock, sleep: (ms) => { clock += ms; return Promise.resolve(); } };
   const result = await attemptWithRetries(target, (t) => {
     clock += t;
-    return Promise.resolve(fail(0, { kind: "timeout", status: null }));
+    return Promise.resolve(outcome);
   }, timed, (a) => records.push(a));
   return { result, records };
 }
 
-Deno.test("retry: hangs stop retrying early enough to leave the fallback one full attempt", async () => {
-  const { result, records } = await runHanging({ attemptTimeoutMs: 30_000, deadline: 90_000, reserveMs: 30_000, random: () => 0 });
+const slowBudget = { attemptTimeoutMs: 30_000, deadline: 90_000, reserveMs: 30_000, random: () => 0 };
+
+Deno.test("retry: a hang (timeout) is not retried on the same model: the fallback at once", async () => {
+  const { result, records } = await runSlow(slowBudget, fail(0, { kind: "timeout", status: null }));
+  deepStrictEqual(!result.ok && [result.action, result.class], ["fallback", { errorType: "timeout", action: "fallback" }]);
+  deepStrictEqual(records.map((r) => [r.error_type, r.latency_ms]), [["timeout", 30_000]], "one attempt, then the next model");
+});
+
+Deno.test("retry: slow failures stop retrying early enough to leave the fallback one full attempt", async () => {
+  const { result, records } = await runSlow(slowBudget, fail(503));
   deepStrictEqual(!result.ok && result.action, "fallback");
   deepStrictEqual(records.map((r) => r.latency_ms), [30_000, 30_000], "a third attempt would leave the fallback nothing");
 });

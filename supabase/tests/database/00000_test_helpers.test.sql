@@ -367,8 +367,8 @@ begin
   -- Healthy breakers; rows already healthy are not written (nor locked).
   update routing.provider_breakers
   set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null, last_failure_at = null,
-      last_error_type = null
-  where state <> 'closed' or consecutive_failures <> 0 or opened_at is not null or trial_started_at is not null;
+      last_error_type = null, failure_tenants = '{}'
+  where state <> 'closed' or consecutive_failures <> 0 or cardinality(failure_tenants) <> 0 or opened_at is not null or trial_started_at is not null;
 end
 $$;
 comment on function tests.reset_routing() is

@@ -13,6 +13,9 @@ select tests.create_agent('owner', 'Owner agent');
 select tests.create_decision('Owner agent', 'claude-3-haiku', 'medium', 5.2, 'exec-1', name => 'the decision');
 -- Start from the default config and healthy breakers whatever the database holds.
 select tests.reset_routing();
+-- One tenant (owner) makes every call here: its failures may open a circuit on their own
+-- (the two-tenant rule has its own test, 60_breaker_tenants).
+update routing.config set breaker_min_tenants = 1;
 
 -- One attempt; and a call of attempts, succeeded when the last one got an answer.
 create function pg_temp.attempt(model text, status integer, error_type text default null) returns jsonb language sql as $$
