@@ -262,9 +262,11 @@ Deno.test("complete: a recording failure keeps the paid answer, says cost_usd nu
     },
   });
   deepStrictEqual(r.records.length, 1);
-  deepStrictEqual(r.logs.filter((l) => l.level !== "info"), [{
+  const failed = r.logs.filter((l) => l.level !== "info");
+  match(String(failed[0]?.fields.call_key), UUID, "the log names the call's key");
+  deepStrictEqual(failed, [{
     level: "error", event: "record_completion_failed",
-    fields: { decision_id: DECISION, call_key: r.logs.find((l) => l.event === "record_completion_failed")?.fields.call_key, status: 400, message: "no price in force for gpt-unpriced" },
+    fields: { decision_id: DECISION, call_key: failed[0]?.fields.call_key, status: 400, message: "no price in force for gpt-unpriced" },
   }]);
 });
 
