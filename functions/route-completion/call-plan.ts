@@ -5,6 +5,8 @@ import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { RouterSettings } from "../_shared/config/settings.ts";
 import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { RecordDeferred } from "../_shared/recording/durable-recorder.ts";
+import { withEstimatedTokens } from "../_shared/recording/estimate-tokens.ts";
 import type { log } from "../_shared/log.ts";
 import { redactSecrets } from "../_shared/log.ts";
 import type { StreamAttemptOutcome, StreamSettings } from "../_shared/providers/open-stream.ts";
@@ -122,26 +124,34 @@ async function decideOrFailOpen(
 }
 
 /**
- * Records the call, or null when it is not recorded: nothing was attempted, or the decision is a
- * fail-open one (no database to record into), or recording failed. The provider has answered (and
- * been paid) by then, so a recording failure must not cost the caller the answer: it is logged,
- * and the answer says `cost_usd: null`.
+ * Records the call, or null when it is not recorded now: nothing was attempted, or the decision is
+ * a fail-open one (no database to record into), or the database did not take it. The provider has
+ * answered (and been paid) by then, so a recording failure must not cost the caller the answer:
+ * `deps.record` retries and keeps the record in the outbox (functions/_shared/recording/), the
+ * answer says `cost_usd: null`, and the outbox's drain stores it later, once (call.call_key).
+ * Failed attempts the provider may have billed get their input tokens estimated (estimate-tokens.ts).
  */
 export async function recordSafely(
-  { decision, call, deps }: { decision: Decision; call: CallRecord; deps: CompletionDeps },
+  { decision, call, deps, requestChars = 0 }: { decision: Decision; call: CallRecord; deps: CompletionDeps; requestChars?: number },
 ): Promise<RecordedCall | null> {
   if (call.attempts.length === 0 || decision.decision_id === null) return null;
+  const record: CallRecord = { ...call, attempts: withEstimatedTokens({ attempts: call.attempts, requestChars }) };
   try {
-    return await deps.record(decision.decision_id, call);
+    return await deps.record(decision.decision_id, record);
   } catch (error) {
-    deps.log("error", "record_completion_failed", {
+    const cause = error instanceof RecordDeferred ? error.cause : error;
+    deps.log("error", error instanceof RecordDeferred && !error.permanent ? "record_completion_deferred" : "record_completion_failed", {
       decision_id: decision.decision_id,
-      status: error instanceof RouterHttpError ? error.status : null,
-      message: redactSecrets(error instanceof Error ? error.message : String(error)),
+      call_key: call.call_key,
+      status: cause instanceof RouterHttpError ? cause.status : null,
+      message: redactSecrets(cause instanceof Error ? cause.message : String(cause)),
     });
     return null;
   }
 }
+
+/** The size of what is sent, for the token estimate of a failed attempt. */
+export const requestSize = (request: CompletionRequest): number => JSON.stringify(request.body.messages ?? []).length;
 
 /** No target answered: the provider's refusal of the caller's own request (400/413/422), or the 502. */
 export function unansweredError(

@@ -1,7 +1,9 @@
 // The paths of a routed completion, with every effect injected (in the style of retry.test.ts):
 // a scripted decision, scripted provider outcomes, a recorder, a fake clock and a log sink.
 // Each test compares the whole answer (or the whole error), what was recorded and what was tried.
-import { deepStrictEqual } from "node:assert/strict";
+import { deepStrictEqual, match } from "node:assert/strict";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
@@ -71,7 +73,7 @@ async function run(script: Script) {
   let now = 1_000_000;
   const decided: unknown[] = [];
   const tried: Array<{ model: string; timeoutMs: number; wire: ProviderBody }> = [];
-  const records: Array<{ decisionId: string; call: CallRecord }> = [];
+  const records: Array<{ decisionId: string; call: Omit<CallRecord, "call_key"> }> = [];
   const sleeps: number[] = [];
   const logs: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
   const queue = [...(script.outcomes ?? [])];
@@ -86,7 +88,9 @@ async function run(script: Script) {
       return Promise.resolve(queue.shift() ?? fail(500));
     },
     openStream: () => Promise.reject(new Error("a whole answer opens no stream")),
-    record: (decisionId, call) => {
+    record: (decisionId, { call_key, ...call }) => {
+      // A fresh idempotency key per call; the rest of the record is compared whole.
+      match(call_key, UUID);
       records.push({ decisionId, call: structuredClone(call) });
       return script.record ? script.record() : Promise.resolve(recorded);
     },
@@ -258,9 +262,11 @@ Deno.test("complete: a recording failure keeps the paid answer, says cost_usd nu
     },
   });
   deepStrictEqual(r.records.length, 1);
-  deepStrictEqual(r.logs.filter((l) => l.level !== "info"), [{
+  const failed = r.logs.filter((l) => l.level !== "info");
+  match(String(failed[0]?.fields.call_key), UUID, "the log names the call's key");
+  deepStrictEqual(failed, [{
     level: "error", event: "record_completion_failed",
-    fields: { decision_id: DECISION, status: 400, message: "no price in force for gpt-unpriced" },
+    fields: { decision_id: DECISION, call_key: failed[0]?.fields.call_key, status: 400, message: "no price in force for gpt-unpriced" },
   }]);
 });
 

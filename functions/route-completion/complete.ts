@@ -11,7 +11,7 @@ import { callWithFallback, usedFallback } from "../_shared/routing/fallback.ts";
 import { attemptWithRetries } from "../_shared/routing/retry.ts";
 import type { AttemptRecord } from "../_shared/routing/types.ts";
 import type { ChatCompletion } from "../_shared/translate/mod.ts";
-import { type CompletionDeps, type CompletionPolicy, planCall, recordSafely, unansweredError } from "./call-plan.ts";
+import { type CompletionDeps, type CompletionPolicy, planCall, recordSafely, requestSize, unansweredError } from "./call-plan.ts";
 import type { ReadyTarget } from "./prepare-targets.ts";
 import type { CompletionRequest } from "./request.ts";
 import { boundedWarnings, routingHeaders, routingSummary } from "./routing-summary.ts";
@@ -44,6 +44,8 @@ export async function routeCompletion(
   const plan = await planCall({ request, caller, policy, deps });
   if (request.body.stream === true) return await streamCompletion({ plan, request, policy, deps, signal, started });
   const { decision, ready, skipped, policyFor } = plan;
+  // The record's idempotency key, drawn before the first attempt: a retried or drained record is stored once.
+  const callKey = crypto.randomUUID();
 
   const attempts: AttemptRecord[] = [];
   const result = await callWithFallback<ChatCompletion, ReadyTarget>(ready, (ready) =>
@@ -65,6 +67,7 @@ export async function routeCompletion(
   ]);
   const fallbackUsed = usedFallback({ decided: { model: decision.model, provider: decision.provider }, last });
   const call: CallRecord = {
+    call_key: callKey,
     status: result.ok ? "succeeded" : "failed",
     model: last.model,
     provider: last.provider,
@@ -73,7 +76,7 @@ export async function routeCompletion(
     attempts,
     warnings,
   };
-  const recorded = await recordSafely({ decision, call, deps });
+  const recorded = await recordSafely({ decision, call, deps, requestChars: requestSize(request) });
 
   const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded, warnings });
   const headers = routingHeaders(routing);

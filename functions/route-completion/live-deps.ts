@@ -5,20 +5,92 @@ import { recordCompletion, routeModel } from "../_shared/db/router-db.ts";
 import { errorFields, log } from "../_shared/log.ts";
 import { callProvider } from "../_shared/providers/call-provider.ts";
 import { openStream } from "../_shared/providers/open-stream.ts";
+import { type DurableRecorder, durableRecorder } from "../_shared/recording/durable-recorder.ts";
+import { type OutboxStore, outboxStore } from "../_shared/recording/outbox-store.ts";
 import type { CompletionDeps } from "./complete.ts";
 
 export function liveDeps(settings: RouterSettings): CompletionDeps {
+  const recording = recorderFor(settings.databaseUrl);
   return {
     // The overrides are read per call, as the environment may change between deploys of a warm isolate.
-    decide: (args) => routeModel(settings.databaseUrl, { ...args, env: readRoutingEnv() }),
+    // Each call first drains the outbox (records an earlier call or process could not store).
+    decide: (args) => {
+      keepAlive(recording.recorder.drain());
+      return routeModel(settings.databaseUrl, { ...args, env: readRoutingEnv() });
+    },
     callProvider: (target, wire, timeoutMs) => callProvider({ target, wire, timeoutMs }),
     openStream: (args) => openStream(args),
-    record: (decisionId, call) => recordCompletion(settings.databaseUrl, decisionId, call),
+    record: async (decisionId, call) => {
+      try {
+        return await recording.recorder.record(decisionId, call);
+      } finally {
+        if (recording.outbox.size() > 0) recording.startTimer();
+      }
+    },
     keepAlive,
     // Monotonic (latencies never go negative) and on the epoch (deadlines, retry-after dates).
     clock: { now: () => performance.timeOrigin + performance.now(), sleep, random: Math.random },
     log,
   };
+}
+
+/**
+ * Where records wait: ROUTER_OUTBOX_DIR when set ("none": memory only), else /tmp on Supabase's
+ * edge runtime (its one writable directory), else .local/ beside the project (local serving).
+ */
+export function outboxDir(env: { get: (name: string) => string | undefined } = Deno.env): string | null {
+  const set = env.get("ROUTER_OUTBOX_DIR")?.trim();
+  if (set === "none") return null;
+  if (set) return set;
+  return (globalThis as EdgeRuntimeGlobal).EdgeRuntime !== undefined ? "/tmp/router-outbox" : ".local/router-outbox";
+}
+
+/** How often the outbox is drained while records wait in this isolate (ROUTER_OUTBOX_DRAIN_MS, default 5 s). */
+const drainEveryMs = () => {
+  const ms = Number(Deno.env.get("ROUTER_OUTBOX_DRAIN_MS") ?? "5000");
+  return Number.isFinite(ms) && ms >= 50 ? ms : 5000;
+};
+
+interface Recording {
+  recorder: DurableRecorder;
+  outbox: OutboxStore;
+  startTimer: () => void;
+}
+
+/** One recorder and outbox per isolate and database: the memory outbox lives as long as the isolate. */
+const recordings = new Map<string, Recording>();
+
+function recorderFor(databaseUrl: string | null): Recording {
+  const known = recordings.get(databaseUrl ?? "");
+  if (known) return known;
+  const outbox = outboxStore({ dir: outboxDir(), onError: (what, error) => log("error", what, errorFields(error)) });
+  const recorder = durableRecorder({
+    send: (decisionId, call) => recordCompletion(databaseUrl, decisionId, call),
+    outbox,
+    clock: { now: () => performance.now(), sleep },
+    onDrained: ({ callKey, decisionId, stored, error }) =>
+      log(stored ? "info" : "warn", stored ? "outbox_record_stored" : "outbox_record_failed", {
+        call_key: callKey, decision_id: decisionId, ...(error === undefined ? {} : errorFields(error)),
+      }),
+  });
+  let timer: ReturnType<typeof setInterval> | null = null;
+  // Drains while records wait; stops once this isolate's memory outbox is empty. Unref'd: it never keeps a process up.
+  const startTimer = () => {
+    if (timer !== null) return;
+    const id = setInterval(() => {
+      void recorder.drain().catch((error) => log("error", "outbox_drain_failed", errorFields(error))).finally(() => {
+        if (outbox.size() === 0 && timer !== null) {
+          clearInterval(timer);
+          timer = null;
+        }
+      });
+    }, drainEveryMs());
+    timer = id;
+    Deno.unrefTimer(id);
+  };
+  const recording = { recorder, outbox, startTimer };
+  recordings.set(databaseUrl ?? "", recording);
+  return recording;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,9 @@
 // The stream path of a routed completion with every effect injected (as complete.test.ts does):
 // scripted streamed attempts (a failure before the first byte, the caller leaving, or a stream
 // whose end the test decides), a recorder, keepAlive, a fake clock and a log sink.
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
@@ -68,7 +70,7 @@ interface Script {
 async function run(script: Script) {
   let now = 1_000_000;
   const opened: Array<{ model: string; prepared: PreparedRequest; timeoutMs: number; stream: StreamSettings }> = [];
-  const records: CallRecord[] = [];
+  const records: Omit<CallRecord, "call_key">[] = [];
   const kept: Promise<unknown>[] = [];
   const logs: string[] = [];
   const ends: Array<() => void> = [];
@@ -94,7 +96,9 @@ async function run(script: Script) {
       equal(args.stream.signal, signal, "the caller's signal reaches the attempt");
       return Promise.resolve(outcome);
     },
-    record: (_id, call) => {
+    record: (_id, { call_key, ...call }) => {
+      // A fresh idempotency key per call; the rest of the record is compared whole.
+      match(call_key, UUID);
       records.push(structuredClone(call));
       return script.record ? script.record() : Promise.resolve(recorded);
     },
@@ -125,7 +129,7 @@ const headers = (over: Record<string, string> = {}) => ({
 const attempt = (
   model: string, provider: string, status: number | null, error_type: AttemptErrorType | null, latency_ms: number, tokens = NO_TOKENS,
 ): AttemptRecord => ({ model, provider, status, error_type, latency_ms, ...tokens });
-const call = (over: Partial<CallRecord>): CallRecord => ({
+const call = (over: Partial<CallRecord>): Omit<CallRecord, "call_key"> => ({
   status: "succeeded", model: "claude-haiku-4-5", provider: "anthropic", fallback_used: false, latency_ms: 600, attempts: [], warnings: [], ...over,
 });
 
@@ -209,7 +213,8 @@ Deno.test("stream: the caller leaves before the first byte: no further attempt, 
     latency_ms: 300,
     attempts: [
       attempt("claude-haiku-4-5", "anthropic", 529, "overloaded", 100),
-      attempt("claude-haiku-4-5", "anthropic", null, null, 100, { ...NO_TOKENS, input_tokens: 7 }),
+      // client_aborted: neutral for the breaker (a half-open trial the client left neither closes nor reopens it).
+      attempt("claude-haiku-4-5", "anthropic", null, "client_aborted", 100, { ...NO_TOKENS, input_tokens: 7 }),
     ],
     warnings: [STREAM_CLIENT_LEFT_EARLY],
   })]);

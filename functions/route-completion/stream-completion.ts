@@ -20,7 +20,7 @@ import { type AttemptOutcome, attemptWithRetries } from "../_shared/routing/retr
 import type { AttemptRecord } from "../_shared/routing/types.ts";
 import { SSE_HEADERS } from "../_shared/stream/mod.ts";
 import type { NormalizedUsage } from "../_shared/translate/mod.ts";
-import { type CallPlan, type CompletionDeps, type CompletionPolicy, recordSafely, unansweredError } from "./call-plan.ts";
+import { type CallPlan, type CompletionDeps, type CompletionPolicy, recordSafely, requestSize, unansweredError } from "./call-plan.ts";
 import type { ReadyTarget } from "./prepare-targets.ts";
 import type { CompletionRequest } from "./request.ts";
 import { boundedWarnings, routingHeaders, routingSummary } from "./routing-summary.ts";
@@ -63,6 +63,9 @@ export async function streamCompletion(
     includeUsage: request.body.stream_options?.include_usage === true,
     created: Math.floor(deps.clock.now() / 1000),
   };
+  // The record's idempotency key, drawn before the first attempt: a retried or drained record is stored once.
+  const callKey = crypto.randomUUID();
+  const requestChars = requestSize(request);
   const attempts: AttemptRecord[] = [];
   let firstChunkAt = 0;
   const decided = { model: decision.model, provider: decision.provider };
@@ -78,8 +81,10 @@ export async function streamCompletion(
           const outcome = await deps.openStream({ target: target.target, prepared: target.prepared, timeoutMs, stream: settings });
           if (callerLeft(outcome)) {
             const latency = Math.max(0, Math.round(deps.clock.now() - begun));
+            // client_aborted: neutral for the breaker, so a half-open trial the client left neither closes nor reopens it.
             throw new CallerLeft(target, {
-              model: target.model, provider: target.provider, status: null, error_type: null, latency_ms: latency, ...outcome.usage,
+              model: target.model, provider: target.provider, status: null, error_type: "client_aborted", latency_ms: latency,
+              ...outcome.usage,
             });
           }
           if (outcome.ok) firstChunkAt = deps.clock.now();
@@ -91,13 +96,14 @@ export async function streamCompletion(
   } catch (error) {
     if (!(error instanceof CallerLeft)) throw error;
     const call = abandonedCall({
+      callKey,
       attempts: [...attempts, error.attempt],
       answered: error.target,
       fallbackUsed: usedFallback({ decided, last: error.target }),
       latencyMs: deps.clock.now() - started,
       warnings: baseWarnings,
     });
-    await recordSafely({ decision, call, deps });
+    await recordSafely({ decision, call, deps, requestChars });
     deps.log("info", "stream_client_left", { decision_id: decision.decision_id, attempts: call.attempts.length });
     // Nobody reads it: 499, as proxies log a client that closed the request.
     throw new RouterHttpError(499, error.message, { code: "client_closed_request" });
@@ -110,10 +116,11 @@ export async function streamCompletion(
     const recorded = await recordSafely({
       decision,
       call: {
-        status: "failed", model: last.model, provider: last.provider, fallback_used: fallbackUsed,
+        call_key: callKey, status: "failed", model: last.model, provider: last.provider, fallback_used: fallbackUsed,
         latency_ms: Math.round(deps.clock.now() - started), attempts, warnings,
       },
       deps,
+      requestChars,
     });
     const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded, warnings });
     throw unansweredError({ result, attempts, headers: routingHeaders(routing) });
@@ -129,9 +136,10 @@ export async function streamCompletion(
       decision_id: decision.decision_id, model: last.model, ending: answer.ending, usage_final: answer.usageFinal,
     });
     const call = streamedCall({
+      callKey,
       attempts, answer, answered: last, fallbackUsed, latencyMs: ended - started, streamedMs: ended - firstChunkAt, warnings,
     });
-    return recordSafely({ decision, call, deps });
+    return recordSafely({ decision, call, deps, requestChars });
   });
   deps.keepAlive(recorded);
   return { status: 200, stream: result.value.body, headers: { ...SSE_HEADERS, ...routingHeaders(routing) }, recorded };

@@ -40,11 +40,12 @@ for (const row of rows) {
     const attempts = Object.freeze([Object.freeze(failed), Object.freeze(answering)]);
     deepStrictEqual(
       streamedCall({
+        callKey: "k",
         attempts, answer: Object.freeze(row.answer), answered: { model: "m", provider: "p" }, fallbackUsed: false,
         latencyMs: 1234.4, streamedMs: 500, warnings: Object.freeze(["adapted"]),
       }),
       {
-        status: row.status, model: "m", provider: "p", fallback_used: false, latency_ms: 1234,
+        call_key: "k", status: row.status, model: "m", provider: "p", fallback_used: false, latency_ms: 1234,
         attempts: [failed, { ...answering, latency_ms: 590, ...usage, ...row.last }],
         warnings: row.warnings,
       },

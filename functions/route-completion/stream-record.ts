@@ -8,8 +8,11 @@
 //   complete        → call succeeded, attempt 200, no error type
 //   provider_error  → call failed, attempt with the failure's status and error type (an error
 //   stalled            event after the first byte, or a stall: `timeout`); it counts for the breaker
-//   client_aborted  → call failed, attempt 200 with no error type (the provider did nothing wrong:
-//                     no breaker or error-rate effect), and a warning saying the client left
+//   client_aborted  → call failed, attempt 200 with no error type (the provider did answer: a
+//                     success for the breaker), and a warning saying the client left
+// A stream the client left before its first byte (abandonedCall) ends with an attempt of error type
+// client_aborted: neutral for the breaker, so a half-open trial the client left neither closes nor
+// reopens the circuit.
 // so reports tell a cut stream from an answered one by the call's status and its warnings.
 import type { CallRecord } from "../_shared/db/router-db.ts";
 import type { StreamedAnswer } from "../_shared/providers/open-stream.ts";
@@ -25,7 +28,9 @@ export const streamFailedWarning = (errorType: AttemptErrorType) =>
   `stream cut: the provider failed after the first byte (${errorType}); tokens are the provider's counts until then`;
 
 export function streamedCall(
-  { attempts, answer, answered, fallbackUsed, latencyMs, streamedMs, warnings }: {
+  { callKey, attempts, answer, answered, fallbackUsed, latencyMs, streamedMs, warnings }: {
+    /** The call's idempotency key (call.call_key). */
+    callKey: string;
     /** Every attempt, the answering one last (as retry.ts recorded it at the first chunk). */
     attempts: ReadonlyArray<AttemptRecord>;
     answer: StreamedAnswer;
@@ -49,6 +54,7 @@ export function streamedCall(
     ...answer.usage,
   };
   return {
+    call_key: callKey,
     status: answer.ending === "complete" ? "succeeded" : "failed",
     model: answered.model,
     provider: answered.provider,
@@ -61,7 +67,8 @@ export function streamedCall(
 
 /** The call of a stream whose caller left before its first byte: the cut attempt last, no tokens billed beyond what was counted. */
 export function abandonedCall(
-  { attempts, answered, fallbackUsed, latencyMs, warnings }: {
+  { callKey, attempts, answered, fallbackUsed, latencyMs, warnings }: {
+    callKey: string;
     attempts: ReadonlyArray<AttemptRecord>;
     answered: { model: string; provider: string };
     fallbackUsed: boolean;
@@ -70,6 +77,7 @@ export function abandonedCall(
   },
 ): CallRecord {
   return {
+    call_key: callKey,
     status: "failed",
     model: answered.model,
     provider: answered.provider,

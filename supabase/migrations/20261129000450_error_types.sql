@@ -44,7 +44,10 @@ insert into routing.error_types (sort_order, error_type, caller_fault, breaker_f
    'The provider no longer serves the model (HTTP 404 model not found, or its error that the model is deprecated or retired): '
    'a configuration failure, the fallback at once, no retry; record_completion marks the model unavailable until an '
    'operator clears it (public.clear_model_unavailable).'),
-  (12, 'unknown', false, false, 'Any other provider error (402, a 404 that is not about the model, ...): the fallback at once.');
+  (12, 'unknown', false, false, 'Any other provider error (402, a 404 that is not about the model, ...): the fallback at once.'),
+  (13, 'client_aborted', true, false,
+   'The client closed the request before the first byte of a stream: the provider did nothing wrong, so the attempt is '
+   'neutral for the breaker (neither closes nor opens it, even as a half-open trial) and out of the error rate.');
 
 -- -----------------------------------------------------------------------------
 -- Row level security and privileges: read by the service role; written by migrations

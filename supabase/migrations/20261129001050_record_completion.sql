@@ -10,8 +10,24 @@
 -- in the catalog migration), then the alert evaluation
 -- (routing._after_call_recorded, in the alerts migration). call.warnings (what
 -- the edge function adapted, dropped or clamped) is stored with the call.
+-- Idempotent: call.call_key (a UUID the edge function draws per call before
+-- its first attempt) is stored unique in routing.calls; a repeat with the same
+-- key (a retried or drained record, functions/_shared/recording/) returns the
+-- first result and changes nothing (no second cost, breaker update or alert).
 -- Money: exact numerics, trailing zeros trimmed (trim_scale); returned as JSON
 -- strings of numeric::text, e.g. "0.02175", "0".
+
+-- -----------------------------------------------------------------------------
+-- The idempotency key of a call, and estimated token counts of an attempt
+-- -----------------------------------------------------------------------------
+alter table routing.calls add column call_key uuid unique;
+comment on column routing.calls.call_key is
+  'The edge function''s key of this call (record_completion''s call.call_key): a record sent twice is stored once. '
+  'Null for calls recorded without one.';
+alter table routing.attempts add column tokens_estimated boolean not null default false;
+comment on column routing.attempts.tokens_estimated is
+  'True when the provider reported no tokens for this (failed) attempt and the edge function estimated them '
+  '(call.attempts[i].estimated): its cost is an estimate too.';
 
 -- -----------------------------------------------------------------------------
 -- routing.call_attempt: one attempt of a validated call
@@ -26,7 +42,8 @@ create type routing.call_attempt as (
   input_tokens bigint,
   output_tokens bigint,
   cached_tokens bigint,
-  cache_write_tokens bigint
+  cache_write_tokens bigint,
+  estimated boolean
 );
 comment on type routing.call_attempt is
   'One provider attempt of a call, parsed from record_completion''s call.attempts (seq 1..n in array order; missing tokens = 0).';
@@ -84,6 +101,11 @@ begin
   if problem is not null then
     raise exception 'call.latency_ms %', problem using errcode = '22023';
   end if;
+  if coalesce(jsonb_typeof(call -> 'call_key'), 'null') <> 'null'
+     and (jsonb_typeof(call -> 'call_key') <> 'string'
+          or call ->> 'call_key' !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') then
+    raise exception 'call.call_key must be a UUID or null' using errcode = '22023';
+  end if;
   if jsonb_typeof(call -> 'attempts') is distinct from 'array' or jsonb_array_length(call -> 'attempts') = 0 then
     raise exception 'call.attempts must be a non-empty array' using errcode = '22023';
   end if;
@@ -130,6 +152,9 @@ begin
     if a ->> 'error_type' is null and status is not null and status not between 200 and 299 then
       raise exception '%.error_type is required when status is not 2xx', field using errcode = '22023';
     end if;
+    if coalesce(jsonb_typeof(a -> 'estimated'), 'null') not in ('boolean', 'null') then
+      raise exception '%.estimated must be a boolean', field using errcode = '22023';
+    end if;
     problem := routing._json_count_problem(a -> 'latency_ms');
     if problem is not null then
       raise exception '%.latency_ms %', field, problem using errcode = '22023';
@@ -166,12 +191,45 @@ as $$
          coalesce((e.value ->> 'input_tokens')::numeric::bigint, 0),
          coalesce((e.value ->> 'output_tokens')::numeric::bigint, 0),
          coalesce((e.value ->> 'cached_tokens')::numeric::bigint, 0),
-         coalesce((e.value ->> 'cache_write_tokens')::numeric::bigint, 0)
+         coalesce((e.value ->> 'cache_write_tokens')::numeric::bigint, 0),
+         coalesce((e.value ->> 'estimated')::boolean, false)
   from jsonb_array_elements(call -> 'attempts') with ordinality e
   order by e.ordinality
 $$;
 comment on function routing._call_attempts(jsonb) is
   'call.attempts as routing.call_attempt rows, seq 1..n. Assumes routing.validate_call passed.';
+
+-- -----------------------------------------------------------------------------
+-- routing._recorded_call_json: what record_completion answers for a stored call
+-- -----------------------------------------------------------------------------
+create function routing._recorded_call_json(c routing.calls, marked text[]) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'call_id', c.id,
+    'call_key', c.call_key,
+    'decision_id', c.decision_id,
+    'status', c.status,
+    'model', c.model,
+    'provider', c.provider,
+    'fallback_used', c.fallback_used,
+    'attempt_count', c.attempt_count,
+    'cost_usd', c.cost_usd::text,
+    'baseline_cost_usd', c.baseline_cost_usd::text,
+    'savings_usd', trim_scale(c.baseline_cost_usd - c.cost_usd)::text,
+    'attempts', (select jsonb_agg(jsonb_build_object(
+                   'seq', na.seq, 'model', na.model, 'provider', na.provider, 'status', na.http_status,
+                   'error_type', na.error_type, 'price_id', na.price_id, 'cost_usd', na.cost_usd::text,
+                   'estimated', na.tokens_estimated)
+                 order by na.seq)
+                 from routing.attempts na where na.call_id = c.id),
+    'breakers', routing._stored_breaker_states(),
+    'warnings', c.warnings,
+    'marked_unavailable', to_jsonb(marked))
+$$;
+comment on function routing._recorded_call_json(routing.calls, text[]) is
+  'record_completion''s answer for a stored call (the first record of a repeated key answers the same, marked_unavailable empty).';
 
 -- -----------------------------------------------------------------------------
 -- public.record_completion
@@ -186,8 +244,8 @@ declare
   baseline_price routing.model_prices;
   c routing.calls;
   new_call_id uuid;
-  attempts_json jsonb;
   marked text[];
+  key uuid;
 begin
   -- 1. The caller: the trusted edge function (service role) or an operator.
   perform routing._require_operator('record_completion');
@@ -202,6 +260,20 @@ begin
   if not found then
     raise exception 'decision % not found', record_completion.decision_id using errcode = 'P0002';
   end if;
+  -- A repeat of a recorded call (same key): the first result, nothing changed. The advisory lock
+  -- serializes two concurrent sends of one key, so the second sees the first's row.
+  key := (record_completion.call ->> 'call_key')::uuid;
+  if key is not null then
+    perform pg_advisory_xact_lock(hashtextextended(key::text, 0));
+    select cc.* into c from routing.calls cc where cc.call_key = key;
+    if found then
+      if c.decision_id is distinct from d.id then
+        raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
+      end if;
+      return routing._recorded_call_json(c, '{}'::text[]) || jsonb_build_object('repeated', true);
+    end if;
+  end if;
+
   baseline_price := routing.price_in_force(d.baseline_model, now());
   if baseline_price.id is null then
     raise exception 'baseline model % has no price in force', d.baseline_model;
@@ -224,7 +296,7 @@ begin
     insert into routing.calls (
       decision_id, agent_id, user_id, execution_id, status, model, provider, fallback_used, attempt_count,
       input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, baseline_model, baseline_cost_usd, latency_ms,
-      warnings)
+      warnings, call_key)
     select d.id, d.agent_id, d.user_id, d.execution_id,
            record_completion.call ->> 'status', record_completion.call ->> 'model', record_completion.call ->> 'provider',
            coalesce((record_completion.call ->> 'fallback_used')::boolean, t.other_model), t.n,
@@ -232,26 +304,19 @@ begin
            d.baseline_model,
            trim_scale(routing.cost_usd(baseline_price, t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens)),
            (record_completion.call ->> 'latency_ms')::numeric::integer,
-           coalesce(record_completion.call -> 'warnings', '[]'::jsonb)
+           coalesce(record_completion.call -> 'warnings', '[]'::jsonb), key
     from totals t
     returning *
   ), new_attempts as (
     insert into routing.attempts (
       call_id, user_id, seq, model, provider, http_status, error_type, latency_ms,
-      input_tokens, output_tokens, cached_tokens, cache_write_tokens, price_id, cost_usd)
+      input_tokens, output_tokens, cached_tokens, cache_write_tokens, price_id, cost_usd, tokens_estimated)
     select nc.id, nc.user_id, a.seq, a.model, a.provider, a.http_status, a.error_type, a.latency_ms,
-           a.input_tokens, a.output_tokens, a.cached_tokens, a.cache_write_tokens, a.price_id, a.cost
+           a.input_tokens, a.output_tokens, a.cached_tokens, a.cache_write_tokens, a.price_id, a.cost, a.estimated
     from a cross join new_call nc
     returning *
   )
-  select nc.id,
-         (select jsonb_agg(jsonb_build_object(
-                   'seq', na.seq, 'model', na.model, 'provider', na.provider, 'status', na.http_status,
-                   'error_type', na.error_type, 'price_id', na.price_id, 'cost_usd', na.cost_usd::text)
-                 order by na.seq)
-          from new_attempts na)
-    into new_call_id, attempts_json
-  from new_call nc;
+  select nc.id into new_call_id from new_call nc, (select count(*) from new_attempts) inserted;
   select cc.* into c from routing.calls cc where cc.id = new_call_id;
 
   -- 4. The circuit breakers (ROUTING-SPEC §5).
@@ -263,21 +328,7 @@ begin
   -- 6. Alert evaluation (the error rate of each provider that failed an attempt, model_unavailable; §7).
   perform routing._after_call_recorded(c);
 
-  return jsonb_build_object(
-    'call_id', c.id,
-    'decision_id', c.decision_id,
-    'status', c.status,
-    'model', c.model,
-    'provider', c.provider,
-    'fallback_used', c.fallback_used,
-    'attempt_count', c.attempt_count,
-    'cost_usd', c.cost_usd::text,
-    'baseline_cost_usd', c.baseline_cost_usd::text,
-    'savings_usd', trim_scale(c.baseline_cost_usd - c.cost_usd)::text,
-    'attempts', attempts_json,
-    'breakers', routing._stored_breaker_states(),
-    'warnings', c.warnings,
-    'marked_unavailable', to_jsonb(marked));
+  return routing._recorded_call_json(c, marked) || jsonb_build_object('repeated', false);
 end
 $$;
 comment on function public.record_completion(uuid, jsonb) is
@@ -290,7 +341,8 @@ comment on function public.record_completion(uuid, jsonb) is
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
-revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb)
+revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb),
+  routing._recorded_call_json(routing.calls, text[])
   from public;
 revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_completion(uuid, jsonb) to service_role;

@@ -6,13 +6,18 @@ import { runQuery as run, sqlFor as poolFor } from "./pool.ts";
 
 const sqlFor = (url: string | null) => poolFor(url, "route-completion");
 
+/** An attempt as recorded: `estimated` when its tokens are the router's estimate, not the provider's count. */
+export type RecordedAttempt = AttemptRecord & { estimated?: boolean };
+
 export interface CallRecord {
+  /** The call's idempotency key, drawn before its first attempt: record_completion stores a key once. */
+  call_key: string;
   status: "succeeded" | "failed";
   model: string;
   provider: string;
   fallback_used: boolean;
   latency_ms: number;
-  attempts: AttemptRecord[];
+  attempts: RecordedAttempt[];
   /** What was adapted, dropped, clamped or skipped for this call (at most 50, each at most 500 characters). */
   warnings: string[];
 }
@@ -23,6 +28,8 @@ export interface RecordedCall {
   baseline_cost_usd: string;
   attempts: number;
   breakers: Record<string, string>;
+  /** True when this key was recorded before: nothing was changed. */
+  repeated?: boolean;
 }
 
 export async function routeModel(

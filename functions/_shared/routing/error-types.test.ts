@@ -6,6 +6,7 @@ Deno.test("error types: each type's action follows from the table", () => {
   const actions = Object.fromEntries(Object.keys(ERROR_TYPES).map((t) => [t, failureActionFor(t as AttemptErrorType)]));
   deepStrictEqual(actions, {
     auth: "fallback",
+    client_aborted: "return",
     connection: "retry",
     insufficient_quota: "fallback",
     invalid_request: "return",

@@ -5,6 +5,9 @@
 // Neither (a key, a quota, a model the provider lacks, anything unknown): not the caller's doing, so the next model is tried at once.
 export const ERROR_TYPES = {
   auth: { callerFault: false, breakerFailure: false },
+  // The client closed a stream before its first byte (recorded only, never classified from a
+  // provider failure): neutral for the breaker, out of the error rate.
+  client_aborted: { callerFault: true, breakerFailure: false },
   connection: { callerFault: false, breakerFailure: true },
   insufficient_quota: { callerFault: false, breakerFailure: false },
   invalid_request: { callerFault: true, breakerFailure: false },

@@ -14,12 +14,12 @@ select results_eq(
   $$values ('rate_limit'::text, false, true), ('insufficient_quota', false, false), ('server_error', false, true),
            ('overloaded', false, true), ('timeout', false, true), ('connection', false, true), ('auth', false, false),
            ('invalid_request', true, false), ('payload_too_large', true, false), ('malformed_response', false, true),
-           ('model_unavailable', false, false), ('unknown', false, false)$$,
-  'The twelve error types of docs/architecture.md, in their documented order, with their two flags.');
+           ('model_unavailable', false, false), ('unknown', false, false), ('client_aborted', true, false)$$,
+  'The thirteen error types of docs/architecture.md, in their documented order, with their two flags.');
 select results_eq(
   $$select error_type from routing.error_types where caller_fault order by error_type$$,
-  $$values ('invalid_request'::text), ('payload_too_large')$$,
-  'Exactly invalid_request and payload_too_large are the caller''s fault.');
+  $$values ('client_aborted'::text), ('invalid_request'), ('payload_too_large')$$,
+  'Exactly client_aborted, invalid_request and payload_too_large are the caller''s fault.');
 select results_eq(
   $$select error_type from routing.error_types where breaker_failure order by error_type$$,
   $$values ('connection'::text), ('malformed_response'), ('overloaded'), ('rate_limit'), ('server_error'), ('timeout')$$,
@@ -61,7 +61,7 @@ insert into ids values ('owner', tests.create_user('owner04@example.com'));
 insert into ids select 'agent', tests.create_agent((select id from ids where name = 'owner'), 'Error-type agent');
 insert into ids select 'decision', tests.create_decision((select id from ids where name = 'agent'), 'gpt-4o', 'high', 8.1, 'exec-04');
 insert into routing.error_types (error_type, caller_fault, breaker_failure, description, sort_order)
-values ('gateway_blocked', false, true, 'A test type: the provider''s gateway refused the request.', 13);
+values ('gateway_blocked', false, true, 'A test type: the provider''s gateway refused the request.', 14);
 grant select on ids to service_role;
 
 select ok(routing._is_availability_failure('gateway_blocked'),
@@ -75,7 +75,7 @@ select throws_ok(
   '22023',
   'call.attempts[1].error_type must be null or one of: rate_limit, insufficient_quota, server_error, overloaded, '
   'timeout, connection, auth, invalid_request, payload_too_large, malformed_response, model_unavailable, unknown, '
-  'gateway_blocked',
+  'client_aborted, gateway_blocked',
   'record_completion lists the error types from the table, in its order, the new one last.');
 select is(
   (public.record_completion((select id from ids where name = 'decision'),

@@ -80,7 +80,7 @@ select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,status}', '"529"
   '22023', 'call.attempts[1].status must be an HTTP status code (100-599) or null', 'An HTTP status given as a string is refused.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,error_type}', '"boom"')),
   '22023', 'call.attempts[1].error_type must be null or one of: rate_limit, insufficient_quota, server_error, overloaded, '
-           'timeout, connection, auth, invalid_request, payload_too_large, malformed_response, model_unavailable, unknown',
+           'timeout, connection, auth, invalid_request, payload_too_large, malformed_response, model_unavailable, unknown, client_aborted',
   'An unknown error type is refused with the list of known ones.');
 select throws_ok(pg_temp.refused(pg_temp.call_with('{attempts,0,error_type}', 'null')),
   '22023', 'call.attempts[1].error_type is required when status is not 2xx', 'A non-2xx attempt without an error type is refused.');

@@ -1,0 +1,109 @@
+// Nothing lost (issue 11): a recording failure injected after the provider answered. The fault
+// is real: public.record_completion is renamed away (every record fails with 42883, as with a
+// broken or locked-out RPC) while the provider answers; the caller still gets its 200, the record
+// waits in the outbox (memory and a file in ROUTER_OUTBOX_DIR), and once the RPC is back the
+// record appears exactly once, drained by the timer or, after a restart (a new function server
+// process with the same directory), by the next call.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { createUserWithAgent, e2e, post, type Sql, startStack, userToken } from "./harness.ts";
+
+const messages = [{ role: "user", content: "Record me once." }];
+
+async function breakRecording(sql: Sql) {
+  await sql`alter function public.record_completion(uuid, jsonb) rename to record_completion_off`;
+}
+async function restoreRecording(sql: Sql) {
+  const [{ off }] = await sql`select to_regprocedure('public.record_completion_off(uuid, jsonb)') is not null as off`;
+  if (off) await sql`alter function public.record_completion_off(uuid, jsonb) rename to record_completion`;
+}
+
+const callsOf = async (sql: Sql, decisionId: string) =>
+  (await sql`select count(*)::int as n, min(call_key::text) as key from routing.calls where decision_id = ${decisionId}`)[0] as {
+    n: number;
+    key: string | null;
+  };
+
+async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 8000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const files = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+
+Deno.test("a record that fails after the provider answered: 200 now, recorded exactly once after the drain", e2e, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  const stack = await startStack({ ROUTER_OUTBOX_DIR: dir, ROUTER_OUTBOX_DRAIN_MS: "300" });
+  try {
+    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 97 });
+    const token = await userToken(stack, userId);
+    await breakRecording(stack.sql);
+    const res = await post(stack.endpoint, token, { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    const routing = res.body.routing as Record<string, unknown>;
+    const decisionId = String(routing.decision_id);
+    equal(routing.cost_usd, null, "the answer says the cost is not known yet");
+    deepStrictEqual(await callsOf(stack.sql, decisionId), { n: 0, key: null });
+    const pending = files(dir);
+    equal(pending.length, 1, "one outbox file, written before the answer returned");
+    const saved = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`));
+    equal(saved.decisionId, decisionId);
+    ok(!JSON.stringify(saved).includes("test-openai-key") && !JSON.stringify(saved).includes("test-anthropic-key"), "no secret in the outbox");
+    ok(stack.logs().includes("record_completion_deferred"), "the deferral is logged");
+
+    await restoreRecording(stack.sql);
+    const after = await waitFor("the drained record", () => callsOf(stack.sql, decisionId), (c) => c.n > 0);
+    deepStrictEqual(after, { n: 1, key: saved.call.call_key }, "stored once, under the call's key");
+    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+
+    // Another call drains again (nothing left) and records itself: the first is still there once.
+    const again = await post(stack.endpoint, token, { agent_id: agentId, messages });
+    equal(again.status, 200);
+    ok((again.body.routing as Record<string, unknown>).cost_usd !== null, "recorded at once now");
+    await new Promise((r) => setTimeout(r, 700));
+    deepStrictEqual((await callsOf(stack.sql, decisionId)).n, 1, "still exactly once after more drains");
+  } finally {
+    await restoreRecording(stack.sql);
+    await stack.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a restart (a new function server process) drains the outbox file the last one left", e2e, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  // A long timer: only the next call's drain can store the record.
+  const env = { ROUTER_OUTBOX_DIR: dir, ROUTER_OUTBOX_DRAIN_MS: "600000" };
+  const first = await startStack(env);
+  let decisionId = "";
+  let callKey = "";
+  const { userId, agentId } = await createUserWithAgent(first.sql, { score: 5.2, executions: 30, successRate: 97 });
+  try {
+    await breakRecording(first.sql);
+    const res = await post(first.endpoint, await userToken(first, userId), { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    decisionId = String((res.body.routing as Record<string, unknown>).decision_id);
+    const pending = files(dir);
+    equal(pending.length, 1);
+    callKey = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`)).call.call_key;
+  } finally {
+    await restoreRecording(first.sql);
+    await first.close();
+  }
+
+  const second = await startStack(env);
+  try {
+    deepStrictEqual(await callsOf(second.sql, decisionId), { n: 0, key: null }, "the first process died with the record unsent");
+    const res = await post(second.endpoint, await userToken(second, userId), { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    const drained = await waitFor("the drained record", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
+    deepStrictEqual(drained, { n: 1, key: callKey }, "the new process stored the old record once, under its key");
+    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+  } finally {
+    await second.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
