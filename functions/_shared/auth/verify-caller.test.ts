@@ -7,6 +7,9 @@ import { RouterHttpError } from "../http/openai-error.ts";
 import type { AuthSettings } from "./auth-settings.ts";
 import { type RefusalWording, verifyCaller } from "./verify-caller.ts";
 
+/** One clock reading for the whole file: a token's claims and the expected claims never straddle a second. */
+const NOW_SECONDS = Math.floor(Date.now() / 1000);
+
 const SECRET = "a-test-jwt-secret-that-is-long-enough-0000";
 const ISSUER = "https://abcdefghijklmnopqrst.supabase.co/auth/v1";
 const USER = "0D9E2C4B-7A61-4F1E-B2C3-6A5D4E3F2A1B";
@@ -31,7 +34,7 @@ const settings: AuthSettings = {
 };
 
 function inSeconds(seconds: number): number {
-  return Math.floor(Date.now() / 1000) + seconds;
+  return NOW_SECONDS + seconds;
 }
 
 /** A user's claims as Supabase Auth issues them, with `changes` applied (undefined removes one). */
