@@ -11,36 +11,14 @@ import type { StreamAttemptOutcome, StreamedAnswer, StreamSettings } from "../_s
 import type { PreparedRequest } from "../_shared/providers/prepare-request.ts";
 import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
 import type { AttemptErrorType } from "../_shared/routing/error-types.ts";
-import type { AttemptRecord, DecisionTarget, RoutingDecision } from "../_shared/routing/types.ts";
+import type { AttemptRecord } from "../_shared/routing/types.ts";
 import { SSE_HEADERS } from "../_shared/stream/mod.ts";
 import type { ChatCompletion } from "../_shared/translate/mod.ts";
 import { type CompletionDeps, type CompletionPolicy, routeCompletion } from "./complete.ts";
 import type { CompletionRequest } from "./request.ts";
+import { AGENT, decision, DECISION, USER } from "./test-support.ts";
 import { STREAM_CLIENT_ABORTED, STREAM_CLIENT_LEFT_EARLY, streamFailedWarning } from "./stream-record.ts";
 
-const AGENT = "5b0c1d52-8f3e-4a43-9a55-1f0e8c2d7a10";
-const USER = "0d9e2c4b-7a61-4f1e-b2c3-6a5d4e3f2a1b";
-const DECISION = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
-
-const HAIKU: DecisionTarget = {
-  model: "claude-haiku-4-5", provider: "anthropic", provider_kind: "anthropic", wire_id: "claude-haiku-4-5-20251001",
-  base_url: null, base_url_env: "ANTHROPIC_BASE_URL", api_key_env: "ANTHROPIC_API_KEY", context_window: 200_000,
-  max_output_tokens: 64_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
-  supports_prefill: true, sampling: "temperature_or_top_p",
-};
-const SOL: DecisionTarget = {
-  model: "gpt-5.6-sol", provider: "openai", provider_kind: "openai-compatible", wire_id: "gpt-5.6-sol",
-  base_url: null, base_url_env: "OPENAI_BASE_URL", api_key_env: "OPENAI_API_KEY", context_window: 1_050_000,
-  max_output_tokens: 128_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
-  supports_prefill: false, sampling: "none",
-};
-const decision: RoutingDecision = {
-  decision_id: DECISION, agent_id: AGENT, execution_id: null,
-  model: "claude-haiku-4-5", provider: "anthropic", tier: "medium", reason: "tier",
-  reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", baseline_model: "gpt-5.6-sol",
-  targets: [HAIKU, SOL], breakers: { anthropic: "closed", openai: "closed" },
-  max_retries: 2, warnings: [], replayed: false,
-};
 const body: CompletionRequest["body"] = { messages: [{ role: "user", content: "hello" }], stream: true };
 const user: VerifiedCaller = { kind: "user", userId: USER, claims: { role: "authenticated", sub: USER } };
 const policy: CompletionPolicy = {
