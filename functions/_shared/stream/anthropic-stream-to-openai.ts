@@ -19,7 +19,7 @@
 import { mapAnthropicStopReason } from "../translate/map-anthropic-stop-reason.ts";
 import { normalizeAnthropicUsage } from "../translate/normalize-usage.ts";
 import { failureFromAnthropicError, malformedStreamFailure, streamErrorFromFailure } from "./stream-failure.ts";
-import { toOpenAIUsage } from "./to-openai-usage.ts";
+import { toOpenAIUsage } from "../translate/normalize-usage.ts";
 import type {
   AnthropicStreamEvent,
   ChatCompletionChunk,

@@ -9,7 +9,7 @@
  *   for (const chunk of chunksSentToCaller) acc = accumulateChunk({ accumulation: acc, chunk });
  *   const summary = summarizeStream({ accumulation: acc, end, usage });
  */
-import { toOpenAIUsage } from "./to-openai-usage.ts";
+import { toOpenAIUsage } from "../translate/normalize-usage.ts";
 import type {
   ChatCompletion,
   ChatCompletionChunk,

@@ -6,15 +6,14 @@
  * throws MalformedResponseError (an availability failure the router may retry
  * or fall back on), never a TranslationError (which would blame the caller).
  */
+import { normalizeAnthropicUsage, toOpenAIUsage } from "./normalize-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 import { toCallerToolId, type ToolIdMap } from "./tool-id-map.ts";
 import { MalformedResponseError } from "./translation-error.ts";
 import type {
   AnthropicResponse,
-  AnthropicUsage,
   ChatCompletion,
   ChatCompletionMessageFunctionToolCall,
-  CompletionUsage,
 } from "./types.ts";
 
 export function convertFromAnthropicResponse(
@@ -82,23 +81,7 @@ export function convertFromAnthropicResponse(
       finish_reason: mapAnthropicStopReason({ stopReason: response.stop_reason }),
       logprobs: null,
     }],
-    usage: toOpenAIUsage(response.usage),
-  };
-}
-
-/**
- * OpenAI's `prompt_tokens` counts every input token, cached or not; Anthropic
- * splits them into uncached, cache-write and cache-read counts.
- */
-function toOpenAIUsage(usage: AnthropicUsage): CompletionUsage {
-  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
-  const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const prompt = usage.input_tokens + cacheWrite + cacheRead;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: usage.output_tokens,
-    total_tokens: prompt + usage.output_tokens,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    usage: toOpenAIUsage({ tokens: normalizeAnthropicUsage({ usage: response.usage }) }),
   };
 }
 

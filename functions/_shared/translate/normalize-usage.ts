@@ -44,3 +44,18 @@ export function normalizeAnthropicUsage(
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
+
+/**
+ * The way back, for what the caller sees: OpenAI's `prompt_tokens` counts every input token, cached
+ * or written to the cache, and `cached_tokens` the cache reads among them. Used by the non-streamed
+ * conversion and by the stream translation alike.
+ */
+export function toOpenAIUsage({ tokens }: { tokens: NormalizedUsage }): CompletionUsage {
+  const prompt = tokens.input_tokens + tokens.cache_write_tokens + tokens.cached_tokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: tokens.output_tokens,
+    total_tokens: prompt + tokens.output_tokens,
+    prompt_tokens_details: { cached_tokens: tokens.cached_tokens },
+  };
+}
