@@ -5,19 +5,8 @@
 // case that can be replayed (its index and kind are in the assertion message).
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
+import { prng } from "../simulator/prng.ts";
 import { createUserWithAgent, e2e, type Sql, startStack, userToken } from "./harness.ts";
-
-/** mulberry32: a small deterministic PRNG, so every run sends the same requests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Hostile {
   kind: string;

@@ -210,3 +210,48 @@ Deno.test("steps: content, usage, finish, delay, raw body and headers", () =>
     const unparsable = await ask(sim);
     assert.equal(unparsable.choices[0].message.tool_calls?.[0].type === "function" && unparsable.choices[0].message.tool_calls[0].function.arguments, "{not json");
   }));
+
+Deno.test("failureRate: the step's fault hits a seeded share of the requests it takes, the same ones on every run", () =>
+  withSimulator(async (sim) => {
+    const run = async (seed: number): Promise<boolean[]> => {
+      sim.reset();
+      sim.script({ error: "server_error", failureRate: 0.25, failureSeed: seed, times: "always" });
+      const failed: boolean[] = [];
+      for (let i = 0; i < 80; i++) failed.push(await ask(sim).then(() => false, (e: unknown) => e instanceof OpenAI.InternalServerError));
+      return failed;
+    };
+    const first = await run(7);
+    const share = first.filter(Boolean).length / first.length;
+    assert.ok(share > 0.1 && share < 0.4, `share ${share}`);
+    assert.deepEqual(await run(7), first, "the same seed fails the same requests");
+    assert.notDeepEqual(await run(8), first, "another seed, other requests");
+    const received = sim.received();
+    assert.deepEqual(received.map((r) => r.status === 500), received.map((r) => r.usage === null), "only answers report usage");
+    assert.equal(received.every((r) => r.scripted === (r.status === 500)), true, "a spared request is the default answer");
+
+    sim.reset();
+    sim.script({ error: "overloaded", failureRate: 1, times: 3 }, { drop: true, failureRate: 0, times: 2 });
+    const outcomes: number[] = [];
+    for (let i = 0; i < 6; i++) outcomes.push(await askClaude(sim).then(() => 200, (e: unknown) => (e as { status?: number }).status ?? 0));
+    assert.deepEqual(outcomes, [529, 529, 529, 200, 200, 200], "rate 1 always faults, rate 0 never; both use up their times");
+    assert.equal(sim.pendingSteps(), 0);
+    assert.throws(() => sim.script({ error: "server_error", failureRate: 1.5 }), TypeError);
+    assert.throws(() => sim.script({ error: "server_error", failureRate: 0.5, failureSeed: 1.5 }), TypeError);
+  }));
+
+Deno.test("received requests carry the usage the simulator reported, whole and streamed", () =>
+  withSimulator(async (sim) => {
+    sim.script({ usage: { inputTokens: 100, outputTokens: 7, cachedTokens: 40 } }, { provider: "anthropic", usage: { inputTokens: 60, cacheCreationTokens: 5, cachedTokens: 40 } });
+    const o = await ask(sim);
+    const a = await askClaude(sim);
+    const streamed = await anthropicClient(sim).messages.create({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "Hi" }], stream: true });
+    for await (const _ of streamed) { /* read to the end */ }
+    sim.script({ malformed: true });
+    await ask(sim).catch(() => null);
+    const [ro, ra, rs, rm] = sim.received();
+    assert.deepEqual(ro.usage, { inputTokens: o.usage?.prompt_tokens, outputTokens: o.usage?.completion_tokens, cachedTokens: 40, cacheCreationTokens: 0 });
+    assert.deepEqual(ra.usage, { inputTokens: a.usage.input_tokens, outputTokens: a.usage.output_tokens, cachedTokens: 40, cacheCreationTokens: 5 });
+    assert.equal(rs.outcome, "answered");
+    assert.ok(rs.usage !== null && rs.usage.inputTokens > 0 && rs.usage.outputTokens > 0, JSON.stringify(rs.usage));
+    assert.equal(rm.usage, null, "a truncated body reports nothing");
+  }));

@@ -34,6 +34,7 @@ import type {
   ReceivedRequest,
   ScriptStep,
   SimulatorOptions,
+  UsageOverride,
 } from "./types.ts";
 import { isRecord } from "./types.ts";
 import { ANTHROPIC_VERSIONS, validateAnthropicRequest } from "./validate-anthropic.ts";
@@ -66,6 +67,25 @@ function matches(request: ReceivedRequest, filter: ReceivedFilter | undefined): 
   return (filter.provider === undefined || filter.provider === request.provider) &&
     (filter.model === undefined || filter.model === request.model) &&
     (filter.path === undefined || filter.path === request.path);
+}
+
+/** The usage of a built answer (openaiCompletion / anthropicMessage), in UsageOverride's terms. */
+function reportedUsage(provider: Provider, answer: JsonObject): Required<UsageOverride> {
+  const usage = answer.usage as Record<string, unknown>;
+  const n = (value: unknown) => Number(value ?? 0);
+  return provider === "openai"
+    ? {
+      inputTokens: n(usage.prompt_tokens),
+      outputTokens: n(usage.completion_tokens),
+      cachedTokens: n((usage.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens),
+      cacheCreationTokens: 0,
+    }
+    : {
+      inputTokens: n(usage.input_tokens),
+      outputTokens: n(usage.output_tokens),
+      cachedTokens: n(usage.cache_read_input_tokens),
+      cacheCreationTokens: n(usage.cache_creation_input_tokens),
+    };
 }
 
 /** The key a request carries, per the provider's auth scheme, or null. */
@@ -115,9 +135,8 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
   ): Promise<void> => {
     const answer = decideAnswer(provider, body, model, step);
     const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
-    const events = provider === "openai"
-      ? openaiStreamEvents(openaiCompletion(body, model, answer, step, ids), includeUsage)
-      : anthropicStreamEvents(anthropicMessage(body, model, answer, step, ids));
+    const built = provider === "openai" ? openaiCompletion(body, model, answer, step, ids) : anthropicMessage(body, model, answer, step, ids);
+    const events = provider === "openai" ? openaiStreamEvents(built, includeUsage) : anthropicStreamEvents(built);
     let clientGone = false;
     void exchange.closed.then((by) => {
       if (by === "client" && record.outcome !== "answered" && record.outcome !== "dropped") {
@@ -160,6 +179,8 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
       record.streamEvents += 1;
     }
     record.outcome = "answered";
+    // OpenAI streams carry usage only when asked to (stream_options.include_usage).
+    if (provider === "anthropic" || includeUsage) record.usage = reportedUsage(provider, built);
     await writer.end();
   };
 
@@ -170,20 +191,18 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     model: string,
     step: ScriptStep | null,
     requestId: string,
+    record: ReceivedRequest,
   ): RawResponse => {
     const headers: Record<string, string> = { "content-type": "application/json", ...baseHeaders(provider, requestId) };
     if (step?.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
     if (step?.retryAfterMs !== undefined) headers["retry-after-ms"] = String(step.retryAfterMs);
     Object.assign(headers, step?.headers ?? {});
-    const success = (): string => {
+    const build = (): JsonObject => {
       const answer = decideAnswer(provider, body, model, step);
-      const built = provider === "openai"
-        ? openaiCompletion(body, model, answer, step, ids)
-        : anthropicMessage(body, model, answer, step, ids);
-      return JSON.stringify(built);
+      return provider === "openai" ? openaiCompletion(body, model, answer, step, ids) : anthropicMessage(body, model, answer, step, ids);
     };
     if (step?.malformed) {
-      const full = success();
+      const full = JSON.stringify(build());
       return { status: step.status ?? 200, headers, body: full.slice(0, Math.floor(full.length / 2)) };
     }
     if (step?.error) {
@@ -194,7 +213,9 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     if (step?.status !== undefined && step.status >= 400) {
       return { status: step.status, headers, body: JSON.stringify(statusError(provider, step.status, requestId).body) };
     }
-    return { status: step?.status ?? 200, headers, body: success() };
+    const built = build();
+    record.usage = reportedUsage(provider, built);
+    return { status: step?.status ?? 200, headers, body: JSON.stringify(built) };
   };
 
   /** Checks a provider request like the real API would; null when it may go on to the script. */
@@ -258,6 +279,7 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
       status: null,
       outcome: "pending",
       scripted: false,
+      usage: null,
       streamEvents: null,
       clientAborted: false,
     };
@@ -294,7 +316,7 @@ export function startProviderSimulator(options: SimulatorOptions = {}): Promise<
     if ((body as JsonObject).stream === true && !answersBeforeStream(step)) {
       return stream(provider, exchange, record, body as JsonObject, model ?? "", step, requestId);
     }
-    await respond(render(provider, body as JsonObject, model ?? "", step, requestId));
+    await respond(render(provider, body as JsonObject, model ?? "", step, requestId, record));
   };
 
   const handleControl = async (exchange: Exchange): Promise<void> => {

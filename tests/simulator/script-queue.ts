@@ -2,12 +2,14 @@
 // requests they match. Steps arrive from code and, as JSON, from other processes, so they are
 // checked here, once, with messages that name the bad field.
 import { ERROR_PRESETS } from "./errors.ts";
+import { prng } from "./prng.ts";
 import { isRecord, type Provider, type ScriptStep } from "./types.ts";
 
 const KEYS = new Set([
   "provider", "model", "times", "status", "headers", "body", "error", "retryAfterSeconds", "retryAfterMs",
   "hang", "delayMs", "drop", "malformed", "toolCall", "toolCalls", "text", "usage", "finish",
   "streamIntervalMs", "stallAfterEvents", "dropAfterEvents", "errorAfterEvents", "streamError",
+  "failureRate", "failureSeed",
 ]);
 const FINISH = ["stop", "length", "tool_calls", "content_filter", "stop_sequence"];
 const USAGE_KEYS = ["inputTokens", "outputTokens", "cachedTokens", "cacheCreationTokens"];
@@ -63,6 +65,10 @@ export function checkStep(value: unknown, index = 0): ScriptStep {
       if (!USAGE_KEYS.includes(key) || !nonNegative(n)) fail(`usage.${key} is not one of ${USAGE_KEYS.join(", ")} with a count`);
     }
   }
+  if (v.failureRate !== undefined && !(nonNegative(v.failureRate) && (v.failureRate as number) <= 1)) {
+    fail("failureRate must be a share between 0 and 1");
+  }
+  if (v.failureSeed !== undefined && !Number.isInteger(v.failureSeed)) fail("failureSeed must be an integer");
   if (v.finish !== undefined && !FINISH.includes(String(v.finish))) fail(`finish must be one of ${FINISH.join(", ")}`);
   return v as ScriptStep;
 }
@@ -70,6 +76,8 @@ export function checkStep(value: unknown, index = 0): ScriptStep {
 interface Queued {
   step: ScriptStep;
   remaining: number; // Infinity for "always"
+  /** The draws of a step with a failureRate. */
+  draw: (() => number) | null;
 }
 
 export class ScriptQueue {
@@ -79,11 +87,18 @@ export class ScriptQueue {
     // Check all before queueing any, so a bad script leaves the queue as it was.
     const checked = steps.map((s, i) => checkStep(s, i));
     for (const step of checked) {
-      this.#queue.push({ step, remaining: step.times === "always" ? Infinity : step.times ?? 1 });
+      this.#queue.push({
+        step,
+        remaining: step.times === "always" ? Infinity : step.times ?? 1,
+        draw: step.failureRate === undefined ? null : prng(step.failureSeed ?? 1),
+      });
     }
   }
 
-  /** Takes one use of the first step matching the request, or null for the default behaviour. */
+  /**
+   * Takes one use of the first step matching the request, or null for the default behaviour: no
+   * step matched, or the matching step's failureRate draw spared this request (the use still counts).
+   */
   take(provider: Provider, model: string | null): ScriptStep | null {
     const index = this.#queue.findIndex(({ step }) =>
       (step.provider === undefined || step.provider === provider) &&
@@ -93,6 +108,7 @@ export class ScriptQueue {
     const entry = this.#queue[index];
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.#queue.splice(index, 1);
+    if (entry.draw !== null && entry.draw() >= (entry.step.failureRate ?? 0)) return null;
     return entry.step;
   }
 

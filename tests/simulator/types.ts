@@ -159,6 +159,14 @@ export interface ScriptStep {
   errorAfterEvents?: number;
   /** The preset that error event carries; default "overloaded". */
   streamError?: ErrorPreset;
+  /**
+   * Random faults: the step's fault (its error, status, body, drop, hang, ...) applies to this share
+   * (0 to 1) of the requests it takes; the others get the default answer, as if no step had matched.
+   * Drawn in arrival order from a PRNG seeded with `failureSeed`, so a run replays exactly.
+   */
+  failureRate?: number;
+  /** The seed of `failureRate`'s draws (default 1). */
+  failureSeed?: number;
 }
 
 /**
@@ -188,6 +196,11 @@ export interface ReceivedRequest {
   outcome: Outcome;
   /** Whether a script step answered it (else the default behaviour or a validation error). */
   scripted: boolean;
+  /**
+   * The token counts the simulator put on the wire (a whole answer's `usage`, or a stream's once it
+   * ended complete), in UsageOverride's terms; null when it reported none (errors, drops, hangs).
+   */
+  usage: Required<UsageOverride> | null;
   /** Events written so far when the answer is a stream (see ScriptStep), else null. */
   streamEvents: number | null;
   /**

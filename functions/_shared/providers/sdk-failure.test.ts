@@ -57,6 +57,8 @@ const cases: Array<[string, unknown, ProviderFailure, FailureClass]> = [
     { errorType: "timeout", action: "fallback" }],
   ["an Anthropic dropped connection", new Anthropic.APIConnectionError({ message: "reset" }), http({ kind: "connection", message: "Could not reach the provider." }),
     { errorType: "connection", action: "retry" }],
+  ["a body cut by the network mid-read (Deno's fetch)", new TypeError("error reading a body from connection"),
+    http({ kind: "connection", message: "The connection to the provider broke off mid-answer." }), { errorType: "connection", action: "retry" }],
   ["anything else is a malformed response", new SyntaxError("Unexpected token"), http({ kind: "malformed", message: "The provider sent a malformed response." }),
     { errorType: "malformed_response", action: "retry" }],
 ];

@@ -22,6 +22,9 @@ export function failureFromSdkError(error: unknown): ProviderFailure {
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
     return { ...NOTHING, kind: "connection", status: null, message: "Could not reach the provider." };
   }
+  if (isBodyReadError(error)) {
+    return { ...NOTHING, kind: "connection", status: null, message: "The connection to the provider broke off mid-answer." };
+  }
   if (error instanceof OpenAI.APIError) {
     if (typeof error.status !== "number") return { ...NOTHING, kind: "malformed", status: null, message: error.message };
     return {
@@ -49,6 +52,15 @@ export function failureFromSdkError(error: unknown): ProviderFailure {
   }
   // A body that is not JSON, or not the shape promised, surfaces as a plain error from the SDK.
   return { ...NOTHING, kind: "malformed", status: null, message: "The provider sent a malformed response." };
+}
+
+/**
+ * The connection closed while a response body was being read (a stream cut by the network): the
+ * runtime's fetch throws a TypeError that neither SDK wraps once the response has begun. A
+ * connection failure, not a malformed answer (the fault matrix, tests/function/fault-matrix.test.ts).
+ */
+function isBodyReadError(error: unknown): boolean {
+  return error instanceof TypeError && /error reading a body from connection|connection (reset|closed)/i.test(error.message);
 }
 
 function text(value: unknown): string | null {
