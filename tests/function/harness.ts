@@ -183,6 +183,17 @@ export async function auditCounts(sql: Sql, agentId: string): Promise<{ decision
   return row as { decisions: number; calls: number; attempts: number };
 }
 
+/** Every base table of every schema that is not PostgreSQL's own (auth, public, routing, ...), qualified and quoted. */
+export async function nonSystemTables(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+      and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+    order by 1`;
+  return rows.map((r) => r.name);
+}
+
 /** Puts both provider circuits back to closed (the breaker is global state). */
 export async function resetBreakers(sql: Sql): Promise<void> {
   await sql`update routing.provider_breakers set state = 'closed', consecutive_failures = 0, opened_at = null, trial_started_at = null`;
