@@ -299,8 +299,8 @@ function dbSection(db: DbFunctions): string {
         ...(before.size ? [ms(before.get(f.name)?.self_ms_per_call, 3), ms(before.get(f.name)?.total_ms_per_call, 3)] : [])]));
 }
 
-function routerSection(r: Router): string {
-  return `## Per call (bench/router-bench.ts)\n\n` + table(["figure", "p50 ms", "p95 ms"], [
+function routerSection(r: Router & ResultHeader): string {
+  return `## Per call (bench/router-bench.ts; file of ${r.date})\n\n` + table(["figure", "p50 ms", "p95 ms"], [
     ["route_model round trip", ms(r.route_model_round_trip_ms.p50, 3), ms(r.route_model_round_trip_ms.p95, 3)],
     ["simulator direct", ms(r.simulator_direct_ms.p50, 2), ms(r.simulator_direct_ms.p95, 2)],
     ["through route-completion", ms(r.route_completion_ms.p50, 2), ms(r.route_completion_ms.p95, 2)],
@@ -313,8 +313,9 @@ function streamingSection(s: Streaming): string {
       `${r.through_router.p50_ms} / ${r.through_router.p95_ms}`, String(r.added_p50_ms)]));
 }
 
-function economicsSection(e: Economics): string {
-  return `## Economics (${e.options.agents} agents × ${e.options.executions_per_agent} executions, seeds ${e.options.seeds.join(", ")})\n\n` +
+function economicsSection(e: Economics & ResultHeader): string {
+  return `## Economics (${e.options.agents} agents × ${e.options.executions_per_agent} executions, seeds ${e.options.seeds.join(", ")}; ` +
+    `file of ${e.date}, commit ${e.commit?.slice(0, 12) ?? "unknown"})\n\n` +
     table(["seed", "savings vs baseline run", "% of oracle", "success routed", "success baseline", "tripped"],
       e.seeds.map((r) => [String(r.seed), `${r.savings_vs_baseline_run_pct}%`, `${r.share_of_oracle_savings_pct}%`,
         `${r.routed.success_pct}%`, `${r.baseline.success_pct}%`, r.routed.tripped ? "yes" : "no"]));
