@@ -15,10 +15,10 @@
 //   npm run bench:economics -- --seeds 101,202,303 --agents 60 --executions 30 --concurrency 4
 //   npm run bench:economics -- --seeds 1,2,3,4,5,6 --agents 200 --executions 60   (bigger)
 import { parseArgs } from "node:util";
-import os from "node:os";
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
 import { DEFAULT_PARAMS, describePopulation, generatePopulation, type PopulationParams, variedParams } from "./population.mjs";
+import { say as sayAs, writeResult } from "./lib/results.ts";
 import { freshDatabase, makeTemplate, oracleSuccess, type RunFigures, runPopulation } from "./economics-run.ts";
 
 const { values } = parseArgs({
@@ -64,12 +64,8 @@ const encoder = new TextEncoder();
 const tty = Deno.stderr.isTerminal();
 const progress = (line: string, done: boolean) =>
   Deno.stderr.writeSync(encoder.encode(tty ? `\r${line}${done ? "\n" : ""}` : `${line}\n`));
-const say = (line: string) => Deno.stderr.writeSync(encoder.encode(`[economics] ${line}\n`));
+const say = (line: string) => sayAs("economics", line);
 
-const git = async (...args: string[]) => {
-  const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
-  return new TextDecoder().decode(out.stdout).trim();
-};
 const round = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? null : +x.toFixed(d));
 const pct = (part: number, whole: number) => (whole > 0 ? round(100 * part / whole) : null);
 
@@ -197,12 +193,7 @@ if (degraded) {
 }
 console.log(`targets: ${Object.entries(summary.targets).map(([k, v]) => `${k} ${v === null ? "n/a" : v ? "met" : "MISSED"}`).join(", ")}`);
 
-const cpus = os.cpus();
 const output = {
-  date: new Date().toISOString(),
-  commit: await git("rev-parse", "HEAD"),
-  uncommitted_changes: (await git("status", "--porcelain")).length > 0,
-  machine: { platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memory_gb: round(os.totalmem() / 2 ** 30, 1), deno: Deno.version.deno },
   options: { seeds, agents: AGENTS, executions_per_agent: PER_AGENT, min_calls: MIN_CALLS, max_calls: MAX_CALLS, concurrency: CONCURRENCY, fixed_params: values.fixed },
   ladder: ladderSeen,
   wall_seconds: round((performance.now() - wallStart) / 1000, 1),
@@ -210,6 +201,5 @@ const output = {
   degraded,
   summary,
 };
-await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });
-await Deno.writeTextFile(values.out ?? "bench/results/economics.json", `${JSON.stringify(output, null, 2)}\n`);
+await writeResult("economics", output, values.out);
 say(`wrote ${values.out} in ${output.wall_seconds} s`);

@@ -1,27 +1,16 @@
-// `npm run bench`: performance figures, never asserted in tests.
+// `npm run bench` part "router": per-call figures, never asserted in tests.
 //   1. route_model: mean / p50 / p95 of 1,000 calls on seeded agents (one round trip each).
 //   2. route-completion: the median latency the function adds over calling the provider
 //      simulator directly with the same SDK, over 100 sequential calls each.
-// Needs the local database (npm run bench starts it).
+// Writes bench/results/router.json. Needs the local database (npm run bench starts it).
 import OpenAI from "openai";
 import { createUserWithAgent, OPENAI_TEST_KEY, post, startStack, userToken } from "../tests/function/harness.ts";
+import { percentiles, progress, writeResult } from "./lib/results.ts";
 
 const ROUTE_CALLS = Number(Deno.env.get("BENCH_ROUTE_CALLS") ?? 1000);
 const HTTP_CALLS = Number(Deno.env.get("BENCH_HTTP_CALLS") ?? 100);
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
-  return { n: samples.length, mean: +mean.toFixed(3), p50: +at(0.5).toFixed(3), p95: +at(0.95).toFixed(3) };
-}
-
-function progress(label: string, i: number, total: number) {
-  if (i % Math.max(1, Math.floor(total / 10)) === 0 || i === total) {
-    Deno.stderr.writeSync(new TextEncoder().encode(`\r${label}: ${i}/${total}`));
-    if (i === total) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
-  }
-}
+const stats = percentiles;
 
 const stack = await startStack({ ROUTING_LOG_LEVEL: "warn" });
 try {
@@ -36,11 +25,12 @@ try {
 
   // 1. route_model over one connection, as the function does it.
   const routeSamples: number[] = [];
+  const routeProgress = progress("router", "route_model", ROUTE_CALLS);
   for (let i = 0; i < ROUTE_CALLS; i++) {
     const started = performance.now();
     await stack.sql`select public.route_model(${agents[i % agents.length]}::uuid, null, ${stack.sql.json({ ENABLE_INTELLIGENT_ROUTING: "true" })}::jsonb, null)`;
     routeSamples.push(performance.now() - started);
-    progress("route_model", i + 1, ROUTE_CALLS);
+    routeProgress(i + 1);
   }
   // The same inside the database, without the network round trip.
   // statement_timestamp() is when this statement began; clock_timestamp() is read after the calls.
@@ -58,6 +48,7 @@ try {
   const viaFunction: number[] = [];
   const token = await userToken(stack, userId);
   for (let i = 0; i < 5; i++) await post(stack.endpoint, token, { agent_id: agentId, messages }); // warm-up
+  const httpProgress = progress("router", "route-completion", HTTP_CALLS);
   for (let i = 0; i < HTTP_CALLS; i++) {
     let started = performance.now();
     await direct.chat.completions.create({ model: "gpt-4o-mini", messages });
@@ -66,17 +57,19 @@ try {
     const res = await post(stack.endpoint, token, { agent_id: agentId, messages });
     if (res.status !== 200) throw new Error(`function answered ${res.status}: ${JSON.stringify(res.body)}`);
     viaFunction.push(performance.now() - started);
-    progress("route-completion", i + 1, HTTP_CALLS);
+    httpProgress(i + 1);
   }
   const d = stats(directSamples);
   const f = stats(viaFunction);
-  console.log(JSON.stringify({
+  const figures = {
     route_model_round_trip_ms: stats(routeSamples),
     route_model_in_database_mean_ms: Number(inDb.ms),
     simulator_direct_ms: d,
     route_completion_ms: f,
     median_added_latency_ms: +(f.p50 - d.p50).toFixed(3),
-  }, null, 2));
+  };
+  console.log(JSON.stringify(figures, null, 2));
+  await writeResult("router", figures);
 } finally {
   // The bench's decisions stay in the audit trail of the bench agents; they are marked by name.
   await stack.close();

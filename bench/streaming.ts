@@ -1,7 +1,7 @@
 // `npm run bench`, streaming part: time to first token (TTFT) through the router against the
 // provider simulator called directly with the provider's own SDK, at concurrency 1 and 10, for an
 // OpenAI-compatible tier and the Anthropic tier. TTFT = from the request to the first chunk that
-// carries text. Writes bench/results/streaming.json (machine, cores, commit, date, figures);
+// carries text. Writes bench/results/streaming.json (bench/lib/results.ts: machine, commit, date);
 // never asserted in tests. Needs the local database (npm run bench starts it).
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
@@ -13,6 +13,7 @@ import {
   startStack,
   userToken,
 } from "../tests/function/harness.ts";
+import { writeResult } from "./lib/results.ts";
 
 const CALLS = Number(Deno.env.get("BENCH_STREAM_CALLS") ?? 100);
 const CONCURRENCY = [1, 10];
@@ -62,23 +63,6 @@ async function anthropicTtft(client: Anthropic, model: string): Promise<number> 
 
 const messages = [{ role: "user" as const, content: "benchmark" }];
 
-async function commit(): Promise<string | null> {
-  try {
-    const out = await new Deno.Command("git", { args: ["rev-parse", "HEAD"], stdout: "piped", stderr: "null" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-async function cpuModel(): Promise<string | null> {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 const stack = await startStack({ ROUTING_LOG_LEVEL: "warn" });
 try {
   const configured = await configuredModels(stack.sql);
@@ -116,14 +100,10 @@ try {
   }
   const report = {
     what: "time to first token (first text delta), ms: the provider simulator called with its own SDK vs through route-completion with the OpenAI SDK",
-    date: new Date().toISOString(),
-    commit: await commit(),
-    machine: { os: Deno.build.os, arch: Deno.build.arch, cpu: await cpuModel(), deno: Deno.version.deno },
-    cores: navigator.hardwareConcurrency,
     calls_per_measure: CALLS,
     results,
   };
-  await Deno.writeTextFile(new URL("results/streaming.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
+  await writeResult("streaming", report);
   console.log(JSON.stringify(report, null, 2));
 } finally {
   // The bench's decisions and calls stay in the audit trail of the bench agents, marked by name.

@@ -24,6 +24,8 @@ export interface Stack {
   jwtSecret: string;
   /** Everything the function server printed (to check that no secret is ever logged). */
   logs: () => string;
+  /** The function server's process id (the memory benchmark reads its /proc status). */
+  pid: number;
   close: () => Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     serviceKey: keys.SUPABASE_SERVICE_ROLE_KEY,
     jwtSecret: keys.SUPABASE_JWT_SECRET,
     logs: () => output,
+    pid: child.pid,
     close: async () => {
       child.kill("SIGTERM");
       await child.status;
