@@ -5,6 +5,7 @@
 // never asserted in tests. Needs the local database (npm run bench starts it).
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import { commit, cpuModel } from "./run-info.ts";
 import {
   ANTHROPIC_TEST_KEY,
   configuredModels,
@@ -61,23 +62,6 @@ async function anthropicTtft(client: Anthropic, model: string): Promise<number> 
 }
 
 const messages = [{ role: "user" as const, content: "benchmark" }];
-
-async function commit(): Promise<string | null> {
-  try {
-    const out = await new Deno.Command("git", { args: ["rev-parse", "HEAD"], stdout: "piped", stderr: "null" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-async function cpuModel(): Promise<string | null> {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const stack = await startStack({ ROUTING_LOG_LEVEL: "warn" });
 try {

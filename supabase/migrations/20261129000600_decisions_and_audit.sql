@@ -138,11 +138,14 @@ comment on index routing.executions_decision_idx is 'The outcome of a decision.'
 -- later one waits for the earlier to commit and then sees its row.
 create function routing._lock_execution(agent_id uuid, execution_id text)
 returns void
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(
-    pg_catalog.hashtextextended('routing.executions:' || _lock_execution.agent_id::text || ':' || _lock_execution.execution_id, 0))
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('routing.executions:' || _lock_execution.agent_id::text || ':' || _lock_execution.execution_id, 0));
+end
 $$;
 comment on function routing._lock_execution(uuid, text) is
   'Transaction lock on one (agent_id, execution_id): serializes writing its decision and its outcome, so each sees the other.';
