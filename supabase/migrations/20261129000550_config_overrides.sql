@@ -206,7 +206,10 @@ begin
            coalesce(jsonb_object_agg(x.model, x.why) filter (where x.why is not null), '{}'::jsonb) as unusable
     from (
       select m.model, m.provider, m.replaced_by,
-             case routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at)
+             -- Only a model with a retirement date or marked unavailable can be retired or unavailable:
+             -- the others skip the call (a function call per model is most of this read's cost).
+             case case when m.retires_at is not null or m.unavailable_since is not null
+                       then routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at) end
                when 'retired' then 'retired:' || to_char(timezone('UTC', m.retires_at), 'YYYY-MM-DD')
                when 'unavailable' then 'unavailable'
                else case when not pv.enabled then 'provider_disabled:' || pv.provider end end as why

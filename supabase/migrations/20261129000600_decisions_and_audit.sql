@@ -41,9 +41,10 @@ create table routing.decisions (
   unique (agent_id, execution_id)
 );
 comment on table routing.decisions is 'The audit row of every routing decision (ROUTING-SPEC §2), one per execution or lone call.';
-create index decisions_created_at_idx on routing.decisions (created_at);
+-- Decisions are read by id (calls and executions join them by decision_id), by (agent_id,
+-- execution_id) and by their owner: no index by time alone, which every decision would pay to
+-- maintain for no reader (the reports read calls and executions by time).
 create index decisions_user_created_idx on routing.decisions (user_id, created_at);
-comment on index routing.decisions_created_at_idx is 'Decisions by time.';
 comment on index routing.decisions_user_created_idx is 'A user''s decisions by time (RLS).';
 
 -- -----------------------------------------------------------------------------
