@@ -179,6 +179,12 @@ set search_path = ''
 as $$
 declare
   c routing.effective_config;
+  configured jsonb;
+  catalog jsonb;
+  replaced_by jsonb;
+  unusable jsonb;
+  enabled_providers text[];
+  breaker_states jsonb;
   configured_low numeric;
   configured_medium numeric;
   w jsonb := '[]'::jsonb;
@@ -190,15 +196,15 @@ declare
 begin
   -- One statement reads what a decision needs besides the agent: the config row (by name), the
   -- active catalog and its lifecycle now (a handful of rows), the enabled providers and the breakers.
-  c := (
-  select jsonb_populate_record(null::routing.effective_config, to_jsonb(cfg) || jsonb_build_object(
+  select to_jsonb(cfg) || jsonb_build_object(
            'routing_enabled', cfg.enabled,
            'disabled_by', case when not cfg.enabled then 'config' end,
            'forced_by', case when cfg.force_model is not null then 'config' end,
-           'warnings', '[]'::jsonb,
-           'catalog', cat.catalog, 'replaced_by', cat.replaced_by, 'unusable', cat.unusable,
-           'enabled_providers', to_jsonb(array(select pv.provider from routing.providers pv where pv.enabled order by pv.provider)),
-           'breaker_states', routing._breaker_states(cfg.breaker_cooldown_seconds)))
+           'warnings', '[]'::jsonb),
+         cat.catalog, cat.replaced_by, cat.unusable,
+         array(select pv.provider from routing.providers pv where pv.enabled order by pv.provider),
+         routing._breaker_states(cfg.breaker_cooldown_seconds)
+    into configured, catalog, replaced_by, unusable, enabled_providers, breaker_states
   from routing.config cfg
   cross join lateral (
     select coalesce(jsonb_object_agg(x.model, x.provider), '{}'::jsonb) as catalog,
@@ -218,7 +224,14 @@ begin
       where m.active
     ) x
   ) cat
-  where cfg.id);
+  where cfg.id;
+  -- The columns by name; the catalog's maps are set as they are (not through the by-name record).
+  c := jsonb_populate_record(null::routing.effective_config, configured);
+  c.catalog := catalog;
+  c.replaced_by := replaced_by;
+  c.unusable := unusable;
+  c.enabled_providers := enabled_providers;
+  c.breaker_states := breaker_states;
   configured_low := c.low_threshold;
   configured_medium := c.medium_threshold;
 
