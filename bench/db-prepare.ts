@@ -4,7 +4,8 @@
 // Supavisor's transaction mode), in the same run, alternating blocks so that the machine's load
 // falls on both alike. Writes bench/results/db-prepare.json (or DB_PREPARE_OUT).
 //   deno run -A bench/db-prepare.ts           (needs the local database: npm run db:start)
-//   BENCH_PREPARE_CALLS=1000 BENCH_PREPARE_BLOCKS=10 BENCH_PREPARE_URL=<a pooler's URL, e.g. PgBouncer>
+//   BENCH_PREPARE_CALLS=1000 BENCH_PREPARE_BLOCKS=10
+//   BENCH_PREPARE_URL=<a pooler's URL, e.g. PgBouncer in transaction mode> BENCH_PREPARE_THROUGH=<its name in the results>
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
 import { oneCall, progress, seedAgents } from "./db-call.ts";
@@ -21,6 +22,7 @@ const pool = (prepare: boolean) =>
 const pools = { prepared: pool(true), unprepared: pool(false) };
 
 function stats(samples: number[]) {
+  if (samples.length === 0) return { n: 0, mean_ms: null, p50_ms: null, p99_ms: null };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
@@ -30,7 +32,23 @@ function stats(samples: number[]) {
 try {
   const agents = await seedAgents(pools.prepared, AGENTS);
   const samples: Record<keyof typeof pools, number[]> = { prepared: [], unprepared: [] };
-  for (const sql of Object.values(pools)) for (let i = 0; i < 50; i++) await oneCall(sql, agents[i % AGENTS], i); // warm-up
+  // Behind a transaction-mode pooler a prepared statement may be gone on the next server
+  // connection: such a call fails, and is counted, not timed.
+  const failures: Record<keyof typeof pools, { count: number; first: string | null }> = {
+    prepared: { count: 0, first: null }, unprepared: { count: 0, first: null },
+  };
+  const attempt = async (name: keyof typeof pools, i: number): Promise<void> => {
+    const started = performance.now();
+    try {
+      await oneCall(pools[name], agents[i % AGENTS], i);
+      samples[name].push(performance.now() - started);
+    } catch (error) {
+      failures[name].count++;
+      failures[name].first ??= error instanceof Error ? error.message : String(error);
+    }
+  };
+  for (const name of ["prepared", "unprepared"] as const) for (let i = 0; i < 50; i++) await attempt(name, i); // warm-up
+  for (const name of ["prepared", "unprepared"] as const) { samples[name] = []; failures[name] = { count: 0, first: null }; }
   const perBlock = Math.max(1, Math.floor(CALLS / BLOCKS));
   let done = 0;
   for (let b = 0; b < BLOCKS; b++) {
@@ -38,9 +56,7 @@ try {
     const order: (keyof typeof pools)[] = b % 2 === 0 ? ["prepared", "unprepared"] : ["unprepared", "prepared"];
     for (const name of order) {
       for (let i = 0; i < perBlock; i++) {
-        const started = performance.now();
-        await oneCall(pools[name], agents[(b * perBlock + i) % AGENTS], i);
-        samples[name].push(performance.now() - started);
+        await attempt(name, b * perBlock + i);
         progress("route_model + record_completion, prepare true / false", ++done, 2 * perBlock * BLOCKS);
       }
     }
@@ -54,15 +70,20 @@ try {
     date: new Date().toISOString(),
     commit: await commit(),
     machine: await machine(),
-    through: Deno.env.get("BENCH_PREPARE_URL") ? "BENCH_PREPARE_URL" : "the local database, directly",
-    prepared,
-    unprepared,
-    ratio_unprepared_over_prepared: { mean: +(unprepared.mean_ms / prepared.mean_ms).toFixed(3), p50: +(unprepared.p50_ms / prepared.p50_ms).toFixed(3) },
+    through: Deno.env.get("BENCH_PREPARE_THROUGH") ?? (Deno.env.get("BENCH_PREPARE_URL") ? "BENCH_PREPARE_URL" : "the local database, directly"),
+    prepared: { ...prepared, failed_calls: failures.prepared.count, first_failure: failures.prepared.first },
+    unprepared: { ...unprepared, failed_calls: failures.unprepared.count, first_failure: failures.unprepared.first },
+    ratio_unprepared_over_prepared: prepared.mean_ms && unprepared.mean_ms && prepared.p50_ms && unprepared.p50_ms
+      ? { mean: +(unprepared.mean_ms / prepared.mean_ms).toFixed(3), p50: +(unprepared.p50_ms / prepared.p50_ms).toFixed(3) }
+      : null,
   };
   await Deno.writeTextFile(OUT, JSON.stringify(result, null, 2) + "\n");
-  console.log(`prepare true:  mean ${prepared.mean_ms} ms, p50 ${prepared.p50_ms} ms, p99 ${prepared.p99_ms} ms`);
-  console.log(`prepare false: mean ${unprepared.mean_ms} ms, p50 ${unprepared.p50_ms} ms, p99 ${unprepared.p99_ms} ms`);
-  console.log(`false / true: mean ${result.ratio_unprepared_over_prepared.mean}, p50 ${result.ratio_unprepared_over_prepared.p50}`);
+  for (const [name, s] of [["prepare true ", prepared], ["prepare false", unprepared]] as const) {
+    const failed = failures[name === "prepare true " ? "prepared" : "unprepared"];
+    console.log(`${name}: mean ${s.mean_ms} ms, p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms, ${failed.count} failed${failed.first ? ` (${failed.first})` : ""}`);
+  }
+  const ratio = result.ratio_unprepared_over_prepared;
+  console.log(ratio ? `false / true: mean ${ratio.mean}, p50 ${ratio.p50}` : "false / true: no ratio (a setting had no successful call)");
   console.log(`wrote ${OUT}`);
 } finally {
   await Promise.all(Object.values(pools).map((sql) => sql.end()));

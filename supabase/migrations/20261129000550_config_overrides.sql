@@ -236,41 +236,42 @@ begin
   configured_medium := c.medium_threshold;
 
   -- Each override, in the order of env's keys: empty or null means unset; an invalid value is ignored and named.
-  -- (No environment, the edge function's usual case: no loop.)
-  for o in
-    select e.key, e.value, s.setting, s.value_type, s.min_value, s.max_value
-    from jsonb_each(coalesce(env, '{}'::jsonb)) with ordinality as e(key, value, ord)
-    left join routing.overridable_settings s on s.env_var = e.key
-    where env is not null and env <> '{}'::jsonb
-    order by e.ord
-  loop
-    v := case when jsonb_typeof(o.value) in ('string', 'number', 'boolean') then btrim(o.value #>> '{}') end;
-    continue when jsonb_typeof(o.value) = 'null' or v = '';
-    if v is null then
-      w := w || to_jsonb(format('%s ignored: expected a string', left(o.key, 100)));
-      continue;
-    end if;
-    v := left(v, 100);
-    if o.setting is null then
-      -- The value is not echoed: an unknown key may hold a secret.
-      w := w || to_jsonb(format('%s ignored: not a routing setting', left(o.key, 100)));
-      continue;
-    end if;
-    select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog, c.enabled_providers);
-    if o.value_type = 'routing_switch' then
-      -- Safe default: a switch that cannot be read is off.
-      overrides := overrides || jsonb_build_object(o.setting, coalesce(p.value, 'false'::jsonb),
-                                                   'disabled_by', case when p.value = 'true'::jsonb then null else o.key end);
-      if p.value is null then
-        w := w || to_jsonb(format('%s=%s invalid, routing off: expected %s', o.key, v, p.expected));
+  -- No environment (the edge function's usual case): no query.
+  if env is not null and env <> '{}'::jsonb then
+    for o in
+      select e.key, e.value, s.setting, s.value_type, s.min_value, s.max_value
+      from jsonb_each(coalesce(env, '{}'::jsonb)) with ordinality as e(key, value, ord)
+      left join routing.overridable_settings s on s.env_var = e.key
+      order by e.ord
+    loop
+      v := case when jsonb_typeof(o.value) in ('string', 'number', 'boolean') then btrim(o.value #>> '{}') end;
+      continue when jsonb_typeof(o.value) = 'null' or v = '';
+      if v is null then
+        w := w || to_jsonb(format('%s ignored: expected a string', left(o.key, 100)));
+        continue;
       end if;
-    elsif p.value is null then
-      w := w || to_jsonb(format('%s=%s ignored: expected %s', o.key, v, p.expected));
-    else
-      overrides := overrides || jsonb_build_object(o.setting, p.value);
-      sources := sources || jsonb_build_object(o.setting, o.key);
-    end if;
-  end loop;
+      v := left(v, 100);
+      if o.setting is null then
+        -- The value is not echoed: an unknown key may hold a secret.
+        w := w || to_jsonb(format('%s ignored: not a routing setting', left(o.key, 100)));
+        continue;
+      end if;
+      select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog, c.enabled_providers);
+      if o.value_type = 'routing_switch' then
+        -- Safe default: a switch that cannot be read is off.
+        overrides := overrides || jsonb_build_object(o.setting, coalesce(p.value, 'false'::jsonb),
+                                                     'disabled_by', case when p.value = 'true'::jsonb then null else o.key end);
+        if p.value is null then
+          w := w || to_jsonb(format('%s=%s invalid, routing off: expected %s', o.key, v, p.expected));
+        end if;
+      elsif p.value is null then
+        w := w || to_jsonb(format('%s=%s ignored: expected %s', o.key, v, p.expected));
+      else
+        overrides := overrides || jsonb_build_object(o.setting, p.value);
+        sources := sources || jsonb_build_object(o.setting, o.key);
+      end if;
+    end loop;
+  end if;
   if overrides <> '{}'::jsonb then
     c := jsonb_populate_record(c, overrides);
   end if;
