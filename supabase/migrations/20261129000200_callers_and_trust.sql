@@ -30,7 +30,13 @@ declare
   -- Inside SECURITY DEFINER current_user is the definer: the invoker's role is the
   -- SET ROLE setting (PostgREST uses it), else the session (login) user.
   db_role text := coalesce(nullif(current_setting('role', true), 'none'), session_user::text);
-  claims_role text := auth.role();
+  -- A session without a JWT (the edge function's own connection) has no claims to read: auth.role()
+  -- and auth.uid() are SQL functions, planned again in every transaction, so they are asked only
+  -- when a claim is set.
+  has_claims boolean := coalesce(current_setting('request.jwt.claims', true), '') <> ''
+                        or coalesce(current_setting('request.jwt.claim.role', true), '') <> ''
+                        or coalesce(current_setting('request.jwt.claim.sub', true), '') <> '';
+  claims_role text := case when has_claims then auth.role() end;
   db_rank integer;
   claims_rank integer;
   rank integer;
@@ -52,7 +58,7 @@ begin
   rank := least(coalesce(db_rank, -1), coalesce(claims_rank, 3));
   who.api_role := case rank when 0 then 'anon' when 1 then 'authenticated' when 2 then 'service_role' when 3 then 'owner' else 'other' end;
   who.trusted := rank >= 2;
-  who.user_id := case when rank = 1 then auth.uid() end;
+  who.user_id := case when rank = 1 and has_claims then auth.uid() end;
   who.db_role := db_role;
   return who;
 end

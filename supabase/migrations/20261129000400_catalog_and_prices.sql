@@ -183,27 +183,33 @@ comment on table routing.model_prices is 'List prices in USD per million tokens;
 
 create function routing.price_in_force(p_model text, p_at timestamptz)
 returns routing.model_prices
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select p.* from routing.model_prices p
-  where p.model = p_model and p.effective_from <= p_at
-  order by p.effective_from desc
-  limit 1
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return (select p from routing.model_prices p
+          where p.model = p_model and p.effective_from <= p_at
+          order by p.effective_from desc
+          limit 1);
+end
 $$;
 comment on function routing.price_in_force(text, timestamptz) is 'The price row of a model in force at a time, or null.';
 
 create function routing.cost_usd(
   price routing.model_prices, input_tokens bigint, output_tokens bigint, cached_tokens bigint, cache_write_tokens bigint
 ) returns numeric
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- input_tokens excludes cached and cache-write tokens, which have their own prices.
-  select (coalesce(input_tokens, 0) * price.input_per_mtok
-        + coalesce(output_tokens, 0) * price.output_per_mtok
-        + coalesce(cached_tokens, 0) * price.cached_input_per_mtok
-        + coalesce(cache_write_tokens, 0) * price.cache_write_per_mtok) / 1000000
+  return (coalesce(cost_usd.input_tokens, 0) * price.input_per_mtok
+        + coalesce(cost_usd.output_tokens, 0) * price.output_per_mtok
+        + coalesce(cost_usd.cached_tokens, 0) * price.cached_input_per_mtok
+        + coalesce(cost_usd.cache_write_tokens, 0) * price.cache_write_per_mtok) / 1000000;
+end
 $$;
 comment on function routing.cost_usd(routing.model_prices, bigint, bigint, bigint, bigint) is 'Exact USD cost of the given tokens at a price row.';
 
@@ -212,15 +218,18 @@ comment on function routing.cost_usd(routing.model_prices, bigint, bigint, bigin
 -- -----------------------------------------------------------------------------
 create function routing._lifecycle_state(retires_at timestamptz, unavailable_since timestamptz, deprecated_at timestamptz)
 returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select case
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return case
     when retires_at <= now() then 'retired'
     when unavailable_since is not null then 'unavailable'
     when retires_at <= now() + interval '30 days' then 'retiring_soon'
     when deprecated_at <= now() then 'deprecated'
-    else 'active' end
+    else 'active' end;
+end
 $$;
 comment on function routing._lifecycle_state(timestamptz, timestamptz, timestamptz) is
   'A model''s lifecycle state now: retired (past retires_at), unavailable (marked by record_completion), retiring_soon '

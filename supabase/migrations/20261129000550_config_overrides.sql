@@ -105,11 +105,13 @@ create type routing.effective_config as (
   unusable jsonb,                    -- {model: why} of the active models route_model may not pick now:
                                      --   retired:<yyyy-mm-dd> | unavailable | provider_disabled:<provider in routing.providers>
   enabled_providers text[],          -- the providers of routing.providers that are enabled
-  warnings jsonb                     -- ["NAME=value ignored: ...", ...]
+  warnings jsonb,                    -- ["NAME=value ignored: ...", ...]
+  breaker_states jsonb               -- routing._breaker_states now: {provider: closed | open | ready}
 );
 comment on type routing.effective_config is
   'routing.config with the environment overrides of one decision applied, the active catalog with its lifecycle (the '
-  'models that may not be picked now, and their replacements), the enabled providers, and the warnings.';
+  'models that may not be picked now, and their replacements), the enabled providers, the warnings, and the circuit '
+  'breaker states the decision sees.';
 
 -- -----------------------------------------------------------------------------
 -- Reading one value
@@ -176,8 +178,15 @@ language plpgsql stable
 set search_path = ''
 as $$
 declare
-  cfg routing.config;
   c routing.effective_config;
+  configured jsonb;
+  catalog jsonb;
+  replaced_by jsonb;
+  unusable jsonb;
+  enabled_providers text[];
+  breaker_states jsonb;
+  configured_low numeric;
+  configured_medium numeric;
   w jsonb := '[]'::jsonb;
   overrides jsonb := '{}'::jsonb;  -- {setting: value} of the valid overrides
   sources jsonb := '{}'::jsonb;    -- {setting: env variable} of the same
@@ -185,73 +194,96 @@ declare
   v text;
   p record;
 begin
-  select * into cfg from routing.config where id;
-  c := jsonb_populate_record(null::routing.effective_config, to_jsonb(cfg) || jsonb_build_object(
-         'routing_enabled', cfg.enabled,
-         'disabled_by', case when not cfg.enabled then 'config' end,
-         'forced_by', case when cfg.force_model is not null then 'config' end,
-         'warnings', '[]'::jsonb));
-  -- The active catalog and its lifecycle now, in one read (a handful of rows).
-  select coalesce(jsonb_object_agg(x.model, x.provider), '{}'::jsonb),
-         coalesce(jsonb_object_agg(x.model, x.replaced_by) filter (where x.replaced_by is not null), '{}'::jsonb),
-         coalesce(jsonb_object_agg(x.model, x.why) filter (where x.why is not null), '{}'::jsonb)
-    into c.catalog, c.replaced_by, c.unusable
-  from (
-    select m.model, m.provider, m.replaced_by,
-           case routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at)
-             when 'retired' then 'retired:' || to_char(timezone('UTC', m.retires_at), 'YYYY-MM-DD')
-             when 'unavailable' then 'unavailable'
-             else case when not pv.enabled then 'provider_disabled:' || pv.provider end end as why
-    from routing.models m
-    join routing.providers pv on pv.provider = m.provider
-    where m.active
-  ) x;
-  c.enabled_providers := array(select pv.provider from routing.providers pv where pv.enabled order by pv.provider);
+  -- One statement reads what a decision needs besides the agent: the config row (by name), the
+  -- active catalog and its lifecycle now (a handful of rows), the enabled providers and the breakers.
+  select to_jsonb(cfg) || jsonb_build_object(
+           'routing_enabled', cfg.enabled,
+           'disabled_by', case when not cfg.enabled then 'config' end,
+           'forced_by', case when cfg.force_model is not null then 'config' end,
+           'warnings', '[]'::jsonb),
+         cat.catalog, cat.replaced_by, cat.unusable,
+         array(select pv.provider from routing.providers pv where pv.enabled order by pv.provider),
+         routing._breaker_states(cfg.breaker_cooldown_seconds)
+    into configured, catalog, replaced_by, unusable, enabled_providers, breaker_states
+  from routing.config cfg
+  cross join lateral (
+    select coalesce(jsonb_object_agg(x.model, x.provider), '{}'::jsonb) as catalog,
+           coalesce(jsonb_object_agg(x.model, x.replaced_by) filter (where x.replaced_by is not null), '{}'::jsonb) as replaced_by,
+           coalesce(jsonb_object_agg(x.model, x.why) filter (where x.why is not null), '{}'::jsonb) as unusable
+    from (
+      select m.model, m.provider, m.replaced_by,
+             -- Only a model with a retirement date or marked unavailable can be retired or unavailable:
+             -- the others skip the call (a function call per model is most of this read's cost).
+             case case when m.retires_at is not null or m.unavailable_since is not null
+                       then routing._lifecycle_state(m.retires_at, m.unavailable_since, m.deprecated_at) end
+               when 'retired' then 'retired:' || to_char(timezone('UTC', m.retires_at), 'YYYY-MM-DD')
+               when 'unavailable' then 'unavailable'
+               else case when not pv.enabled then 'provider_disabled:' || pv.provider end end as why
+      from routing.models m
+      join routing.providers pv on pv.provider = m.provider
+      where m.active
+    ) x
+  ) cat
+  where cfg.id;
+  -- The columns by name; the catalog's maps are set as they are (not through the by-name record).
+  c := jsonb_populate_record(null::routing.effective_config, configured);
+  c.catalog := catalog;
+  c.replaced_by := replaced_by;
+  c.unusable := unusable;
+  c.enabled_providers := enabled_providers;
+  c.breaker_states := breaker_states;
+  configured_low := c.low_threshold;
+  configured_medium := c.medium_threshold;
 
   -- Each override, in the order of env's keys: empty or null means unset; an invalid value is ignored and named.
-  for o in
-    select e.key, e.value, s.setting, s.value_type, s.min_value, s.max_value
-    from jsonb_each(coalesce(env, '{}'::jsonb)) with ordinality as e(key, value, ord)
-    left join routing.overridable_settings s on s.env_var = e.key
-    order by e.ord
-  loop
-    v := case when jsonb_typeof(o.value) in ('string', 'number', 'boolean') then btrim(o.value #>> '{}') end;
-    continue when jsonb_typeof(o.value) = 'null' or v = '';
-    if v is null then
-      w := w || to_jsonb(format('%s ignored: expected a string', left(o.key, 100)));
-      continue;
-    end if;
-    v := left(v, 100);
-    if o.setting is null then
-      -- The value is not echoed: an unknown key may hold a secret.
-      w := w || to_jsonb(format('%s ignored: not a routing setting', left(o.key, 100)));
-      continue;
-    end if;
-    select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog, c.enabled_providers);
-    if o.value_type = 'routing_switch' then
-      -- Safe default: a switch that cannot be read is off.
-      overrides := overrides || jsonb_build_object(o.setting, coalesce(p.value, 'false'::jsonb),
-                                                   'disabled_by', case when p.value = 'true'::jsonb then null else o.key end);
-      if p.value is null then
-        w := w || to_jsonb(format('%s=%s invalid, routing off: expected %s', o.key, v, p.expected));
+  -- No environment (the edge function's usual case): no query.
+  if env is not null and env <> '{}'::jsonb then
+    for o in
+      select e.key, e.value, s.setting, s.value_type, s.min_value, s.max_value
+      from jsonb_each(coalesce(env, '{}'::jsonb)) with ordinality as e(key, value, ord)
+      left join routing.overridable_settings s on s.env_var = e.key
+      order by e.ord
+    loop
+      v := case when jsonb_typeof(o.value) in ('string', 'number', 'boolean') then btrim(o.value #>> '{}') end;
+      continue when jsonb_typeof(o.value) = 'null' or v = '';
+      if v is null then
+        w := w || to_jsonb(format('%s ignored: expected a string', left(o.key, 100)));
+        continue;
       end if;
-    elsif p.value is null then
-      w := w || to_jsonb(format('%s=%s ignored: expected %s', o.key, v, p.expected));
-    else
-      overrides := overrides || jsonb_build_object(o.setting, p.value);
-      sources := sources || jsonb_build_object(o.setting, o.key);
-    end if;
-  end loop;
-  c := jsonb_populate_record(c, overrides);
+      v := left(v, 100);
+      if o.setting is null then
+        -- The value is not echoed: an unknown key may hold a secret.
+        w := w || to_jsonb(format('%s ignored: not a routing setting', left(o.key, 100)));
+        continue;
+      end if;
+      select * into p from routing._parse_override(o.value_type, o.min_value, o.max_value, v, c.catalog, c.enabled_providers);
+      if o.value_type = 'routing_switch' then
+        -- Safe default: a switch that cannot be read is off.
+        overrides := overrides || jsonb_build_object(o.setting, coalesce(p.value, 'false'::jsonb),
+                                                     'disabled_by', case when p.value = 'true'::jsonb then null else o.key end);
+        if p.value is null then
+          w := w || to_jsonb(format('%s=%s invalid, routing off: expected %s', o.key, v, p.expected));
+        end if;
+      elsif p.value is null then
+        w := w || to_jsonb(format('%s=%s ignored: expected %s', o.key, v, p.expected));
+      else
+        overrides := overrides || jsonb_build_object(o.setting, p.value);
+        sources := sources || jsonb_build_object(o.setting, o.key);
+      end if;
+    end loop;
+  end if;
+  if overrides <> '{}'::jsonb then
+    c := jsonb_populate_record(c, overrides);
+  end if;
 
   -- Thresholds must stay in order; an override that breaks the order is dropped.
   if c.low_threshold > c.medium_threshold and sources ? 'low_threshold' then
     w := w || to_jsonb(format('%s=%s ignored: above the medium threshold %s', sources ->> 'low_threshold', c.low_threshold, c.medium_threshold));
-    c.low_threshold := cfg.low_threshold;
+    c.low_threshold := configured_low;
   end if;
   if c.low_threshold > c.medium_threshold and sources ? 'medium_threshold' then
     w := w || to_jsonb(format('%s=%s ignored: below the low threshold %s', sources ->> 'medium_threshold', c.medium_threshold, c.low_threshold));
-    c.medium_threshold := cfg.medium_threshold;
+    c.medium_threshold := configured_medium;
   end if;
   -- A forced model that is no longer active is not forced.
   c.forced_by := coalesce(sources ->> 'force_model', c.forced_by);
@@ -273,7 +305,7 @@ begin
     c.force_provider := coalesce(c.force_provider, c.catalog ->> c.force_model);
   end if;
   -- An auto-rollback trip turns routing off whatever the environment says (spec §3).
-  if cfg.rollback_tripped_at is not null then
+  if c.rollback_tripped_at is not null then
     c.routing_enabled := false;
     c.disabled_by := 'rollback';
   end if;

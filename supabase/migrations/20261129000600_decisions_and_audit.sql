@@ -41,9 +41,10 @@ create table routing.decisions (
   unique (agent_id, execution_id)
 );
 comment on table routing.decisions is 'The audit row of every routing decision (ROUTING-SPEC §2), one per execution or lone call.';
-create index decisions_created_at_idx on routing.decisions (created_at);
+-- Decisions are read by id (calls and executions join them by decision_id), by (agent_id,
+-- execution_id) and by their owner: no index by time alone, which every decision would pay to
+-- maintain for no reader (the reports read calls and executions by time).
 create index decisions_user_created_idx on routing.decisions (user_id, created_at);
-comment on index routing.decisions_created_at_idx is 'Decisions by time.';
 comment on index routing.decisions_user_created_idx is 'A user''s decisions by time (RLS).';
 
 -- -----------------------------------------------------------------------------
@@ -138,11 +139,14 @@ comment on index routing.executions_decision_idx is 'The outcome of a decision.'
 -- later one waits for the earlier to commit and then sees its row.
 create function routing._lock_execution(agent_id uuid, execution_id text)
 returns void
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(
-    pg_catalog.hashtextextended('routing.executions:' || _lock_execution.agent_id::text || ':' || _lock_execution.execution_id, 0))
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('routing.executions:' || _lock_execution.agent_id::text || ':' || _lock_execution.execution_id, 0));
+end
 $$;
 comment on function routing._lock_execution(uuid, text) is
   'Transaction lock on one (agent_id, execution_id): serializes writing its decision and its outcome, so each sees the other.';

@@ -87,34 +87,38 @@ comment on index routing.breaker_events_provider_created_idx is 'A provider''s b
 -- -----------------------------------------------------------------------------
 create function routing._breaker_states(cooldown_seconds integer)
 returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- closed; open (in cooldown, or a half-open trial in flight); ready (cooldown over: a trial may be claimed)
-  select coalesce(jsonb_object_agg(b.provider, case
-           when b.state = 'closed' then 'closed'
-           when b.state = 'open' and coalesce(b.opened_at, '-infinity') > now() - make_interval(secs => cooldown_seconds) then 'open'
-           when b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') > now() - make_interval(secs => cooldown_seconds) then 'open'
-           else 'ready' end), '{}'::jsonb)
-  from routing.provider_breakers b
+  return (
+    select coalesce(jsonb_object_agg(b.provider, case
+             when b.state = 'closed' then 'closed'
+             when b.state = 'open' and coalesce(b.opened_at, '-infinity') > now() - make_interval(secs => _breaker_states.cooldown_seconds) then 'open'
+             when b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') > now() - make_interval(secs => _breaker_states.cooldown_seconds) then 'open'
+             else 'ready' end), '{}'::jsonb)
+    from routing.provider_breakers b);
+end
 $$;
 comment on function routing._breaker_states(integer) is 'Each provider''s circuit as a decider sees it: closed, open, or ready (cooldown over, trial claimable).';
 
 create function routing._claim_trial(provider text, cooldown_seconds integer)
 returns boolean
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- Atomic: of concurrent deciders, exactly one updates the row; the others see the trial in flight.
-  with claimed as (
-    update routing.provider_breakers b
-       set state = 'half_open', trial_started_at = now(), updated_at = now()
-     where b.provider = _claim_trial.provider
-       and ((b.state = 'open' and coalesce(b.opened_at, '-infinity') <= now() - make_interval(secs => cooldown_seconds))
-         or (b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') <= now() - make_interval(secs => cooldown_seconds)))
-    returning 1
-  )
-  select exists (select 1 from claimed)
+  update routing.provider_breakers b
+     set state = 'half_open', trial_started_at = now(), updated_at = now()
+   where b.provider = _claim_trial.provider
+     and ((b.state = 'open' and coalesce(b.opened_at, '-infinity') <= now() - make_interval(secs => _claim_trial.cooldown_seconds))
+       or (b.state = 'half_open' and coalesce(b.trial_started_at, '-infinity') <= now() - make_interval(secs => _claim_trial.cooldown_seconds)));
+  return found;
+end
 $$;
 comment on function routing._claim_trial(text, integer) is 'Claims the single half-open trial of a provider whose cooldown is over (or whose last trial went stale); true for the claimant only.';
 
@@ -122,19 +126,26 @@ comment on function routing._claim_trial(text, integer) is 'Claims the single ha
 -- Classification of an attempt
 -- -----------------------------------------------------------------------------
 create function routing._is_availability_failure(error_type text) returns boolean
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select coalesce((select t.breaker_failure from routing.error_types t where t.error_type = _is_availability_failure.error_type), false)
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return coalesce((select t.breaker_failure from routing.error_types t where t.error_type = _is_availability_failure.error_type), false);
+end
 $$;
 comment on function routing._is_availability_failure(text) is
   'True for the error types that count for the circuit breaker: breaker_failure in routing.error_types (ROUTING-SPEC §5).';
 
 create function routing._is_successful_attempt(http_status integer, error_type text) returns boolean
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
-  select error_type is null and (http_status is null or http_status between 200 and 299)
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return _is_successful_attempt.error_type is null
+     and (_is_successful_attempt.http_status is null or _is_successful_attempt.http_status between 200 and 299);
+end
 $$;
 comment on function routing._is_successful_attempt(integer, text) is
   'True for an attempt that got an answer: no error type and an HTTP 2xx (or no status).';
@@ -155,9 +166,12 @@ comment on type routing.breaker_outcome is
   'A call''s attempts folded per provider: any success, availability failures after the last success, last error type.';
 
 create function routing._breaker_outcomes(call_id uuid) returns setof routing.breaker_outcome
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return query
   with a as (
     select att.provider, att.seq,
            routing._is_successful_attempt(att.http_status, att.error_type) as ok,
@@ -175,7 +189,8 @@ as $$
          (array_agg(m.error_type order by m.seq desc) filter (where m.down and m.seq > m.last_ok_seq))[1]
   from marked m
   group by m.provider
-  order by m.provider
+  order by m.provider;
+end
 $$;
 comment on function routing._breaker_outcomes(uuid) is
   'The recorded attempts of a call folded per provider (routing.breaker_outcome), in provider order.';
@@ -280,11 +295,14 @@ comment on function routing._update_breakers(uuid) is
 -- routing._stored_breaker_states: {provider: state}
 -- -----------------------------------------------------------------------------
 create function routing._stored_breaker_states() returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select coalesce(jsonb_object_agg(pb.provider, pb.state order by pb.provider), '{}'::jsonb)
-  from routing.provider_breakers pb
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return (select coalesce(jsonb_object_agg(pb.provider, pb.state order by pb.provider), '{}'::jsonb)
+          from routing.provider_breakers pb);
+end
 $$;
 comment on function routing._stored_breaker_states() is 'Every provider''s stored breaker state as {"anthropic": "closed", "openai": "open"}. Read-only.';
 

@@ -33,14 +33,17 @@ comment on type routing.adjusted_choice is 'The model after provider substitutio
 -- -----------------------------------------------------------------------------
 create function routing._is_usable(c routing.effective_config, model text, forced boolean)
 returns boolean
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- Active, not retired, not unavailable, its provider enabled in routing.providers; and, unless
   -- forced, not switched off by ENABLE_ANTHROPIC_PROVIDER / ENABLE_OPENAI_MINI (or their config columns).
-  select coalesce(c.catalog ? model and not c.unusable ? model
+  return coalesce(c.catalog ? model and not c.unusable ? model
                   and (forced or not (c.catalog ->> model = 'anthropic' and not c.anthropic_enabled))
-                  and (forced or not (model = 'gpt-4o-mini' and not c.openai_mini_enabled)), false)
+                  and (forced or not (model = 'gpt-4o-mini' and not c.openai_mini_enabled)), false);
+end
 $$;
 comment on function routing._is_usable(routing.effective_config, text, boolean) is
   'Whether route_model may pick a model now: active, not retired or unavailable, provider enabled; unless forced, not '
@@ -131,21 +134,28 @@ comment on function routing._substitutions(routing.effective_config, text, boole
 
 create function routing._fallback_chain(c routing.effective_config, model text)
 returns text[]
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+declare
+  configured jsonb := coalesce(c.fallback_chains -> model, c.fallback_chains -> '*');
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- The chain configured for the model, else "*"; without the model itself, models that may not be
   -- picked (inactive, retired, unavailable, disabled) and repeats.
-  select coalesce(array_agg(x.m order by x.ord), '{}')
-  from (
-    select distinct on (e.m) e.m, e.ord
-    from jsonb_array_elements_text(case when jsonb_typeof(coalesce(c.fallback_chains -> model, c.fallback_chains -> '*')) = 'array'
-                                        then coalesce(c.fallback_chains -> model, c.fallback_chains -> '*') else '[]'::jsonb end)
-         with ordinality as e(m, ord)
-    order by e.m, e.ord
-  ) x
-  where x.m <> model
-    and routing._is_usable(c, x.m, false)
+  if jsonb_typeof(configured) is distinct from 'array' then
+    return '{}';
+  end if;
+  return (
+    select coalesce(array_agg(x.m order by x.ord), '{}')
+    from (
+      select distinct on (e.m) e.m, e.ord
+      from jsonb_array_elements_text(configured) with ordinality as e(m, ord)
+      order by e.m, e.ord
+    ) x
+    where x.m <> _fallback_chain.model
+      and routing._is_usable(_fallback_chain.c, x.m, false));
+end
 $$;
 comment on function routing._fallback_chain(routing.effective_config, text) is
   'The fallback chain of a model (config.fallback_chains[model], else ["*"]) without itself, repeats and the models '
@@ -168,7 +178,7 @@ declare
   alt text;
   alt_prov text;
   moved boolean;
-  states jsonb := routing._breaker_states(c.breaker_cooldown_seconds);
+  states jsonb := c.breaker_states;  -- read with the config (routing._effective_config)
   involved text[] := array[c.catalog ->> model];
 begin
   r.warnings := '[]'::jsonb;

@@ -53,20 +53,26 @@ comment on type routing.model_choice is 'The primary choice of rules 1-8, before
 -- -----------------------------------------------------------------------------
 create function routing._rollout_bucket(salt text, agent_id uuid)
 returns integer
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- Sticky: the first 32 bits of md5(salt || agent_id), mod 100.
-  select ((('x' || substr(md5(salt || agent_id::text), 1, 8))::bit(32)::bigint) % 100)::integer
+  return ((('x' || substr(md5(salt || agent_id::text), 1, 8))::bit(32)::bigint) % 100)::integer;
+end
 $$;
 comment on function routing._rollout_bucket(text, uuid) is 'The agent''s rollout bucket 0-99: md5(rollout_salt || agent_id) mod 100; changes only with the salt.';
 
 create function routing._load_agent(agent_id uuid)
 returns routing.agent_facts
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
   -- By name: the bucket is left null (route_model computes it with the effective salt).
+  return (
   select jsonb_populate_record(null::routing.agent_facts, jsonb_build_object(
            'agent_id', a.id,
            'user_id', a.user_id,
@@ -91,7 +97,8 @@ as $$
   left join public.agent_intensity_metrics mt on mt.agent_id = a.id
   left join routing.models m on m.model = a.model_preference
   left join routing.agent_learning l on l.agent_id = a.id
-  where a.id = _load_agent.agent_id
+  where a.id = _load_agent.agent_id);
+end
 $$;
 comment on function routing._load_agent(uuid) is
   'Indexed reads only: the agent, its metrics, whether its preference is still an active model, its learned rung and its '

@@ -73,20 +73,23 @@ comment on function routing.validate_requested_model(text) is
 -- to it, read from routing.models and routing.providers in one query.
 create function routing._targets(models text[], providers text[])
 returns jsonb
-language sql stable
+language plpgsql stable  -- plpgsql keeps its plan for the session; a SQL function is planned again in every transaction
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'model', m.model, 'provider', p.provider, 'provider_kind', p.kind, 'wire_id', m.wire_id,
-           'base_url', p.base_url, 'base_url_env', p.base_url_env, 'api_key_env', p.api_key_env,
-           'context_window', m.context_window, 'max_output_tokens', m.max_output_tokens,
-           'supports_tools', m.supports_tools, 'supports_images', m.supports_images, 'supports_pdf', m.supports_pdf,
-           'supports_json_schema', m.supports_json_schema, 'supports_prefill', m.supports_prefill,
-           'sampling', m.sampling)
-         order by u.ord), '[]'::jsonb)
-  from unnest(models, providers) with ordinality as u(model, provider, ord)
-  join routing.models m on m.model = u.model
-  join routing.providers p on p.provider = coalesce(u.provider, m.provider)
+begin
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'model', m.model, 'provider', p.provider, 'provider_kind', p.kind, 'wire_id', m.wire_id,
+             'base_url', p.base_url, 'base_url_env', p.base_url_env, 'api_key_env', p.api_key_env,
+             'context_window', m.context_window, 'max_output_tokens', m.max_output_tokens,
+             'supports_tools', m.supports_tools, 'supports_images', m.supports_images, 'supports_pdf', m.supports_pdf,
+             'supports_json_schema', m.supports_json_schema, 'supports_prefill', m.supports_prefill,
+             'sampling', m.sampling)
+           order by u.ord), '[]'::jsonb)
+    from unnest(_targets.models, _targets.providers) with ordinality as u(model, provider, ord)
+    join routing.models m on m.model = u.model
+    join routing.providers p on p.provider = coalesce(u.provider, m.provider));
+end
 $$;
 comment on function routing._targets(text[], text[]) is
   'The decision''s targets, in order: per model (with the provider that serves it in this decision) the provider''s kind, '
@@ -96,19 +99,22 @@ create function routing._decision_json(
   d routing.decisions, fallback_providers text[], max_retries integer, breakers jsonb, log_level text, replayed boolean,
   targets jsonb
 ) returns jsonb
-language sql immutable
+language plpgsql immutable  -- plpgsql: no re-planning per transaction (see routing._targets)
 set search_path = ''
 as $$
-  select jsonb_build_object(
+begin
+  return jsonb_build_object(
     'decision_id', d.id, 'agent_id', d.agent_id, 'execution_id', d.execution_id,
     'model', d.model, 'provider', d.provider, 'tier', d.tier,
     'reason', d.reason, 'reasoning', d.reasoning, 'cohort', d.cohort,
     'intensity_score', d.intensity_score, 'success_rate', d.success_rate, 'total_executions', d.total_executions,
     'shadow_model', d.shadow_model, 'shadow_reason', d.shadow_reason, 'baseline_model', d.baseline_model,
-    'fallback_chain', to_jsonb(d.fallback_chain), 'fallback_providers', to_jsonb(coalesce(fallback_providers, '{}')),
+    'fallback_chain', to_jsonb(d.fallback_chain), 'fallback_providers', to_jsonb(coalesce(_decision_json.fallback_providers, '{}')),
     'adjustments', d.adjustments, 'warnings', d.warnings, 'routing_enabled', d.routing_enabled,
-    'max_retries', max_retries, 'breakers', coalesce(breakers, '{}'::jsonb), 'log_level', log_level,
-    'created_at', d.created_at, 'replayed', replayed, 'targets', coalesce(targets, '[]'::jsonb))
+    'max_retries', _decision_json.max_retries, 'breakers', coalesce(_decision_json.breakers, '{}'::jsonb),
+    'log_level', _decision_json.log_level,
+    'created_at', d.created_at, 'replayed', _decision_json.replayed, 'targets', coalesce(_decision_json.targets, '[]'::jsonb));
+end
 $$;
 comment on function routing._decision_json(routing.decisions, text[], integer, jsonb, text, boolean, jsonb) is
   'The jsonb of docs/architecture.md for a decision row, with its targets (routing._targets).';

@@ -52,15 +52,18 @@ comment on type routing.call_attempt is
 -- routing._json_count_problem: what is wrong with a count (null = nothing)
 -- -----------------------------------------------------------------------------
 create function routing._json_count_problem(v jsonb) returns text
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
-  select case
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return case
     when v is null or jsonb_typeof(v) = 'null' then null  -- missing: the caller's default
     when jsonb_typeof(v) <> 'number' then 'must be an integer >= 0'
     when v::numeric < 0 or v::numeric <> trunc(v::numeric) then 'must be an integer >= 0'
     when v::numeric > 2147483647 then 'must be at most 2147483647'
-  end
+  end;
+end
 $$;
 comment on function routing._json_count_problem(jsonb) is
   'null when a jsonb value is missing, null or an integer 0..2147483647; else the end of a stable error message.';
@@ -79,19 +82,24 @@ declare
   problem text;
   status numeric;
   token_field text;
+  models text[];
+  providers text[];
+  error_types text[];
 begin
+  -- The names the call may use, in one statement: each field below is then checked in memory.
+  select array(select m.model from routing.models m), array(select p.provider from routing.providers p),
+         array(select t.error_type from routing.error_types t)
+    into models, providers, error_types;
   if call is null or jsonb_typeof(call) <> 'object' then
     raise exception 'call must be a JSON object' using errcode = '22023';
   end if;
   if jsonb_typeof(call -> 'status') is distinct from 'string' or call ->> 'status' not in ('succeeded', 'failed') then
     raise exception 'call.status must be one of: succeeded, failed' using errcode = '22023';
   end if;
-  if jsonb_typeof(call -> 'model') is distinct from 'string'
-     or not exists (select 1 from routing.models m where m.model = call ->> 'model') then
+  if jsonb_typeof(call -> 'model') is distinct from 'string' or not (call ->> 'model') = any (models) then
     raise exception 'call.model must be a catalog model' using errcode = '22023';
   end if;
-  if jsonb_typeof(call -> 'provider') is distinct from 'string'
-     or not exists (select 1 from routing.providers p where p.provider = call ->> 'provider') then
+  if jsonb_typeof(call -> 'provider') is distinct from 'string' or not (call ->> 'provider') = any (providers) then
     raise exception 'call.provider must be a provider of routing.providers' using errcode = '22023';
   end if;
   if coalesce(jsonb_typeof(call -> 'fallback_used'), 'null') not in ('boolean', 'null') then
@@ -118,7 +126,8 @@ begin
   if jsonb_array_length(coalesce(call -> 'warnings', '[]'::jsonb)) > 50 then
     raise exception 'call.warnings must have at most 50 entries' using errcode = '22023';
   end if;
-  for a, i in select e.value, e.ordinality from jsonb_array_elements(coalesce(call -> 'warnings', '[]'::jsonb)) with ordinality e loop
+  for a, i in select e.value, e.ordinality from jsonb_array_elements(call -> 'warnings') with ordinality e
+              where jsonb_typeof(call -> 'warnings') = 'array' loop
     if jsonb_typeof(a) <> 'string' or length(a #>> '{}') > 500 then
       raise exception 'call.warnings[%] must be a string of at most 500 characters', i using errcode = '22023';
     end if;
@@ -130,12 +139,10 @@ begin
     if jsonb_typeof(a) <> 'object' then
       raise exception '% must be a JSON object', field using errcode = '22023';
     end if;
-    if jsonb_typeof(a -> 'model') is distinct from 'string'
-       or not exists (select 1 from routing.models m where m.model = a ->> 'model') then
+    if jsonb_typeof(a -> 'model') is distinct from 'string' or not (a ->> 'model') = any (models) then
       raise exception '%.model must be a catalog model', field using errcode = '22023';
     end if;
-    if jsonb_typeof(a -> 'provider') is distinct from 'string'
-       or not exists (select 1 from routing.providers p where p.provider = a ->> 'provider') then
+    if jsonb_typeof(a -> 'provider') is distinct from 'string' or not (a ->> 'provider') = any (providers) then
       raise exception '%.provider must be a provider of routing.providers', field using errcode = '22023';
     end if;
     status := case when jsonb_typeof(a -> 'status') = 'number' then (a -> 'status')::numeric end;
@@ -144,8 +151,7 @@ begin
       raise exception '%.status must be an HTTP status code (100-599) or null', field using errcode = '22023';
     end if;
     if coalesce(jsonb_typeof(a -> 'error_type'), 'null') <> 'null'
-       and (jsonb_typeof(a -> 'error_type') <> 'string'
-            or not exists (select 1 from routing.error_types t where t.error_type = a ->> 'error_type')) then
+       and (jsonb_typeof(a -> 'error_type') <> 'string' or not (a ->> 'error_type') = any (error_types)) then
       raise exception '%.error_type must be null or one of: %', field,
         (select string_agg(t.error_type, ', ' order by t.sort_order) from routing.error_types t) using errcode = '22023';
     end if;
@@ -179,9 +185,12 @@ comment on function routing.validate_call(jsonb) is
 -- routing._call_attempts: the attempts of a validated call
 -- -----------------------------------------------------------------------------
 create function routing._call_attempts(call jsonb) returns setof routing.call_attempt
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return query
   select e.ordinality::integer,
          e.value ->> 'model',
          e.value ->> 'provider',
@@ -193,8 +202,9 @@ as $$
          coalesce((e.value ->> 'cached_tokens')::numeric::bigint, 0),
          coalesce((e.value ->> 'cache_write_tokens')::numeric::bigint, 0),
          coalesce((e.value ->> 'estimated')::boolean, false)
-  from jsonb_array_elements(call -> 'attempts') with ordinality e
-  order by e.ordinality
+  from jsonb_array_elements(_call_attempts.call -> 'attempts') with ordinality e
+  order by e.ordinality;
+end
 $$;
 comment on function routing._call_attempts(jsonb) is
   'call.attempts as routing.call_attempt rows, seq 1..n. Assumes routing.validate_call passed.';
@@ -202,11 +212,13 @@ comment on function routing._call_attempts(jsonb) is
 -- -----------------------------------------------------------------------------
 -- routing._recorded_call_json: what record_completion answers for a stored call
 -- -----------------------------------------------------------------------------
-create function routing._recorded_call_json(c routing.calls, marked text[]) returns jsonb
-language sql stable
+create function routing._recorded_call_json(c routing.calls, marked text[], breakers jsonb) returns jsonb
+language plpgsql stable
 set search_path = ''
 as $$
-  select jsonb_build_object(
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  return jsonb_build_object(
     'call_id', c.id,
     'call_key', c.call_key,
     'decision_id', c.decision_id,
@@ -224,12 +236,14 @@ as $$
                    'estimated', na.tokens_estimated)
                  order by na.seq)
                  from routing.attempts na where na.call_id = c.id),
-    'breakers', routing._stored_breaker_states(),
+    'breakers', _recorded_call_json.breakers,
     'warnings', c.warnings,
-    'marked_unavailable', to_jsonb(marked))
+    'marked_unavailable', to_jsonb(_recorded_call_json.marked));
+end
 $$;
-comment on function routing._recorded_call_json(routing.calls, text[]) is
-  'record_completion''s answer for a stored call (the first record of a repeated key answers the same, marked_unavailable empty).';
+comment on function routing._recorded_call_json(routing.calls, text[], jsonb) is
+  'record_completion''s answer for a stored call, with the stored breaker states (routing._stored_breaker_states) it read '
+  '(the first record of a repeated key answers the same, marked_unavailable empty).';
 
 -- -----------------------------------------------------------------------------
 -- public.record_completion
@@ -243,9 +257,11 @@ declare
   d routing.decisions;
   baseline_price routing.model_prices;
   c routing.calls;
-  new_call_id uuid;
-  marked text[];
+  attempts routing.call_attempt[];
+  marked text[] := '{}';
   key uuid;
+  breakers jsonb;
+  breakers_change boolean;
 begin
   -- 1. The caller: the trusted edge function (service role) or an operator.
   perform routing._require_operator('record_completion');
@@ -270,7 +286,7 @@ begin
       if c.decision_id is distinct from d.id then
         raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
       end if;
-      return routing._recorded_call_json(c, '{}'::text[]) || jsonb_build_object('repeated', true);
+      return routing._recorded_call_json(c, '{}'::text[], routing._stored_breaker_states()) || jsonb_build_object('repeated', true);
     end if;
   end if;
 
@@ -279,11 +295,12 @@ begin
     raise exception 'baseline model % has no price in force', d.baseline_model;
   end if;
 
-  -- 3. The call and its attempts, costed at the prices in force now.
+  -- 3. The call and its attempts (call.attempts read once), costed at the prices in force now.
+  attempts := array(select p from routing._call_attempts(record_completion.call) p);
   with a as (
     select p.*, pr.id as price_id,
            trim_scale(routing.cost_usd(pr, p.input_tokens, p.output_tokens, p.cached_tokens, p.cache_write_tokens)) as cost
-    from routing._call_attempts(record_completion.call) p
+    from unnest(attempts) p
     cross join lateral routing.price_in_force(p.model, now()) pr
   ), totals as (
     select count(*)::integer as n,
@@ -316,19 +333,32 @@ begin
     from a cross join new_call nc
     returning *
   )
-  select nc.id into new_call_id from new_call nc, (select count(*) from new_attempts) inserted;
-  select cc.* into c from routing.calls cc where cc.id = new_call_id;
+  select nc.* into c from new_call nc, (select count(*) from new_attempts) inserted;
 
-  -- 4. The circuit breakers (ROUTING-SPEC §5).
-  perform routing._update_breakers(c.id);
+  -- 4. The circuit breakers (ROUTING-SPEC §5), read once with the answer's states. A call changes
+  --    them only with an availability failure, or with a success on a provider whose breaker is
+  --    not healthy (not closed, or counting failures): a healthy call writes and locks nothing.
+  select routing._stored_breaker_states(),
+         exists (select 1 from routing.provider_breakers pb
+                 where (pb.state <> 'closed' or pb.consecutive_failures <> 0)
+                   and pb.provider in (select x.provider from unnest(attempts) x
+                                       where routing._is_successful_attempt(x.http_status, x.error_type)))
+    into breakers, breakers_change;
+  if breakers_change
+     or exists (select 1 from unnest(attempts) x where x.error_type is not null and routing._is_availability_failure(x.error_type)) then
+    perform routing._update_breakers(c.id);
+    breakers := routing._stored_breaker_states();
+  end if;
 
   -- 5. Models the provider no longer serves: route_model avoids them from now on.
-  marked := routing._mark_models_unavailable(c.id);
+  if exists (select 1 from unnest(attempts) x where x.error_type = 'model_unavailable') then
+    marked := routing._mark_models_unavailable(c.id);
+  end if;
 
   -- 6. Alert evaluation (the error rate of each provider that failed an attempt, model_unavailable; §7).
   perform routing._after_call_recorded(c);
 
-  return routing._recorded_call_json(c, marked) || jsonb_build_object('repeated', false);
+  return routing._recorded_call_json(c, marked, breakers) || jsonb_build_object('repeated', false);
 end
 $$;
 comment on function public.record_completion(uuid, jsonb) is
@@ -342,7 +372,7 @@ comment on function public.record_completion(uuid, jsonb) is
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
 revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb),
-  routing._recorded_call_json(routing.calls, text[])
+  routing._recorded_call_json(routing.calls, text[], jsonb)
   from public;
 revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_completion(uuid, jsonb) to service_role;

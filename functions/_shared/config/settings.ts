@@ -3,6 +3,7 @@
 // are read here and never logged. Provider endpoints and keys are read per call from the variables
 // routing.providers names (providers/connection.ts).
 import { type AuthSettings, readAuthSettings } from "../auth/auth-settings.ts";
+import { parsePoolMode, type PoolModeSetting } from "../db/pool-plan.ts";
 
 /** ROUTING-SPEC §3: environment overrides of the config row, passed to route_model as they are. */
 export const ROUTING_ENV_NAMES = [
@@ -70,4 +71,12 @@ export function readRoutingEnv(env: Env = Deno.env): Record<string, string> {
     if (value !== undefined && value !== "") overrides[name] = value;
   }
   return overrides;
+}
+
+/**
+ * ROUTER_DB_POOL_MODE (db/pool-plan.ts): `transaction`, `direct`, or unset / `auto` (by the URL). A
+ * value it cannot read is taken as `transaction`, which works through any pooler and directly alike.
+ */
+export function readDbPoolMode(env: Env = Deno.env): PoolModeSetting {
+  return parsePoolMode(env.get("ROUTER_DB_POOL_MODE")) ?? "transaction";
 }

@@ -1,21 +1,31 @@
 // One postgres.js pool per function and isolate, made on first use, and the mapping of database
 // errors to HTTP (the SQLSTATEs of docs/architecture.md; 503 when the database is unreachable).
+import { readDbPoolMode } from "../config/settings.ts";
 import { postgres } from "../deps.ts";
 import { modelNotFound, RouterHttpError } from "../http/openai-error.ts";
+import { poolPlan } from "./pool-plan.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
 /** Pools by function name: the local server runs several functions in one isolate. */
 const pools = new Map<string, { url: string; sql: Sql }>();
 
-/** The pool for SUPABASE_DB_URL; `applicationName` shows in pg_stat_activity. */
+/**
+ * The pool for SUPABASE_DB_URL; `applicationName` shows in pg_stat_activity. Behind Supavisor's
+ * transaction mode (hosted projects) it does not prepare statements and keeps a small pool; directly
+ * (locally) it prepares them (pool-plan.ts, ROUTER_DB_POOL_MODE).
+ */
 export function sqlFor(url: string | null, applicationName: string, max = 4): Sql {
   if (!url) throw new RouterHttpError(503, "No database is configured (SUPABASE_DB_URL).", { code: "database_unavailable" });
   let pool = pools.get(applicationName);
   if (pool?.url !== url) {
+    const plan = poolPlan(url, readDbPoolMode(), max);
     pool = {
       url,
-      sql: postgres(url, { max, idle_timeout: 30, connect_timeout: 5, prepare: true, onnotice: () => {}, connection: { application_name: applicationName } }),
+      sql: postgres(url, {
+        max: plan.max, idle_timeout: 30, connect_timeout: 5, prepare: plan.prepare, onnotice: () => {},
+        connection: { application_name: applicationName },
+      }),
     };
     pools.set(applicationName, pool);
   }
