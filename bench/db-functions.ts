@@ -10,7 +10,7 @@
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
 import { oneCall, progress, seedAgents } from "./db-call.ts";
-import { commit, machine } from "./run-info.ts";
+import { writeResult } from "./lib/results.ts";
 
 const CALLS = Number(Deno.env.get("BENCH_DB_CALLS") ?? 1000);
 const AGENTS = Number(Deno.env.get("BENCH_DB_AGENTS") ?? 50);
@@ -66,12 +66,8 @@ try {
   const top = (name: string) => functions.find((f) => f.function === name)?.total_ms_per_call ?? 0;
   const dbMs = +(top("public.route_model") + top("public.record_completion")).toFixed(4);
   const result = {
-    part: "db-functions",
     what: "PL/pgSQL time per route-completion call (route_model + record_completion of one successful attempt, " +
       "no stream), pg_stat_user_functions with track_functions (pl unless BENCH_TRACK_FUNCTIONS), one connection, calls spread over seeded agents",
-    date: new Date().toISOString(),
-    commit: await commit(),
-    machine: await machine(),
     track_functions: TRACK,
     calls: CALLS,
     agents: AGENTS,
@@ -80,7 +76,7 @@ try {
     round_trip_ms_per_call: +wallMs.toFixed(4),
     functions,
   };
-  await Deno.writeTextFile(OUT, JSON.stringify(result, null, 2) + "\n");
+  await writeResult("db-functions", result, OUT);
   console.log(`route_model + record_completion: ${dbMs} ms in the database per call (target 0.6), ${wallMs.toFixed(3)} ms round trips`);
   for (const f of functions.slice(0, 25)) {
     console.log(`${f.function.padEnd(48)} ${String(f.calls_per_call).padStart(7)} calls ${f.self_ms_per_call.toFixed(4).padStart(8)} self ${f.total_ms_per_call.toFixed(4).padStart(8)} total ms`);

@@ -9,7 +9,7 @@
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
 import { oneCall, progress, seedAgents } from "./db-call.ts";
-import { commit, machine } from "./run-info.ts";
+import { writeResult } from "./lib/results.ts";
 
 const CALLS = Number(Deno.env.get("BENCH_PREPARE_CALLS") ?? 1000);
 const BLOCKS = Number(Deno.env.get("BENCH_PREPARE_BLOCKS") ?? 10);
@@ -64,12 +64,8 @@ try {
   const prepared = stats(samples.prepared);
   const unprepared = stats(samples.unprepared);
   const result = {
-    part: "db-prepare",
     what: "round trip of route_model + record_completion (one successful attempt) through postgres.js, one connection each, " +
       "prepare: true vs prepare: false, alternating blocks in one run",
-    date: new Date().toISOString(),
-    commit: await commit(),
-    machine: await machine(),
     through: Deno.env.get("BENCH_PREPARE_THROUGH") ?? (Deno.env.get("BENCH_PREPARE_URL") ? "BENCH_PREPARE_URL" : "the local database, directly"),
     prepared: { ...prepared, failed_calls: failures.prepared.count, first_failure: failures.prepared.first },
     unprepared: { ...unprepared, failed_calls: failures.unprepared.count, first_failure: failures.unprepared.first },
@@ -77,7 +73,7 @@ try {
       ? { mean: +(unprepared.mean_ms / prepared.mean_ms).toFixed(3), p50: +(unprepared.p50_ms / prepared.p50_ms).toFixed(3) }
       : null,
   };
-  await Deno.writeTextFile(OUT, JSON.stringify(result, null, 2) + "\n");
+  await writeResult("db-prepare", result, OUT);
   for (const [name, s] of [["prepare true ", prepared], ["prepare false", unprepared]] as const) {
     const failed = failures[name === "prepare true " ? "prepared" : "unprepared"];
     console.log(`${name}: mean ${s.mean_ms} ms, p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms, ${failed.count} failed${failed.first ? ` (${failed.first})` : ""}`);

@@ -23,6 +23,7 @@ const FULL = values.full ?? false;
 /** Each part's script and arguments (`full`: with --full); `fullOnly` parts run only with --full or --only. */
 const PARTS: { part: string; script: string; args: string[]; full?: string[]; fullOnly?: boolean }[] = [
   { part: "decision-cost", script: "bench/decision-cost.ts", args: ["--seconds", "8"], full: ["--seconds", "20"] },
+  { part: "db-functions", script: "bench/db-functions.ts", args: [] },
   { part: "overhead", script: "bench/overhead.ts", args: [] },
   { part: "memory", script: "bench/memory.ts", args: ["--concurrency", "50"] },
   { part: "streaming", script: "bench/streaming.ts", args: [] },

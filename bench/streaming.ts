@@ -5,7 +5,6 @@
 // never asserted in tests. Needs the local database (npm run bench starts it).
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { commit, cpuModel } from "./run-info.ts";
 import {
   ANTHROPIC_TEST_KEY,
   configuredModels,

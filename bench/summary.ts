@@ -51,16 +51,17 @@ interface Memory {
   rss_ratio: number;
   target: { rss_ratio_at_most: number };
 }
-/** bench/db-functions.ts (another part's file): per-function times from track_functions. */
+/** bench/db-functions.ts: per-function times from track_functions, per routed call. */
 interface DbFunction {
-  name: string;
-  calls: number;
+  function: string;
+  calls_per_call: number;
   self_ms_per_call: number;
   total_ms_per_call: number;
 }
 interface DbFunctions {
   functions: DbFunction[];
-  before?: { functions: DbFunction[] } | DbFunction[];
+  /** bench/results/db-functions-before.json: the same measure on the commit before issue 12's cuts. */
+  before?: DbFunctions & ResultHeader | null;
 }
 interface Router {
   route_model_round_trip_ms: Lat;
@@ -209,7 +210,7 @@ function scaleTargets(s: Scale | null): Target[] {
 
 function dbTargets(db: DbFunctions | null): Target[] {
   if (!db) return [{ target: "database time per call ≤ 0.6 ms", figure: "bench/db-functions.ts not run", ok: null }];
-  const per = (name: string) => db.functions.find((f) => f.name.endsWith(name))?.total_ms_per_call ?? null;
+  const per = (name: string) => db.functions.find((f) => f.function.endsWith(name))?.total_ms_per_call ?? null;
   const route = per("route_model");
   const record = per("record_completion");
   if (route === null && record === null) return [{ target: "database time per call ≤ 0.6 ms", figure: "no route_model / record_completion rows", ok: null }];
@@ -291,12 +292,13 @@ function memorySection(m: Memory): string {
 }
 
 function dbSection(db: DbFunctions): string {
-  const earlier = Array.isArray(db.before) ? db.before : db.before?.functions ?? [];
-  const before = new Map(earlier.map((f) => [f.name, f]));
+  const before = new Map((db.before?.functions ?? []).map((f) => [f.function, f]));
+  const beforeNote = db.before ? ` Before: commit ${db.before.commit?.slice(0, 12) ?? "unknown"} (${db.before.date}).` : "";
   return `## Database functions (bench/db-functions.ts, track_functions; ms per call)\n\n` +
-    table(["function", "calls", "self", "total", ...(before.size ? ["self before", "total before"] : [])],
-      db.functions.map((f) => [f.name, String(f.calls), ms(f.self_ms_per_call, 3), ms(f.total_ms_per_call, 3),
-        ...(before.size ? [ms(before.get(f.name)?.self_ms_per_call, 3), ms(before.get(f.name)?.total_ms_per_call, 3)] : [])]));
+    table(["function", "calls", "self", "total", ...(before.size ? ["calls before", "self before", "total before"] : [])],
+      db.functions.map((f) => [f.function, String(f.calls_per_call), ms(f.self_ms_per_call, 3), ms(f.total_ms_per_call, 3),
+        ...(before.size ? [String(before.get(f.function)?.calls_per_call ?? "—"), ms(before.get(f.function)?.self_ms_per_call, 3),
+          ms(before.get(f.function)?.total_ms_per_call, 3)] : [])])) + beforeNote;
 }
 
 function routerSection(r: Router & ResultHeader): string {
@@ -327,6 +329,7 @@ export async function buildSummary(): Promise<string> {
     await read<Memory>("memory"), await read<DbFunctions>("db-functions"), await read<Router>("router"), await read<Streaming>("streaming"),
     await read<Economics>("economics"),
   ] as const;
+  if (db) db.before = await read<DbFunctions>("db-functions-before");
   const any = [d, o, s, sf, m, db, r, st, e].find((x) => x !== null);
   const machine = (run ?? any)?.machine;
   const targets = [...decisionTargets(d, db), ...dbTargets(db), ...overheadTargets(o, d), ...scaleTargets(sf ?? s), ...memoryTargets(m), ...economicsTargets(e)];

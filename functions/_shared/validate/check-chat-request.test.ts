@@ -51,10 +51,16 @@ Deno.test("checkChatRequestShape: a schema nested 100,000 deep is refused withou
   );
 });
 
-Deno.test("checkChatRequestShape: 22,000 tools are refused in linear time", () => {
-  const body = { messages: hi, tools: Array.from({ length: 22_000 }, (_, i) => fn(`t${i}`)) };
-  const started = performance.now();
-  assert.equal(checkChatRequestShape({ body })?.code, "array_above_max_length");
-  const ms = performance.now() - started;
-  assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+Deno.test("checkChatRequestShape: 22,000 tools are refused in linear work: each tool read a bounded number of times", () => {
+  // Work, not time: the array counts reads of its elements, so the test holds on a loaded machine;
+  // a pairwise duplicate check would read ~22,000² of them.
+  let reads = 0;
+  const tools = new Proxy(Array.from({ length: 22_000 }, (_, i) => fn(`t${i}`)), {
+    get(target, key, receiver) {
+      if (typeof key === "string" && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  assert.equal(checkChatRequestShape({ body: { messages: hi, tools } })?.code, "array_above_max_length");
+  assert.ok(reads <= 3 * 22_000, `read ${reads} elements of 22,000 tools`);
 });
