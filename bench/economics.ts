@@ -31,6 +31,10 @@ const { values } = parseArgs({
     "min-calls": { type: "string", default: "1" },
     "max-calls": { type: "string", default: "3" },
     fixed: { type: "boolean", default: false },
+    // Held-out shapes: each set overrides that parameter for every seed, drawn or fixed.
+    "score-error": { type: "string" },
+    underestimated: { type: "string" },
+    overestimated: { type: "string" },
     "no-degraded": { type: "boolean", default: false },
     "degraded-executions": { type: "string", default: "5" },
     out: { type: "string", default: new URL("./results/economics.json", import.meta.url).pathname },
@@ -41,6 +45,8 @@ if (values.help) {
   console.log(`npm run bench:economics -- [--seeds 101,202,303] [--agents 60] [--executions 30] [--concurrency 4]
   --executions  executions per agent; --min-calls / --max-calls calls per execution (1-3)
   --fixed       the generator's default parameters for every seed (default: drawn per seed)
+  --score-error, --underestimated, --overestimated  override that parameter for every seed (a population
+                shape the rules were not tuned on: the score error in points, the shares badly misled)
   --no-degraded skip the variant where the cheap models fail 20% of the time
   --degraded-executions  executions per agent in that variant (default 5)
   --out         the JSON file (default bench/results/economics.json)`);
@@ -58,6 +64,18 @@ const CONCURRENCY = whole("concurrency", values.concurrency);
 const MIN_CALLS = whole("min-calls", values["min-calls"]);
 const MAX_CALLS = Math.max(MIN_CALLS, whole("max-calls", values["max-calls"]));
 const DEGRADED = !values["no-degraded"];
+const fraction = (name: string, text: string | undefined, max = 1) => {
+  if (text === undefined) return undefined;
+  const x = Number(text);
+  if (!Number.isFinite(x) || x < 0 || x > max) throw new Error(`--${name} must be a number in 0..${max}, got "${text}"`);
+  return x;
+};
+// Only the overrides that were given, so the drawn (or default) value stays otherwise.
+const SHAPE: Partial<PopulationParams> = Object.fromEntries(Object.entries({
+  scoreError: fraction("score-error", values["score-error"], 5),
+  underShare: fraction("underestimated", values.underestimated),
+  overShare: fraction("overestimated", values.overestimated),
+}).filter(([, v]) => v !== undefined));
 const TEMPLATE = "econ_template";
 
 const encoder = new TextEncoder();
@@ -90,7 +108,7 @@ let ladderSeen: unknown = null;
 
 for (const seed of seeds) {
   const base: PopulationParams = { ...DEFAULT_PARAMS, agents: AGENTS };
-  const drawn = values.fixed ? base : variedParams({ seed, base });
+  const drawn = { ...(values.fixed ? base : variedParams({ seed, base })), ...SHAPE };
   // The thresholds are the database's (identical in both runs: the same template).
   const probe = await freshDatabase(baseUrl, TEMPLATE, "econ_routed");
   const q = postgres(probe, { max: 1, onnotice: () => {} });
@@ -155,7 +173,7 @@ const rows = results.map((r) => [
 ]);
 const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
 const fmt = (r: string[]) => r.map((c, i) => c.padStart(widths[i])).join("  ");
-console.log(`\nEconomics: ${AGENTS} agents × ${PER_AGENT} executions (${MIN_CALLS}-${MAX_CALLS} calls), ${CONCURRENCY} at a time${values.fixed ? ", default parameters" : ", parameters drawn per seed"}`);
+console.log(`\nEconomics: ${AGENTS} agents × ${PER_AGENT} executions (${MIN_CALLS}-${MAX_CALLS} calls), ${CONCURRENCY} at a time${values.fixed ? ", default parameters" : ", parameters drawn per seed"}${Object.keys(SHAPE).length ? `, overridden: ${JSON.stringify(SHAPE)}` : ""}`);
 console.log("savings = routing_cost_savings_between (actual vs the same tokens at the baseline price); vs base = against the all-baseline run;");
 console.log("oracle = each agent on the cheapest rung meeting its true need (baseline run's tokens); routed / baseline = success of each run");
 console.log(fmt(cols));
@@ -194,7 +212,7 @@ if (degraded) {
 console.log(`targets: ${Object.entries(summary.targets).map(([k, v]) => `${k} ${v === null ? "n/a" : v ? "met" : "MISSED"}`).join(", ")}`);
 
 const output = {
-  options: { seeds, agents: AGENTS, executions_per_agent: PER_AGENT, min_calls: MIN_CALLS, max_calls: MAX_CALLS, concurrency: CONCURRENCY, fixed_params: values.fixed },
+  options: { seeds, agents: AGENTS, executions_per_agent: PER_AGENT, min_calls: MIN_CALLS, max_calls: MAX_CALLS, concurrency: CONCURRENCY, fixed_params: values.fixed, shape_overrides: SHAPE },
   ladder: ladderSeen,
   wall_seconds: round((performance.now() - wallStart) / 1000, 1),
   seeds: results,

@@ -15,6 +15,14 @@
 -- bound of the posterior (see the agent learning migration).
 -- Callers: the learned tier (routing._learning_bound), the routed success
 -- rule (routing._read_routed_success_rate) and advise_routing_thresholds.
+--
+-- Beside it, the Beta posterior itself for the learned tier's cost rule
+-- (routing._learn_from_outcome): routing._beta_cdf(x, a, b), the regularized
+-- incomplete beta function I_x(a, b) = P(p <= x) for p ~ Beta(a, b) (Lentz's
+-- continued fraction, as in Numerical Recipes' betacf; ln Gamma by Lanczos,
+-- g = 7, 9 terms), and routing._beta_shortfall(x, a, b) = E[max(0, x - p)]
+-- = x I_x(a, b) - a / (a + b) I_x(a + 1, b), the expected shortfall of the
+-- success rate below x.
 
 -- -----------------------------------------------------------------------------
 -- routing.normal_quantile: z for a confidence
@@ -100,6 +108,123 @@ comment on function routing.success_bound(numeric, numeric, numeric, text) is
   'allowed) at a confidence in (0.5, 1): side upper = the rate is below it with that confidence, lower = above it. '
   '0 executions: upper 100, lower 0. The one home of the statistics of learning, the rollback trip and the advice.';
 
+-- -----------------------------------------------------------------------------
+-- The Beta posterior: its CDF and its expected shortfall below a rate
+-- -----------------------------------------------------------------------------
+create function routing._ln_gamma(x double precision)
+returns double precision
+language plpgsql immutable strict parallel safe
+set search_path = ''
+as $$
+declare
+  -- Lanczos' approximation (g = 7, n = 9), relative error < 1e-13 for x > 0.
+  c constant double precision[] := array[0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+                                         -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+                                         9.9843695780195716e-6, 1.5056327351493116e-7];
+  a double precision := c[1];
+  t double precision;
+  y double precision := x - 1;
+begin
+  if x <= 0 then
+    raise exception '_ln_gamma: x must be positive' using errcode = '22023';
+  end if;
+  if x < 0.5 then
+    -- Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
+    return ln(pi() / sin(pi() * x)) - routing._ln_gamma(1 - x);
+  end if;
+  t := y + 7.5;
+  for i in 2..9 loop
+    a := a + c[i] / (y + i - 1);
+  end loop;
+  return 0.5 * ln(2 * pi()) + (y + 0.5) * ln(t) - t + ln(a);
+end
+$$;
+comment on function routing._ln_gamma(double precision) is 'ln Gamma(x) for x > 0 (Lanczos, g = 7); 22023 otherwise. For routing._beta_cdf.';
+
+create function routing._beta_cf(x double precision, a double precision, b double precision)
+returns double precision
+language plpgsql immutable strict parallel safe
+set search_path = ''
+as $$
+declare
+  tiny constant double precision := 1e-300;
+  qab double precision := a + b;
+  qap double precision := a + 1;
+  qam double precision := a - 1;
+  c double precision := 1;
+  d double precision := 1 - qab * x / qap;
+  h double precision;
+  aa double precision;
+  del double precision;
+  m2 integer;
+begin
+  -- Lentz's method for the continued fraction of I_x(a, b) (Numerical Recipes, betacf).
+  if abs(d) < tiny then d := tiny; end if;
+  d := 1 / d;
+  h := d;
+  for m in 1..300 loop
+    m2 := 2 * m;
+    aa := m * (b - m) * x / ((qam + m2) * (a + m2));
+    d := 1 + aa * d; if abs(d) < tiny then d := tiny; end if;
+    c := 1 + aa / c; if abs(c) < tiny then c := tiny; end if;
+    d := 1 / d;
+    h := h * d * c;
+    aa := -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d := 1 + aa * d; if abs(d) < tiny then d := tiny; end if;
+    c := 1 + aa / c; if abs(c) < tiny then c := tiny; end if;
+    d := 1 / d;
+    del := d * c;
+    h := h * del;
+    exit when abs(del - 1) < 3e-14;
+  end loop;
+  return h;
+end
+$$;
+comment on function routing._beta_cf(double precision, double precision, double precision) is
+  'The continued fraction of the regularized incomplete beta function (Lentz; Numerical Recipes betacf). For routing._beta_cdf.';
+
+create function routing._beta_cdf(x numeric, a numeric, b numeric)
+returns numeric
+language plpgsql immutable parallel safe
+set search_path = ''
+as $$
+declare
+  xd double precision := x;
+  ad double precision := a;
+  bd double precision := b;
+  front double precision;
+begin
+  if x is null or a is null or b is null or a <= 0 or b <= 0 then
+    raise exception '_beta_cdf: a and b must be positive' using errcode = '22023';
+  end if;
+  if xd <= 0 then return 0; end if;
+  if xd >= 1 then return 1; end if;
+  front := exp(routing._ln_gamma(ad + bd) - routing._ln_gamma(ad) - routing._ln_gamma(bd) + ad * ln(xd) + bd * ln(1 - xd));
+  -- The continued fraction converges fast for x < (a + 1) / (a + b + 2); else by symmetry I_x(a, b) = 1 - I_{1-x}(b, a).
+  if xd < (ad + 1) / (ad + bd + 2) then
+    return least(greatest(front * routing._beta_cf(xd, ad, bd) / ad, 0), 1)::numeric;
+  end if;
+  return least(greatest(1 - front * routing._beta_cf(1 - xd, bd, ad) / bd, 0), 1)::numeric;
+end
+$$;
+comment on function routing._beta_cdf(numeric, numeric, numeric) is
+  'P(p <= x) for p ~ Beta(a, b): the regularized incomplete beta function I_x(a, b) (a, b > 0; 22023 otherwise).';
+
+create function routing._beta_shortfall(x numeric, a numeric, b numeric)
+returns numeric
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- E[max(0, x - p)] = x I_x(a, b) - E[p; p <= x], and E[p; p <= x] = a / (a + b) I_x(a + 1, b).
+  select greatest(x * routing._beta_cdf(x, a, b) - a / (a + b) * routing._beta_cdf(x, a + 1, b), 0)
+$$;
+comment on function routing._beta_shortfall(numeric, numeric, numeric) is
+  'E[max(0, x - p)] for p ~ Beta(a, b): how far, on average, the rate falls short of x (0..1). The learned tier''s cost rule.';
+
+revoke all on function routing._ln_gamma(double precision) from public;
+revoke all on function routing._beta_cf(double precision, double precision, double precision) from public;
+revoke all on function routing._beta_cdf(numeric, numeric, numeric) from public;
+revoke all on function routing._beta_shortfall(numeric, numeric, numeric) from public;
 revoke all on function routing.normal_quantile(numeric) from public;
 revoke all on function routing.success_bound(numeric, numeric, numeric, text) from public;
 -- The advice runs as its caller (the service role).

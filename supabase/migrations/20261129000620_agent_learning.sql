@@ -23,12 +23,21 @@
 --           record: seeded history and other models), kept within
 --           [target, (target + 100) / 2]; target when there is none
 --   upper, lower = routing.success_bound(s', n', learning_confidence (0.95), side)
---   UP    the model is the agent's current rung's and upper < target_success_rate (98)
---         and the rung is below 3: one rung up, and it stays there;
+--   UP    the model is the agent's current rung's and the rung is below 3, and either
+--         (confidence) upper < target_success_rate (98), or
+--         (cost, after a failure) the posterior's expected shortfall below the target
+--         costs more than a needless move would:
+--           E[max(0, target - p)] x price(baseline_model)  >  (price(next rung) - price(rung)) x P(p >= target)
+--         with p ~ Beta(s', n' - s') (routing._beta_shortfall, routing._beta_cdf), the
+--         prices the output prices in force (routing.price_in_force): a failure beyond
+--         the target is taken to cost one execution on the baseline model (it is redone
+--         there), a needless move costs the price step on every later execution;
+--         one rung up, and it stays there;
 --   DOWN  the model is the next cheaper rung's (reached by exploration, see route_model)
 --         and lower > target: one rung down.
--- Each move is a row of routing.agent_model_moves with the figures that decided it,
--- and sets routing.agent_learning (the rung route_model's rule learned_tier applies).
+-- Each move is a row of routing.agent_model_moves with the figures that decided it
+-- (rule confidence or cost, and for cost the shortfall and the price step), and sets
+-- routing.agent_learning (the rung route_model's rule learned_tier applies).
 --
 -- Why these defaults (simulated over 4,000 agents each, 1,000 executions):
 --   * a weaker model's failures say nothing about a stronger one, so the prior never
@@ -47,6 +56,36 @@
 --     halves those false moves but needs ~100 executions for the 5% agent.
 --   * DOWN needs the lower bound above 98%: at least ~110 clean executions of the
 --     cheaper model. Stepping down is the risky direction; it is meant to be slow.
+--   * The cost rule (2026-12-02): one fixed confidence treats every rung alike, yet a
+--     needless move off the cheapest rung costs little (gpt-5.6-luna -> claude-haiku-4-5:
+--     13% of a baseline execution per execution) and one off the middle rung nearly a
+--     whole baseline execution (83%). The Bayes-risk rule above weighs the two expected
+--     costs on the same posterior with no constant of its own (the prices are the
+--     catalog's): it leaves the cheapest rung after two failures spread over up to ~30
+--     executions instead of ~8, and, after a first failure right away, a rung whose
+--     record is still empty; the dear middle rung mostly as before. Measured with
+--     `npm run bench:economics` (60 agents x 30 executions, routed vs all-baseline run):
+--       seeds 101/202/303 (tuned on): success 97.39/98.06/97.44% -> 97.72/98.22/97.78%,
+--         oracle's savings 92.2/90.3/88.8% -> 91.5/89.8/86.9%, the degraded trip at 37;
+--       held out, seeds 707/808/909 with --score-error 1.4 --underestimated 0.15
+--         --overestimated 0.15: the old rule tripped the global rollback on 707 and 808
+--         (savings 9% and 2%); this one trips on none (savings 51/49/62%, success
+--         96.67/97.61/97.06%); on 909, untripped in both, success 96.33 -> 97.06% for
+--         87.3 -> 86.3% of the oracle's savings.
+--     A replay of the rules outside the database (the benchmark's generator and draws,
+--     20 held-out seeds each) agreed within ~0.3 points and compared the alternatives:
+--     global trips 4 -> 2 of 20 (parameters drawn per seed) and 10 -> 4 (the shape above).
+--     Tried and not kept: a prior pooled from the other agents of the same band on the
+--     same model (empirical Bayes, a Beta fitted by moments to per-band counters): a
+--     band's pooled rate mixes the many agents a model suits with the few it does not,
+--     so the fitted prior is wide and pessimistic and one failure moves an agent that is
+--     fine: +0.4 to +1.3 points of success for 5 to 30 points of the oracle's savings;
+--     deciding on P(p < target) alone (same prior) instead of the Wilson bound: 0.4
+--     points less success; a lower confidence everywhere: the pooled prior's trade.
+--     Even a learner that knew each agent's need and moved it at its first failure on a
+--     short rung stays ~1 point below the all-baseline run (worst seed 1.2) at 83% of the
+--     oracle's savings without stepping down: at 30 executions per agent the issue's
+--     targets (within 1 point, 90% of the oracle) are at the edge of what any rule reaches.
 
 -- -----------------------------------------------------------------------------
 -- routing.agent_model_records: an agent's outcomes per answering model
@@ -107,6 +146,9 @@ create table routing.agent_model_moves (
   bound numeric not null,
   target numeric not null,
   confidence numeric not null,
+  rule text not null default 'confidence' constraint rule_known check (rule in ('confidence', 'cost')),
+  shortfall numeric,
+  price_step numeric,
   constraint direction_matches_rungs check ((direction = 'up' and to_rung = from_rung + 1) or (direction = 'down' and to_rung = from_rung - 1))
 );
 comment on table routing.agent_model_moves is
@@ -114,6 +156,12 @@ comment on table routing.agent_model_moves is
   '(upper for up, lower for down, %), the target and the confidence, and the outcome that decided it.';
 comment on column routing.agent_model_moves.bound is 'up: the upper bound that fell below target; down: the lower bound that rose above it (%).';
 comment on column routing.agent_model_moves.execution_id is 'The execution whose outcome decided the move.';
+comment on column routing.agent_model_moves.rule is
+  'confidence: the bound crossed the target; cost: the expected shortfall x the baseline price exceeded the price step x P(fine).';
+comment on column routing.agent_model_moves.shortfall is
+  'cost rule: E[max(0, target - p)] of the posterior, in points (%); null for the confidence rule.';
+comment on column routing.agent_model_moves.price_step is
+  'cost rule: the next rung''s output price minus this rung''s, as a share (%) of the baseline model''s; null for the confidence rule.';
 create index agent_model_moves_at_idx on routing.agent_model_moves (at);
 create index agent_model_moves_agent_at_idx on routing.agent_model_moves (agent_id, at);
 comment on index routing.agent_model_moves_at_idx is 'Moves by time: the learning report ranges.';
@@ -217,7 +265,10 @@ end
 $$;
 comment on function routing._judge(integer, integer, integer, integer, numeric, numeric, numeric) is
   'Spec §10 rule: the posterior bounds of an agent''s success on a model (its counts plus prior_weight pseudo-executions at '
-  'the agent''s earlier record, kept within target..(target+100)/2) at the confidence, by routing.success_bound.';
+  'the agent''s earlier record, kept within target..(target+100)/2) at the confidence, by routing.success_bound. Up when '
+  'the upper bound is below the target, or (routing._learn_from_outcome, after a failure) when the posterior''s expected '
+  'shortfall x the baseline price exceeds the price step x P(p >= target); down when the lower bound clears it. Why: the '
+  'agent learning migration''s header.';
 
 -- -----------------------------------------------------------------------------
 -- routing._learn_from_outcome: record_agent_execution's step
@@ -236,6 +287,14 @@ declare
   to_rung integer;
   dir text;
   bound numeric;
+  move_rule text := 'confidence';
+  rung_model text;
+  base_price numeric;
+  step numeric;
+  a numeric;
+  b numeric;
+  p_below numeric;
+  short numeric;
   mv routing.agent_model_moves;
 begin
   -- 1. The track record: one upsert by primary key (concurrent outcomes add up under its row lock).
@@ -252,15 +311,36 @@ begin
   -- 3. The rule, on the model this outcome counted for.
   j := routing._judge(rec.executions, rec.successes, metrics.total_executions, metrics.successful_executions,
                       cfg.target_success_rate, cfg.learning_prior_weight, cfg.learning_confidence);
-  if cur < 3 and answered = routing._rung_model(cur, cfg.low_model, cfg.medium_model, cfg.premium_model)
-     and j.upper < cfg.target_success_rate then
+  rung_model := routing._rung_model(cur, cfg.low_model, cfg.medium_model, cfg.premium_model);
+  if cur < 3 and answered = rung_model and j.upper < cfg.target_success_rate then
     to_rung := cur + 1; dir := 'up'; bound := j.upper;
-  elsif cur > 1 and answered = routing._rung_model(cur - 1, cfg.low_model, cfg.medium_model, cfg.premium_model)
-        and answered <> routing._rung_model(cur, cfg.low_model, cfg.medium_model, cfg.premium_model)
-        and j.lower > cfg.target_success_rate then
-    to_rung := cur - 1; dir := 'down'; bound := j.lower;
-  else
-    return null;
+  elsif cur < 3 and answered = rung_model and not execution.succeeded then
+    -- The cost rule (only a failure can make it fire: a success lowers the shortfall and raises P(fine)).
+    -- Output prices in force: the price step up and a failure's cost (one baseline execution).
+    select p.output_per_mtok into base_price from routing.price_in_force(cfg.baseline_model, now()) p;
+    select n.output_per_mtok - c.output_per_mtok into step
+    from routing.price_in_force(rung_model, now()) c,
+         routing.price_in_force(routing._rung_model(cur + 1, cfg.low_model, cfg.medium_model, cfg.premium_model), now()) n;
+    -- A rung whose next model costs no more (a ladder of repeated models) has nothing to weigh.
+    if base_price > 0 and step > 0 then
+      a := j.successes + j.prior_weight * j.prior_mean / 100;
+      b := j.executions + j.prior_weight - a;
+      if a > 0 and b > 0 then
+        p_below := routing._beta_cdf(cfg.target_success_rate / 100, a, b);
+        short := routing._beta_shortfall(cfg.target_success_rate / 100, a, b);
+        if short * base_price > step * (1 - p_below) then
+          to_rung := cur + 1; dir := 'up'; bound := j.upper; move_rule := 'cost';
+        end if;
+      end if;
+    end if;
+  end if;
+  if dir is null then
+    if cur > 1 and answered = routing._rung_model(cur - 1, cfg.low_model, cfg.medium_model, cfg.premium_model)
+       and answered <> rung_model and j.lower > cfg.target_success_rate then
+      to_rung := cur - 1; dir := 'down'; bound := j.lower;
+    else
+      return null;
+    end if;
   end if;
 
   -- 4. The move: the learned rung, and its audit row.
@@ -273,20 +353,22 @@ begin
         since = now(), moves = l.moves + 1;
   insert into routing.agent_model_moves as m (
     agent_id, user_id, execution_id, direction, from_rung, to_rung, from_model, to_model, judged_model,
-    executions, successes, prior_mean, prior_weight, bound, target, confidence)
+    executions, successes, prior_mean, prior_weight, bound, target, confidence, rule, shortfall, price_step)
   values (
     execution.agent_id, execution.user_id, execution.execution_id, dir, cur, to_rung,
     routing._rung_model(cur, cfg.low_model, cfg.medium_model, cfg.premium_model),
     routing._rung_model(to_rung, cfg.low_model, cfg.medium_model, cfg.premium_model), answered,
-    rec.executions, rec.successes, j.prior_mean, j.prior_weight, bound, cfg.target_success_rate, cfg.learning_confidence)
+    rec.executions, rec.successes, j.prior_mean, j.prior_weight, bound, cfg.target_success_rate, cfg.learning_confidence,
+    move_rule, case when move_rule = 'cost' then round(100 * short, 4) end,
+    case when move_rule = 'cost' then round(100 * step / base_price, 4) end)
   returning m.* into mv;
   return mv;
 end
 $$;
 comment on function routing._learn_from_outcome(routing.executions, routing.decisions, public.agent_intensity_metrics, routing.config) is
   'Step of record_agent_execution (same transaction): counts the outcome for the model that answered it, judges that '
-  'model (routing._judge) and moves the agent one rung up or down when the rule says so (agent_learning + a move row). '
-  'Primary-key reads and writes only. Returns the move, or null.';
+  'model (routing._judge; after a failure also the cost rule on the Beta posterior) and moves the agent one rung up or '
+  'down when the rule says so (agent_learning + a move row). Primary-key and price lookups only. Returns the move, or null.';
 
 -- -----------------------------------------------------------------------------
 -- Row level security and privileges: owners read their own; only the RPCs write

@@ -217,12 +217,17 @@ select (timezone('UTC', m.at))::date as day,
        m.judged_model, m.executions, m.successes,
        round(100.0 * m.successes / nullif(m.executions, 0), 2) as success_rate,
        m.bound, m.target, m.confidence, m.prior_mean, m.prior_weight, m.execution_id,
-       case m.direction
-         when 'up' then format('%s succeeded %s of %s: upper %s%% bound %s%% < target %s%%', m.judged_model, m.successes,
+       case
+         when m.direction = 'up' and m.rule = 'cost' then format(
+           '%s succeeded %s of %s: expected shortfall %s points below target %s%% outweighs the price step (%s%% of the baseline''s) - cost rule',
+           m.judged_model, m.successes, m.executions, trim_scale(round(m.shortfall, 2)), trim_scale(m.target),
+           trim_scale(round(m.price_step, 1)))
+         when m.direction = 'up' then format('%s succeeded %s of %s: upper %s%% bound %s%% < target %s%%', m.judged_model, m.successes,
                                m.executions, trim_scale(round(m.confidence * 100, 2)), trim_scale(round(m.bound, 2)), trim_scale(m.target))
          else format('%s succeeded %s of %s: lower %s%% bound %s%% > target %s%%', m.judged_model, m.successes,
                      m.executions, trim_scale(round(m.confidence * 100, 2)), trim_scale(round(m.bound, 2)), trim_scale(m.target))
-       end as why
+       end as why,
+       m.rule, m.shortfall, m.price_step
 from routing.agent_model_moves m
 join public.agents a on a.id = m.agent_id;
 comment on view public.routing_learning_moves is
@@ -230,6 +235,7 @@ comment on view public.routing_learning_moves is
   'the bound, the target, the confidence, the prior). Caller''s rights: a user sees their own agents'' moves, the service role all.';
 comment on column public.routing_learning_moves.day is 'UTC date of the move.';
 comment on column public.routing_learning_moves.why is 'The figures that decided the move, in words.';
+comment on column public.routing_learning_moves.rule is 'Which rule moved the agent: confidence (the bound) or cost (shortfall vs price step).';
 
 create function public.routing_learning_moves_between(from_day date, to_day date)
 returns table (agents_moved_up bigint, agents_moved_down bigint, moves_up bigint, moves_down bigint, agents_moved bigint)

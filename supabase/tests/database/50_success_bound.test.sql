@@ -1,9 +1,10 @@
 -- routing.success_bound (ROUTING-SPEC §10): the one-sided Wilson score bound that the
 -- learned tier, the rollback trip and the advice share; its values against a reference
--- computation (scipy), its edges and its refusals.
+-- computation (scipy), its edges and its refusals. Then the Beta posterior of the learned
+-- tier's cost rule (routing._beta_cdf, routing._beta_shortfall) against closed forms.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(14);
+select plan(20);
 
 -- -----------------------------------------------------------------------------
 -- Service role: the figures
@@ -33,6 +34,21 @@ select throws_ok($$select routing.success_bound(5, 10, 1, 'upper')$$, '22023',
   'success_bound: confidence must be above 0.5 and below 1', 'A confidence of 1 is refused.');
 select throws_ok($$select routing.success_bound(5, 10, 0.95, 'middle')$$, '22023',
   'success_bound: side must be upper or lower', 'A side other than upper or lower is refused.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner (the learning runs as the RPC's owner): the Beta posterior
+-- -----------------------------------------------------------------------------
+select tests.clear_authentication();
+select is(round(routing._beta_cdf(0.5, 2, 2), 10), 0.5::numeric, 'Beta(2, 2) is symmetric: P(p <= 0.5) = 0.5.');
+select is(round(routing._beta_cdf(0.3, 0.5, 0.5), 10), round((2 / pi() * asin(sqrt(0.3)))::numeric, 10),
+  'The arcsine law: P(p <= 0.3) for Beta(1/2, 1/2) is 2/pi asin(sqrt 0.3).');
+select is(round(routing._beta_cdf(0.98, 40, 1), 10), round(power(0.98, 40)::numeric, 10),
+  'Beta(40, 1): P(p <= 0.98) = 0.98^40 (the continued fraction on the far side of its mean).');
+select is(round(routing._beta_shortfall(0.98, 40, 1), 10), round((0.98 * power(0.98, 40) - 40.0 / 41 * power(0.98, 41))::numeric, 10),
+  'Beta(40, 1): E[max(0, 0.98 - p)] = 0.98 x 0.98^40 - 40/41 x 0.98^41.');
+select is((routing._beta_cdf(0, 3, 4), routing._beta_cdf(1, 3, 4))::text, '(0,1)', 'The CDF is 0 at 0 and 1 at 1.');
+select throws_ok($$select routing._beta_cdf(0.5, 0, 1)$$, '22023', '_beta_cdf: a and b must be positive',
+  'A Beta without positive parameters is refused.');
 
 select * from finish();
 ROLLBACK;

@@ -1,10 +1,12 @@
 -- The learned tier (ROUTING-SPEC §10): each rule at its boundary - the outcome that moves
 -- an agent and the one before it - with its audit row, the prior from the agent's earlier
--- record, the top of the ladder, and the move down once the cheaper model clears the target.
--- Defaults: target 98%, confidence 0.95, prior weight 20 (figures checked against scipy).
+-- record, the cost rule (expected shortfall x baseline price against the price step), the
+-- top of the ladder, and the move down once the cheaper model clears the target.
+-- Defaults: target 98%, confidence 0.95, prior weight 20 (bounds checked against scipy; the Beta
+-- posterior's figures against an independent implementation of I_x(a, b)).
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(24);
+select plan(25);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): default config, the named actor owner and their agents
@@ -79,15 +81,20 @@ select is(
 -- -----------------------------------------------------------------------------
 -- Service role: the prior - the same outcomes after 40 of 40 earlier executions
 -- -----------------------------------------------------------------------------
-select count(pg_temp.run('Seasoned agent', 'seasoned-' || g, g <= 20)) from generate_series(1, 22) g;
+select count(pg_temp.run('Seasoned agent', 'seasoned-' || g, g <= 20)) from generate_series(1, 21) g;
 select is(pg_temp.moves('Seasoned agent'), 0::bigint,
-  'With 40 of 40 earlier executions as its prior (mean 99%), two failures in 22 do not move the seasoned agent.');
-select is(pg_temp.run('Seasoned agent', 'seasoned-23', false) ->> 'recorded', 'true', 'The third failure is recorded.');
+  'With 40 of 40 earlier executions as its prior (mean 99%), one failure in 21 moves the seasoned agent by neither rule '
+  '(cost: expected shortfall 1.40 points x $10 = 0.14 < $0.65 step x P(fine) 0.46 = 0.30).');
+select is(pg_temp.run('Seasoned agent', 'seasoned-22', false) ->> 'recorded', 'true', 'The second failure is recorded.');
 select results_eq(
-  $$select direction, to_model, executions, successes, prior_mean, bound
+  $$select direction, to_model, executions, successes, prior_mean, bound, rule, shortfall, price_step
     from routing.agent_model_moves where agent_id = tests.get_agent_id('Seasoned agent')$$,
-  $$values ('up'::text, 'claude-3-haiku'::text, 23, 20, 99::numeric, 96.9033::numeric)$$,
-  'The third failure (20 of 23) moves it: the prior''s mean was 99% (the earlier record, capped halfway to 100%).');
+  $$values ('up'::text, 'claude-3-haiku'::text, 22, 20, 99::numeric, 98.1667::numeric, 'cost'::text, 3.3468::numeric, 6.5::numeric)$$,
+  'The second failure (20 of 22) moves it by the cost rule: its upper bound 98.17% still clears 98%, but the expected '
+  'shortfall 3.35 points x the baseline''s $10 = 0.33 outweighs the $0.65 step (6.5%) x P(fine) 0.15 = 0.10.');
+select is((select why from public.routing_learning_moves where agent_name = 'Seasoned agent'),
+  'gpt-4o-mini succeeded 20 of 22: expected shortfall 3.35 points below target 98% outweighs the price step (6.5% of the baseline''s) - cost rule',
+  'A cost move says why in words.');
 
 -- -----------------------------------------------------------------------------
 -- Service role: the top rung

@@ -85,8 +85,8 @@ select tests.authenticate_as_service_role();
 select is((select rollback_tripped_at from routing.config), null, 'Sixty fabricated failures by direct RPC do not trip the rollback.');
 select is((select count(*) from routing.outcome_counters where user_id = tests.get_user_id('mallory')), 0::bigint,
   'They count nothing for the global guard: their executions have no call recorded by record_completion.');
-select is((select count(*) from routing.agent_model_moves where agent_id = tests.get_agent_id('mallory agent')), 1::bigint,
-  'They still move mallory''s own agent up its ladder.');
+select is((select count(*) from routing.agent_model_moves where agent_id = tests.get_agent_id('mallory agent')), 2::bigint,
+  'They still move mallory''s own agent up its ladder, to the top (its first failures on each rung).');
 
 -- -----------------------------------------------------------------------------
 -- Service role: one tenant's failures with real calls cannot trip for everyone
