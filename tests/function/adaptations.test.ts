@@ -10,6 +10,7 @@ import {
   createUserWithAgent,
   e2e,
   post,
+  recordedCall,
   recordedWarnings,
   type Stack,
   startStack,
@@ -172,6 +173,7 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
       });
       deepStrictEqual(completion.choices[0].message.parsed, { title: "x", priority: 1 });
       equal(completion.model, medium.model);
+      await recordedCall(stack.sql, (completion as unknown as { routing: { call_key: string } }).routing.call_key); // stored after the answer
       const wire = stack.sim.received()[0].body as Json;
       deepStrictEqual([wire.model, "system" in wire, (wire.output_config as Json).format], [medium.wireId, false, {
         type: "json_schema",

@@ -45,9 +45,17 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * The database of each running stack's function server, by its origin: `post` finds there where to
+ * wait for a call's record.
+ */
+const stackDatabases = new Map<string, Sql>();
+
 /** Starts the simulator and a function server with the given extra environment. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const dbUrl = await databaseUrl();
+  // Each server its own outbox, so no stack drains another's records (unless the test shares one).
+  const ownOutbox = env.ROUTER_OUTBOX_DIR ? null : await Deno.makeTempDir({ prefix: "router-outbox-" });
   const sim = await startProviderSimulator({ port: 0 });
   const keys = await localKeys();
   const port = freePort();
@@ -72,6 +80,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       ROUTER_RETRY_BASE_DELAY_MS: "5",
       ROUTER_RETRY_MAX_DELAY_MS: "20",
       ROUTER_ATTEMPT_TIMEOUT_MS: "3000",
+      ...(ownOutbox === null ? {} : { ROUTER_OUTBOX_DIR: ownOutbox }),
       ...env,
     },
     stdout: "piped",
@@ -93,6 +102,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   await Promise.race([listening, exited]);
 
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+  stackDatabases.set(supabaseUrl, sql);
   return {
     supabaseUrl,
     endpoint: `${supabaseUrl}/functions/v1/route-completion`,
@@ -106,8 +116,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       child.kill("SIGTERM");
       await child.status;
       await Promise.allSettled(pumps);
+      stackDatabases.delete(supabaseUrl);
       await sql.end();
       await sim.close();
+      if (ownOutbox !== null) await Deno.remove(ownOutbox, { recursive: true });
     },
   };
 }
@@ -152,12 +164,45 @@ export function userToken(stack: Stack, userId: string): Promise<string> {
   return signUserToken(userId, stack.jwtSecret);
 }
 
-/** POSTs JSON to the function with a bearer token; returns status, headers and parsed body. */
+/**
+ * Waits until the call's record is stored: the function answers first and stores the record
+ * after (routing.calls.call_key). Resolves with the call row's id; throws after `ms`.
+ */
+export async function recordedCall(sql: Sql, callKey: string, ms = 15_000): Promise<string> {
+  const until = Date.now() + ms;
+  for (let pause = 5;; pause = Math.min(pause * 2, 100)) {
+    const [row] = await sql`select id::text from routing.calls where call_key = ${callKey}`;
+    if (row) return row.id as string;
+    if (Date.now() > until) throw new Error(`the record of call ${callKey} was not stored within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** The record's key an answer names (x-routing-call-key), null when nothing is recorded. */
+export function callKeyOf(headers: Headers): string | null {
+  const key = headers.get("x-routing-call-key");
+  return key === null || key === "none" ? null : key;
+}
+
+/** Waits for the record of an answer from a stack of this harness (see `post`). */
+export async function settled(url: string, headers: Headers): Promise<void> {
+  const key = callKeyOf(headers);
+  const sql = stackDatabases.get(new URL(url).origin);
+  if (key !== null && sql !== undefined) await recordedCall(sql, key);
+}
+
+/**
+ * POSTs JSON to the function with a bearer token; returns status, headers and parsed body. When
+ * the answer names a record (x-routing-call-key) it waits until the record is stored, so a test
+ * reads the database as it is after the call (`awaitRecord: false`: a test of what happens
+ * before, or of a record that cannot be stored yet).
+ */
 export async function post(
   url: string,
   token: string | null,
   body: unknown,
   headers: Record<string, string> = {},
+  { awaitRecord = true }: { awaitRecord?: boolean } = {},
 ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: "POST",
@@ -165,6 +210,7 @@ export async function post(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
+  if (awaitRecord) await settled(url, res.headers);
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text);

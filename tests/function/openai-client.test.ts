@@ -6,7 +6,7 @@
 // older paths beside the new ones. The simulator plays both providers; Postgres is real.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import OpenAI from "openai";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, post, type Stack, startStack, userToken } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, recordedCall, type Stack, startStack, userToken } from "./harness.ts";
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +61,8 @@ Deno.test("the OpenAI SDK through the router's /v1 base URL", e2e, async (t) => 
       equal(response.headers.get("x-routing-model"), configured.low.model);
       equal(response.headers.get("x-routing-decision-id"), routing.decision_id);
       equal((stack.sim.received()[0].body as Json).model, configured.low.wireId);
+      equal(response.headers.get("x-routing-call-key"), routing.call_key);
+      await recordedCall(stack.sql, String(routing.call_key)); // stored after the answer
       deepStrictEqual(await auditCounts(stack.sql, low.agentId), { decisions: 1, calls: 1, attempts: 1 });
     });
 

@@ -2,7 +2,7 @@
 // with the real @supabase/supabase-js client, for completions and execution outcomes.
 import { equal, ok } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { configuredModels, createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, recordedCall, startStack, userToken } from "./harness.ts";
 
 Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {
   const stack = await startStack();
@@ -75,6 +75,7 @@ Deno.test("seeded low and medium agents are answered by their tiers' models thro
         equal(error, null);
         equal(data.model, seeded.model);
         equal(stack.sim.received()[0].path, seeded.path);
+        await recordedCall(stack.sql, data.routing.call_key); // stored after the answer
         const [counts] = await stack.sql`
           select (select count(*) from routing.decisions where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as decisions,
                  (select count(*) from routing.calls where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as calls,
