@@ -5,6 +5,11 @@ import type { AttemptRecord, RoutingDecision } from "../routing/types.ts";
 import { runQuery as run, sqlFor as poolFor } from "./pool.ts";
 
 const sqlFor = (url: string | null) => poolFor(url, "route-completion");
+/**
+ * The records' own small pool: they are sent after the answer, in the background, and must not
+ * take the slots the next calls' decisions wait for (a decision is on the answer's path, a record is not).
+ */
+const recordSqlFor = (url: string | null) => poolFor(url, "route-completion-record", 2);
 
 /** An attempt as recorded: `estimated` when its tokens are the router's estimate, not the provider's count. */
 export type RecordedAttempt = AttemptRecord & { estimated?: boolean };
@@ -60,7 +65,7 @@ export async function routeModel(
 }
 
 export async function recordCompletion(url: string | null, decisionId: string, call: CallRecord): Promise<RecordedCall> {
-  const sql = sqlFor(url);
+  const sql = recordSqlFor(url);
   // postgres.js serializes jsonb parameters itself; CallRecord is plain JSON data.
   const json = call as unknown as Parameters<typeof sql.json>[0];
   const rows = await run(() => sql`select public.record_completion(${decisionId}::uuid, ${sql.json(json)}::jsonb) as recorded`);
@@ -69,7 +74,7 @@ export async function recordCompletion(url: string | null, decisionId: string, c
 
 /** The fail-open decision and its call in one transaction, once per call.call_key. */
 export async function recordFailOpenCompletion(url: string | null, decision: FailOpenDecisionRecord, call: CallRecord): Promise<RecordedCall> {
-  const sql = sqlFor(url);
+  const sql = recordSqlFor(url);
   const json = call as unknown as Parameters<typeof sql.json>[0];
   const rows = await run(() =>
     sql`select public.record_fail_open_completion(${decision.agent_id}::uuid, ${decision.model}::text, ${decision.decided_at}::timestamptz,
