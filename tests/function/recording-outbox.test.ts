@@ -112,3 +112,51 @@ Deno.test("a restart (a new function server process) drains the outbox file the 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a crash between the answer and its record loses nothing: the answer did not wait, the next process stores it once", e2e, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  const env = { ROUTER_OUTBOX_DIR: dir, ROUTER_OUTBOX_DRAIN_MS: "600000" };
+  const first = await startStack(env);
+  const { userId, agentId } = await createUserWithAgent(first.sql, { score: 5.2, executions: 30, successRate: 97 });
+  // A lock no insert into routing.calls gets past (reads still do): the record cannot be stored while it is held.
+  let release = () => {};
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const held = first.sql.begin(async (tx) => {
+    await tx`lock table routing.calls in share mode`;
+    locked();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  let callKey = "";
+  let decisionId = "";
+  try {
+    await isLocked;
+    const res = await post(first.endpoint, await userToken(first, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
+    equal(res.status, 200, "answered although its record cannot be stored yet");
+    const routing = res.body.routing as Record<string, unknown>;
+    callKey = String(routing.call_key);
+    decisionId = String(routing.decision_id);
+    deepStrictEqual(files(dir), [`${callKey}.json`], "the record was written ahead of the answer");
+    deepStrictEqual(await callsOf(first.sql, decisionId), { n: 0, key: null }, "and is not stored yet");
+  } finally {
+    // Killed mid-send (the signal leaves at once): no shutdown, no drain. Its session ends with the stack, once the lock is released.
+    const crashed = first.crash();
+    release();
+    await held;
+    await crashed;
+  }
+
+  const second = await startStack(env);
+  try {
+    // The first process's send may still complete in its orphaned session; the file is sent again: stored once either way.
+    const res = await post(second.endpoint, await userToken(second, userId), { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    const stored = await waitFor("the record the crash left", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
+    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+    deepStrictEqual(stored, { n: 1, key: callKey });
+    deepStrictEqual(await callsOf(second.sql, decisionId), { n: 1, key: callKey }, "exactly once");
+  } finally {
+    await second.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
