@@ -9,6 +9,7 @@ import {
   configuredModels,
   createUserWithAgent,
   e2e,
+  fetchAwaitingRecords,
   post,
   recordedCall,
   recordedWarnings,
@@ -159,6 +160,7 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
         baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`,
         defaultHeaders: { "x-agent-id": agentId },
         maxRetries: 0,
+        fetch: fetchAwaitingRecords,
       });
       const completion = await client.chat.completions.parse({
         model: "auto",

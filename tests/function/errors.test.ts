@@ -1,7 +1,7 @@
 // Every error status of ROUTING-SPEC §8, each in OpenAI's error shape, and a bad or foreign
 // request leaves nothing in the database.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "hello" }];
 
@@ -209,10 +209,7 @@ Deno.test("a record the database refuses keeps the paid answer, is logged, and i
     equal(res.status, 200, JSON.stringify(res.body));
     equal(res.body.model, "gpt-unpriced-test");
     // Recorded after the answer: the refusal shows in the log, not in the answer.
-    for (const until = Date.now() + 10_000; !stack.logs().includes("record_completion_failed");) {
-      if (Date.now() > until) throw new Error(`no record_completion_failed in the log:\n${stack.logs()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor("record_completion_failed in the log", () => Promise.resolve(stack.logs().includes("record_completion_failed")), (seen) => seen);
     deepStrictEqual(await auditCounts(stack.sql, agentId), { decisions: 1, calls: 0, attempts: 0 });
   } finally {
     await stack.sql`update routing.config set low_model = ${low}`;

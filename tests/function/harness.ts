@@ -168,18 +168,24 @@ export function userToken(stack: Stack, userId: string): Promise<string> {
   return signUserToken(userId, stack.jwtSecret);
 }
 
-/**
- * Waits until the call's record is stored: the function answers first and stores the record
- * after (routing.calls.call_key). Resolves with the call row's id; throws after `ms`.
- */
-export async function recordedCall(sql: Sql, callKey: string, ms = 15_000): Promise<string> {
+/** Reads until `done` holds (polling from 5 ms up to every 100 ms); throws, naming `what`, after `ms`. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
   for (let pause = 5;; pause = Math.min(pause * 2, 100)) {
-    const [row] = await sql`select id::text from routing.calls where call_key = ${callKey}`;
-    if (row) return row.id as string;
-    if (Date.now() > until) throw new Error(`the record of call ${callKey} was not stored within ${ms} ms`);
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
+}
+
+/**
+ * Waits until the call's record is stored: the function answers first and stores the record
+ * after (routing.calls.call_key). Resolves with the call row's id.
+ */
+export async function recordedCall(sql: Sql, callKey: string, ms = 15_000): Promise<string> {
+  const read = async () => ((await sql`select id::text from routing.calls where call_key = ${callKey}`)[0]?.id as string | undefined) ?? null;
+  return (await waitFor(`the record of call ${callKey}`, read, (id) => id !== null, ms))!;
 }
 
 /** The record's key an answer names (x-routing-call-key), null when nothing is recorded. */
@@ -194,6 +200,20 @@ export async function settled(url: string, headers: Headers): Promise<void> {
   const sql = stackDatabases.get(new URL(url).origin);
   if (key !== null && sql !== undefined) await recordedCall(sql, key);
 }
+
+/**
+ * fetch for an SDK client pointed at a stack (the OpenAI SDK's `fetch`, supabase-js's
+ * `global.fetch`): like `post`, a non-streamed answer resolves once its record is stored, so no
+ * record lands after the test moved on (a breaker it would open, a count it would change). A
+ * stream's record follows its end: its tests wait for it themselves.
+ */
+export const fetchAwaitingRecords: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (!(res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    await settled(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, res.headers);
+  }
+  return res;
+};
 
 /**
  * POSTs JSON to the function with a bearer token; returns status, headers and parsed body. When

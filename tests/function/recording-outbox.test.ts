@@ -6,7 +6,7 @@
 // record appears exactly once, drained by the timer or, after a restart (a new function server
 // process with the same directory), by the next call.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { createUserWithAgent, e2e, post, type Sql, startStack, userToken } from "./harness.ts";
+import { createUserWithAgent, e2e, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "Record me once." }];
 
@@ -23,16 +23,6 @@ const callsOf = async (sql: Sql, decisionId: string) =>
     n: number;
     key: string | null;
   };
-
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 8000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const files = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 

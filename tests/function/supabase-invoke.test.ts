@@ -2,7 +2,7 @@
 // with the real @supabase/supabase-js client, for completions and execution outcomes.
 import { equal, ok } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { configuredModels, createUserWithAgent, e2e, recordedCall, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, fetchAwaitingRecords, recordedCall, startStack, userToken } from "./harness.ts";
 
 Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {
   const stack = await startStack();
@@ -11,7 +11,7 @@ Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, a
     const token = await userToken(stack, userId);
     const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
-      global: { headers: { Authorization: `Bearer ${token}` } },
+      global: { fetch: fetchAwaitingRecords, headers: { Authorization: `Bearer ${token}` } },
     });
     const executionId = `exec-${crypto.randomUUID()}`;
     const { data, error } = await supabase.functions.invoke("route-completion", {
@@ -59,7 +59,7 @@ Deno.test("seeded low and medium agents are answered by their tiers' models thro
     const configured = await configuredModels(stack.sql);
     const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
-      global: { headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
+      global: { fetch: fetchAwaitingRecords, headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
     });
     for (const { agentId, tier } of SEEDED) {
       const seeded = {

@@ -7,14 +7,14 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import OpenAI from "openai";
 import {
-  auditCounts, configuredModels, createUserWithAgent, e2e, recordedCall, resetBreakers, type Stack, startStack, userToken,
+  auditCounts, configuredModels, createUserWithAgent, e2e, recordedCall, resetBreakers, type Stack, startStack, userToken, fetchAwaitingRecords
 } from "./harness.ts";
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "hello" }];
 const MEDIUM = { score: 5.2, executions: 30, successRate: 96 };
 
 function client(stack: Stack, apiKey: string, headers: Record<string, string>): OpenAI {
-  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0 });
+  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0, fetch: fetchAwaitingRecords });
 }
 
 /**
