@@ -21,7 +21,7 @@ import postgres from "postgres";
 import ws from "ws";
 import { signUserToken } from "./local-keys.mjs";
 import { reset as resetDatabase } from "./db.mjs";
-import { prepareFunctionEnv, spawnFunctionServer } from "./serve.mjs";
+import { prepareFunctionEnv, recordsSettled, spawnFunctionServer } from "./serve.mjs";
 import { renderReport } from "./report.mjs";
 import { DEMO_USERS, demoAgents, parseRange } from "./demo-population.mjs";
 import { assignExecutions, callsOf, DEFAULT_PARAMS, describePopulation, executionCapability, executionSucceeds } from "../bench/population.mjs";
@@ -328,6 +328,8 @@ async function main() {
     while (from < EXECUTIONS && (await pendingSteps()) > 0) await run(from++);
     await runInAgentOrder({ assignment, concurrency: CONCURRENCY, run, from });
     say(`${done} executions, ${done - failed} succeeded, in ${((Date.now() - wallStart) / 1000).toFixed(1)} s wall time`);
+    // Each call's record is stored just after its answer: the report waits for the last ones.
+    if (!(await recordsSettled(env))) say("some call records still wait in the outbox: the report may miss them until they are stored");
 
     console.log(await renderReport(sql, { days: 1 }));
     console.log(`Dashboard: ${supabaseUrl}/functions/v1/routing-dashboard  (sign in with SUPABASE_SERVICE_ROLE_KEY from .env.local)`);

@@ -2,6 +2,10 @@
 // functions/<name>/index.ts at http://127.0.0.1:54321/functions/v1/<name>, checking the JWT like
 // Supabase's gateway does when verify_jwt is on. Each function's own `Deno.serve(handler)` is
 // captured, so the function code runs unchanged. Started by scripts/serve.mjs with the env ready.
+// Like Supabase's edge runtime it gives the functions `EdgeRuntime.waitUntil` (work that runs on
+// after the response: a call's record), and on SIGTERM / SIGINT it stops taking requests, waits
+// for that work (at most ROUTER_SHUTDOWN_GRACE_MS, 10 s by default), then exits: what a record
+// could not store by then stays in the outbox for the next start.
 import { jwtVerify } from "jose";
 
 type Handler = (req: Request) => Response | Promise<Response>;
@@ -21,6 +25,18 @@ async function functionsWithoutJwtCheck(configToml: URL): Promise<Set<string>> {
   }
   return names;
 }
+
+/** Work handed to waitUntil that has not settled yet. */
+const pending = new Set<Promise<unknown>>();
+(globalThis as { EdgeRuntime?: unknown }).EdgeRuntime = {
+  waitUntil: (work: Promise<unknown>) => {
+    const held = Promise.resolve(work).catch(() => {});
+    pending.add(held);
+    void held.finally(() => pending.delete(held));
+  },
+};
+// The outbox beside the project, as live-deps.ts would choose without the runtime hook.
+if (!Deno.env.get("ROUTER_OUTBOX_DIR")) Deno.env.set("ROUTER_OUTBOX_DIR", ".local/router-outbox");
 
 const handlers = new Map<string, Handler>();
 const realServe = Deno.serve;
@@ -63,7 +79,7 @@ async function gatewayAllows(req: Request): Promise<boolean> {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "access-control-allow-origin": "*" } });
 
-realServe({ port, hostname: "127.0.0.1", onListen: () => console.log(`functions: serving ${[...handlers.keys()].join(", ")} at http://127.0.0.1:${port}/functions/v1/<name>`) }, async (req) => {
+const server = realServe({ port, hostname: "127.0.0.1", onListen: () => console.log(`functions: serving ${[...handlers.keys()].join(", ")} at http://127.0.0.1:${port}/functions/v1/<name>`) }, async (req) => {
   const url = new URL(req.url);
   const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
   if (!match) return json(404, { msg: "not found" });
@@ -76,3 +92,20 @@ realServe({ port, hostname: "127.0.0.1", onListen: () => console.log(`functions:
   const inner = new URL(`/${match[1]}${match[2] ?? ""}${url.search}`, url.origin);
   return await handler(new Request(inner, req));
 });
+
+const graceMs = Number(Deno.env.get("ROUTER_SHUTDOWN_GRACE_MS") ?? "10000");
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await server.shutdown();
+  // Settled work may hand over more (a send's log line): wait until none is left.
+  const waited = (async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+    return "settled" as const;
+  })();
+  const outcome = await Promise.race([waited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs))]);
+  console.log(`functions: stopped (${outcome === "settled" ? "work after the responses settled" : `gave up waiting after ${graceMs} ms`})`);
+  Deno.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => void stop());

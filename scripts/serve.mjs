@@ -4,6 +4,7 @@
 // scripts/functions-server.ts in the foreground until stopped. The environment it is given
 // (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, keys, routing flags) wins over .env.local.
 import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start as startDatabase } from "./db.mjs";
@@ -49,6 +50,26 @@ export function spawnFunctionServer(env, { quiet = false } = {}) {
     child.stderr.on("data", (chunk) => { if (!quiet || !ready) process.stderr.write(chunk); });
     child.on("exit", (code) => { if (!ready) reject(new Error(`the function server exited with code ${code}`)); });
   });
+}
+
+/**
+ * Resolves once the function server's outbox (ROUTER_OUTBOX_DIR, else .local/router-outbox) holds no
+ * record still to be stored: the function answers first and stores each record just after, so a
+ * report read right after the last answer waits for this. False when records still wait after `timeoutMs`.
+ * @param {Record<string, string | undefined>} env
+ * @param {number} [timeoutMs]
+ * @returns {Promise<boolean>}
+ */
+export async function recordsSettled(env, timeoutMs = 15_000) {
+  const dir = env.ROUTER_OUTBOX_DIR || join(root, ".local", "router-outbox");
+  if (dir === "none") return true;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const waiting = await readdir(dir).then((names) => names.filter((n) => n.endsWith(".json")).length, () => 0);
+    if (waiting === 0) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function main() {

@@ -3,12 +3,11 @@
 // call, and the error of a call no target answered.
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
 import type { RouterSettings } from "../_shared/config/settings.ts";
-import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
+import type { CallRecord } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
-import { RecordDeferred } from "../_shared/recording/durable-recorder.ts";
 import { withEstimatedTokens } from "../_shared/recording/estimate-tokens.ts";
+import type { PendingRecord } from "../_shared/recording/outbox-store.ts";
 import type { log } from "../_shared/log.ts";
-import { redactSecrets } from "../_shared/log.ts";
 import type { StreamAttemptOutcome, StreamSettings } from "../_shared/providers/open-stream.ts";
 import type { PreparedRequest, ProviderBody } from "../_shared/providers/prepare-request.ts";
 import { type FallbackResult, planTargets } from "../_shared/routing/fallback.ts";
@@ -29,11 +28,16 @@ export interface CompletionDeps {
   openStream: (
     args: { target: DecisionTarget; prepared: PreparedRequest; timeoutMs: number; stream: StreamSettings },
   ) => Promise<StreamAttemptOutcome>;
-  /** record_completion. */
-  record: (decisionId: string, call: CallRecord) => Promise<RecordedCall>;
   /**
-   * Work that must finish after the answer left (a streamed call's record): EdgeRuntime.waitUntil
-   * on Supabase, so the isolate is not shut down before it.
+   * Keeps the call's record durably (write-ahead: resolves once it is in the outbox, never
+   * rejects) and stores it in the background (record_completion, or record_fail_open_completion
+   * for a fail-open decision): the answer does not wait for the database.
+   */
+  record: (pending: PendingRecord) => Promise<void>;
+  /**
+   * Work that must finish after the answer left (a record's send, a stream's end):
+   * EdgeRuntime.waitUntil on Supabase and in the local function server, so the isolate or
+   * process is not shut down before it.
    */
   keepAlive: (work: Promise<unknown>) => void;
   /** `now` in epoch milliseconds, also for latencies. */
@@ -103,8 +107,9 @@ export async function planCall(
 
 /**
  * The decision, in one round trip. With ROUTER_FAIL_OPEN=true an unreachable database does not stop
- * the call: it goes to the baseline model, unrecorded (decision_id null), and says so. Off by
- * default, because then nothing checks that the agent is the caller's.
+ * the call: it goes to the baseline model (decision_id null until its record writes the decision
+ * row), and says so. Off by default, because then nothing checks that the agent is the caller's
+ * before the call (its record checks it afterwards).
  */
 async function decideOrFailOpen(
   { request, caller, policy, deps }: { request: CompletionRequest; caller: VerifiedCaller; policy: CompletionPolicy; deps: CompletionDeps },
@@ -119,35 +124,34 @@ async function decideOrFailOpen(
   } catch (error) {
     if (!(policy.failOpen && error instanceof RouterHttpError && error.status === 503)) throw error;
     deps.log("warn", "routing_fail_open", { agent_id: request.agentId });
-    return failOpenDecision({ agentId: request.agentId, executionId: request.executionId });
+    return failOpenDecision({
+      agentId: request.agentId, executionId: request.executionId, actingUser: caller.kind === "user" ? caller.userId : null,
+      now: deps.clock.now(),
+    });
   }
 }
 
 /**
- * Records the call, or null when it is not recorded now: nothing was attempted, or the decision is
- * a fail-open one (no database to record into), or the database did not take it. The provider has
- * answered (and been paid) by then, so a recording failure must not cost the caller the answer:
- * `deps.record` retries and keeps the record in the outbox (functions/_shared/recording/), the
- * answer says `cost_usd: null`, and the outbox's drain stores it later, once (call.call_key).
- * Failed attempts the provider may have billed get their input tokens estimated (estimate-tokens.ts).
+ * Keeps the call's record (deps.record: in the outbox before the answer leaves, stored in the
+ * background, once per call.call_key) and returns its key; null when there is nothing to record
+ * (no attempt was made). The provider has answered (and been paid) by then, so recording never
+ * costs the caller the answer, nor waits for the database. A fail-open call's record carries its
+ * decision, written with it once the database is back. Failed attempts the provider may have
+ * billed get their input tokens estimated (estimate-tokens.ts).
  */
-export async function recordSafely(
+export async function keepRecord(
   { decision, call, deps, requestChars = 0 }: { decision: Decision; call: CallRecord; deps: CompletionDeps; requestChars?: number },
-): Promise<RecordedCall | null> {
-  if (call.attempts.length === 0 || decision.decision_id === null) return null;
+): Promise<string | null> {
+  if (call.attempts.length === 0) return null;
   const record: CallRecord = { ...call, attempts: withEstimatedTokens({ attempts: call.attempts, requestChars }) };
-  try {
-    return await deps.record(decision.decision_id, record);
-  } catch (error) {
-    const cause = error instanceof RecordDeferred ? error.cause : error;
-    deps.log("error", error instanceof RecordDeferred && !error.permanent ? "record_completion_deferred" : "record_completion_failed", {
-      decision_id: decision.decision_id,
-      call_key: call.call_key,
-      status: cause instanceof RouterHttpError ? cause.status : null,
-      message: redactSecrets(cause instanceof Error ? cause.message : String(cause)),
-    });
-    return null;
-  }
+  await deps.record(pendingRecord(decision, record));
+  return call.call_key;
+}
+
+function pendingRecord(decision: Decision, call: CallRecord): PendingRecord {
+  if (decision.decision_id !== null) return { decisionId: decision.decision_id, call };
+  const { agent_id, execution_id, acting_user, model, decided_at } = decision;
+  return { decisionId: null, failOpen: { agent_id, execution_id, acting_user, model, decided_at }, call };
 }
 
 /** The size of what is sent, for the token estimate of a failed attempt. */

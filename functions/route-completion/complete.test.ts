@@ -5,7 +5,7 @@ import { deepStrictEqual, match } from "node:assert/strict";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 import type { VerifiedCaller } from "../_shared/auth/verify-caller.ts";
-import type { CallRecord, RecordedCall } from "../_shared/db/router-db.ts";
+import type { CallRecord, FailOpenDecisionRecord } from "../_shared/db/router-db.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import type { ProviderBody } from "../_shared/providers/prepare-request.ts";
 import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
@@ -23,7 +23,8 @@ const policy: CompletionPolicy = {
   failOpen: false, totalBudgetMs: 90_000, attemptTimeoutMs: 30_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000, anthropicDefaultMaxTokens: 4096, maxOutputTokens: 4096,
   streamStallMs: 30_000,
 };
-const recorded: RecordedCall = { call_id: "c-1", cost_usd: "0.000125", baseline_cost_usd: "0.00225", attempts: 1, breakers: {} };
+/** The call key is drawn per call: the answers are compared with it in this placeholder's place. */
+const KEY = "<call_key>";
 
 const usage = { input_tokens: 10, output_tokens: 5, cached_tokens: 0, cache_write_tokens: 0 };
 const NO_TOKENS = { input_tokens: 0, output_tokens: 0, cached_tokens: 0, cache_write_tokens: 0 };
@@ -41,7 +42,8 @@ interface Script {
   requestedModel?: string;
   decide?: () => Promise<RoutingDecision>;
   outcomes?: AttemptOutcome<ChatCompletion>[];
-  record?: () => Promise<RecordedCall>;
+  /** How long keeping the record takes (the outbox write); 0 by default. */
+  keepMs?: number;
   caller?: VerifiedCaller;
   policy?: Partial<CompletionPolicy>;
 }
@@ -51,7 +53,9 @@ async function run(script: Script) {
   let now = 1_000_000;
   const decided: unknown[] = [];
   const tried: Array<{ model: string; timeoutMs: number; wire: ProviderBody }> = [];
-  const records: Array<{ decisionId: string; call: Omit<CallRecord, "call_key"> }> = [];
+  const records: Array<{ decisionId: string | null; failOpen?: FailOpenDecisionRecord; call: Omit<CallRecord, "call_key"> }> = [];
+  const keys: string[] = [];
+  let keptAt: number | null = null;
   const sleeps: number[] = [];
   const logs: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
   const queue = [...(script.outcomes ?? [])];
@@ -66,14 +70,17 @@ async function run(script: Script) {
       return Promise.resolve(queue.shift() ?? fail(500));
     },
     openStream: () => Promise.reject(new Error("a whole answer opens no stream")),
-    record: (decisionId, { call_key, ...call }) => {
+    record: async (pending) => {
       // A fresh idempotency key per call; the rest of the record is compared whole.
+      const { call_key, ...call } = pending.call;
       match(call_key, UUID);
-      records.push({ decisionId, call: structuredClone(call) });
-      return script.record ? script.record() : Promise.resolve(recorded);
+      keys.push(call_key);
+      records.push({ ...pending, call: structuredClone(call) });
+      await new Promise((resolve) => setTimeout(resolve, script.keepMs ?? 0));
+      keptAt = performance.now();
     },
     keepAlive: () => {
-      throw new Error("a whole answer is recorded before it is sent");
+      throw new Error("a whole answer's record is kept before it is sent, and stored by the recorder");
     },
     clock: { now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1 },
     log: (level, event, fields = {}) => { logs.push({ level, event, fields }); },
@@ -87,26 +94,32 @@ async function run(script: Script) {
     if (!(error instanceof RouterHttpError)) throw error;
     outcome = { error: { status: error.status, body: error.toBody(), headers: error.headers } };
   }
+  const answeredAt = performance.now();
   deepStrictEqual(input, before, "the request was not mutated");
+  const withKey = JSON.stringify(outcome);
   return {
-    outcome, decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), wires: tried.map((t) => t.wire),
+    outcome: JSON.parse(keys.reduce((text, key) => text.replaceAll(key, KEY), withKey)) as unknown,
+    keyShown: keys.length === 1 && withKey.includes(keys[0]),
+    keptBeforeAnswer: keptAt !== null && keptAt <= answeredAt,
+    decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), wires: tried.map((t) => t.wire),
     records, sleeps, logs,
   };
 }
 
 const headers = (over: Record<string, string>) => ({
   "x-routing-decision-id": DECISION, "x-routing-model": "claude-haiku-4-5", "x-routing-provider": "anthropic",
-  "x-routing-reason": "tier", "x-routing-cohort": "routed", "x-routing-attempts": "1", "x-routing-fallback": "false", ...over,
+  "x-routing-reason": "tier", "x-routing-cohort": "routed", "x-routing-attempts": "1", "x-routing-fallback": "false",
+  "x-routing-call-key": KEY, ...over,
 });
 const routing = (over: Record<string, unknown>) => ({
   decision_id: DECISION, model: "claude-haiku-4-5", provider: "anthropic", decided_model: "claude-haiku-4-5", tier: "medium",
   reason: "tier", reasoning: "Medium complexity (5.2) - balanced model", cohort: "routed", attempts: 1, fallback_used: false,
-  cost_usd: "0.000125", baseline_cost_usd: "0.00225", warnings: [], ...over,
+  call_key: KEY, warnings: [], ...over,
 });
 const attempt = (model: string, provider: string, status: number | null, error_type: string | null, tokens = NO_TOKENS) =>
   ({ model, provider, status, error_type, latency_ms: 100, ...tokens });
 
-Deno.test("complete: the decided model answers: 200 with its model and costs, recorded once for the user", async () => {
+Deno.test("complete: the decided model answers: 200 with its model and its record's key, recorded once for the user", async () => {
   const r = await run({ outcomes: [ok] });
   deepStrictEqual(r.outcome, {
     answer: { status: 200, body: { ...completion, model: "claude-haiku-4-5", routing: routing({}) }, headers: headers({}) },
@@ -180,7 +193,7 @@ Deno.test("complete: the decided model tried last (open circuit, chain failing) 
 
 const unreachable = () => Promise.reject(new RouterHttpError(503, "The routing database is unreachable.", { code: "database_unavailable" }));
 
-Deno.test("complete: fail-open: an unreachable database sends the call to the baseline gpt-5.6-sol, unrecorded, with null ids and costs", async () => {
+Deno.test("complete: fail-open: an unreachable database sends the call to the baseline gpt-5.6-sol; its record carries the decision", async () => {
   const r = await run({ decide: unreachable, outcomes: [ok], policy: { failOpen: true } });
   deepStrictEqual(r.outcome, {
     answer: {
@@ -189,18 +202,25 @@ Deno.test("complete: fail-open: an unreachable database sends the call to the ba
         ...completion, model: "gpt-5.6-sol",
         routing: {
           decision_id: null, model: "gpt-5.6-sol", provider: "openai", decided_model: "gpt-5.6-sol", tier: null, reason: "fail_open",
-          reasoning: "The routing database is unreachable: the baseline model answers, unrecorded.", cohort: "fail_open",
-          attempts: 1, fallback_used: false, cost_usd: null, baseline_cost_usd: null,
+          reasoning: "The routing database is unreachable: the baseline model answers, recorded once the database is back.",
+          cohort: "fail_open", attempts: 1, fallback_used: false, call_key: KEY,
           warnings: ["routing database unreachable: fail-open to gpt-5.6-sol"],
         },
       },
       headers: {
         "x-routing-decision-id": "none", "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-reason": "fail_open",
-        "x-routing-cohort": "fail_open", "x-routing-attempts": "1", "x-routing-fallback": "false",
+        "x-routing-cohort": "fail_open", "x-routing-attempts": "1", "x-routing-fallback": "false", "x-routing-call-key": KEY,
       },
     },
   });
-  deepStrictEqual(r.records, []);
+  deepStrictEqual(r.records, [{
+    decisionId: null,
+    failOpen: { agent_id: AGENT, execution_id: null, acting_user: USER, model: "gpt-5.6-sol", decided_at: new Date(1_000_000).toISOString() },
+    call: {
+      status: "succeeded", model: "gpt-5.6-sol", provider: "openai", fallback_used: false, latency_ms: 100,
+      attempts: [attempt("gpt-5.6-sol", "openai", 200, null, usage)], warnings: ["routing database unreachable: fail-open to gpt-5.6-sol"],
+    },
+  }]);
   deepStrictEqual(r.logs.filter((l) => l.level !== "info"), [{ level: "warn", event: "routing_fail_open", fields: { agent_id: AGENT } }]);
 });
 
@@ -229,23 +249,13 @@ Deno.test("complete: fail-open covers an unreachable database only: a 404 still 
   deepStrictEqual(r.tried, []);
 });
 
-Deno.test("complete: a recording failure keeps the paid answer, says cost_usd null, and is logged", async () => {
-  const refused = () => Promise.reject(new RouterHttpError(400, "no price in force for gpt-unpriced", { code: "invalid_value" }));
-  const r = await run({ outcomes: [ok], record: refused });
-  deepStrictEqual(r.outcome, {
-    answer: {
-      status: 200,
-      body: { ...completion, model: "claude-haiku-4-5", routing: routing({ cost_usd: null, baseline_cost_usd: null }) },
-      headers: headers({}),
-    },
-  });
-  deepStrictEqual(r.records.length, 1);
-  const failed = r.logs.filter((l) => l.level !== "info");
-  match(String(failed[0]?.fields.call_key), UUID, "the log names the call's key");
-  deepStrictEqual(failed, [{
-    level: "error", event: "record_completion_failed",
-    fields: { decision_id: DECISION, call_key: failed[0]?.fields.call_key, status: 400, message: "no price in force for gpt-unpriced" },
-  }]);
+Deno.test("complete: answer first, record after: the answer leaves once its record is kept, and names its key", async () => {
+  const r = await run({ outcomes: [ok], keepMs: 30 });
+  deepStrictEqual(
+    { kept: r.keptBeforeAnswer, shown: r.keyShown, records: r.records.length },
+    { kept: true, shown: true, records: 1 },
+    "the record is in the outbox (write-ahead) before the answer; the database stores it afterwards",
+  );
 });
 
 Deno.test("complete: Anthropic's 400 is the caller's: its message, OpenAI's type, no code or param, recorded as failed", async () => {
@@ -429,7 +439,10 @@ Deno.test("complete: no attempt fits the time budget: a 502 with no attempts, an
           param: null, code: "all_attempts_failed", attempts: [],
         },
       },
-      headers: headers({ "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "0", "x-routing-fallback": "true" }),
+      headers: headers({
+        "x-routing-model": "gpt-5.6-sol", "x-routing-provider": "openai", "x-routing-attempts": "0", "x-routing-fallback": "true",
+        "x-routing-call-key": "none",
+      }),
     },
   });
   deepStrictEqual({ tried: r.tried, records: r.records }, { tried: [], records: [] });

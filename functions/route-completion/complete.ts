@@ -1,7 +1,8 @@
 // A routed completion: decision (one round trip) → each target's request prepared for its own
 // model → provider attempts with retries and fallback → the answer adapted back → the call, its
-// attempts and its warnings recorded (one round trip) → an OpenAI chat.completion with a `routing`
-// object and x-routing-* headers. `stream: true` forks after the preparation into
+// attempts and its warnings kept in the outbox (write-ahead, no database round trip) → an OpenAI
+// chat.completion with a `routing` object (the record's call_key) and x-routing-* headers; the
+// record is stored in the background after the answer left. `stream: true` forks after the preparation into
 // stream-completion.ts (the same retries and fallback, before the first byte). Every effect (the
 // database, the providers, the clock, the log) comes in as a dependency: live-deps.ts wires the real ones.
 import { adaptResponse } from "../_shared/adapt/mod.ts";
@@ -11,7 +12,7 @@ import { callWithFallback, usedFallback } from "../_shared/routing/fallback.ts";
 import { attemptWithRetries } from "../_shared/routing/retry.ts";
 import type { AttemptRecord } from "../_shared/routing/types.ts";
 import type { ChatCompletion } from "../_shared/translate/mod.ts";
-import { type CompletionDeps, type CompletionPolicy, planCall, recordSafely, requestSize, unansweredError } from "./call-plan.ts";
+import { type CompletionDeps, type CompletionPolicy, keepRecord, planCall, requestSize, unansweredError } from "./call-plan.ts";
 import type { ReadyTarget } from "./prepare-targets.ts";
 import type { CompletionRequest } from "./request.ts";
 import { boundedWarnings, routingHeaders, routingSummary } from "./routing-summary.ts";
@@ -76,9 +77,9 @@ export async function routeCompletion(
     attempts,
     warnings,
   };
-  const recorded = await recordSafely({ decision, call, deps, requestChars: requestSize(request) });
+  const kept = await keepRecord({ decision, call, deps, requestChars: requestSize(request) });
 
-  const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded, warnings });
+  const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, callKey: kept, warnings });
   const headers = routingHeaders(routing);
   if (!result.ok) throw unansweredError({ result, attempts, headers });
   return { status: 200, body: { ...(answer?.completion ?? result.value), model: last.model, routing }, headers };

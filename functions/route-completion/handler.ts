@@ -5,7 +5,9 @@
 import { type RefusalWording, type VerifiedCaller, verifyCaller } from "../_shared/auth/verify-caller.ts";
 import { readSettings } from "../_shared/config/settings.ts";
 import { activeModel, listActiveModels } from "../_shared/db/catalog-db.ts";
-import { recordExecution } from "../_shared/db/router-db.ts";
+import { recordExecution, storedCall } from "../_shared/db/router-db.ts";
+import { uuidParam } from "../_shared/http/ids.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import { readJsonObject } from "../_shared/http/body.ts";
 import { edgeHandler } from "../_shared/http/edge.ts";
 import { jsonResponse } from "../_shared/http/responses.ts";
@@ -45,6 +47,17 @@ async function answer(
       return jsonResponse(200, { object: "list", data: await listActiveModels(settings.databaseUrl, APPLICATION) });
     case "model":
       return jsonResponse(200, await activeModel(settings.databaseUrl, APPLICATION, route.id));
+    case "call": {
+      // The record is stored just after its answer: the cost of a call is read here, by the key the answer named.
+      const key = uuidParam({ value: route.key, param: "call_key" });
+      const call = await storedCall(settings.databaseUrl, key, caller.kind === "user" ? caller.userId : null);
+      if (call === null) {
+        throw new RouterHttpError(404, "No call is recorded under this key (yet): a record is stored just after its answer.", {
+          type: "invalid_request_error", code: "not_found",
+        });
+      }
+      return jsonResponse(200, call);
+    }
     case "outcome": {
       const outcome = parseOutcomeRequest({ body: await readJsonObject(req, settings.maxBodyBytes), headers: routerHeaders(req) });
       const result = await recordExecution(settings.databaseUrl, { ...outcome, actingUser: caller.kind === "user" ? caller.userId : null });

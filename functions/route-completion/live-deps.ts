@@ -1,31 +1,33 @@
 // The real dependencies of a routed completion: the routing database, the providers' SDKs,
 // the clock and the log. complete.test.ts passes its own.
 import { type RouterSettings, readRoutingEnv } from "../_shared/config/settings.ts";
-import { recordCompletion, routeModel } from "../_shared/db/router-db.ts";
-import { errorFields, log } from "../_shared/log.ts";
+import { recordCompletion, recordFailOpenCompletion, routeModel } from "../_shared/db/router-db.ts";
+import { RouterHttpError } from "../_shared/http/openai-error.ts";
+import { errorFields, log, redactSecrets } from "../_shared/log.ts";
 import { callProvider } from "../_shared/providers/call-provider.ts";
 import { openStream } from "../_shared/providers/open-stream.ts";
-import { type DurableRecorder, durableRecorder } from "../_shared/recording/durable-recorder.ts";
-import { type OutboxStore, outboxStore } from "../_shared/recording/outbox-store.ts";
+import { type DurableRecorder, durableRecorder, type SendOutcome } from "../_shared/recording/durable-recorder.ts";
+import { type OutboxStore, outboxStore, type PendingRecord } from "../_shared/recording/outbox-store.ts";
 import type { CompletionDeps } from "./complete.ts";
 
 export function liveDeps(settings: RouterSettings): CompletionDeps {
   const recording = recorderFor(settings.databaseUrl);
   return {
     // The overrides are read per call, as the environment may change between deploys of a warm isolate.
-    // Each call first drains the outbox (records an earlier call or process could not store).
+    // A call drains the outbox when records wait (ones an earlier call or process could not store).
     decide: (args) => {
-      keepAlive(recording.recorder.drain());
+      keepAlive(recording.recorder.drainIfDue());
       return routeModel(settings.databaseUrl, { ...args, env: readRoutingEnv() });
     },
     callProvider: (target, wire, timeoutMs) => callProvider({ target, wire, timeoutMs }),
     openStream: (args) => openStream(args),
-    record: async (decisionId, call) => {
-      try {
-        return await recording.recorder.record(decisionId, call);
-      } finally {
+    // Answer first, record after: the record is in the outbox when this resolves; its send runs on.
+    record: async (pending) => {
+      const { sent } = await recording.recorder.keep(pending);
+      keepAlive(sent.then((outcome) => {
+        logSend(pending, outcome);
         if (recording.outbox.size() > 0) recording.startTimer();
-      }
+      }));
     },
     keepAlive,
     // Monotonic (latencies never go negative) and on the epoch (deadlines, retry-after dates).
@@ -36,7 +38,8 @@ export function liveDeps(settings: RouterSettings): CompletionDeps {
 
 /**
  * Where records wait: ROUTER_OUTBOX_DIR when set ("none": memory only), else /tmp on Supabase's
- * edge runtime (its one writable directory), else .local/ beside the project (local serving).
+ * edge runtime (its one writable directory), else .local/ beside the project (the local function
+ * server sets ROUTER_OUTBOX_DIR to it, as it also provides EdgeRuntime.waitUntil).
  */
 export function outboxDir(env: { get: (name: string) => string | undefined } = Deno.env): string | null {
   const set = env.get("ROUTER_OUTBOX_DIR")?.trim();
@@ -65,12 +68,15 @@ function recorderFor(databaseUrl: string | null): Recording {
   if (known) return known;
   const outbox = outboxStore({ dir: outboxDir(), onError: (what, error) => log("error", what, errorFields(error)) });
   const recorder = durableRecorder({
-    send: (decisionId, call) => recordCompletion(databaseUrl, decisionId, call),
+    send: (pending) =>
+      pending.decisionId === null
+        ? recordFailOpenCompletion(databaseUrl, pending.failOpen, pending.call)
+        : recordCompletion(databaseUrl, pending.decisionId, pending.call),
     outbox,
     clock: { now: () => performance.now(), sleep },
-    onDrained: ({ callKey, decisionId, stored, error }) =>
+    onDrained: ({ pending, stored, error }) =>
       log(stored ? "info" : "warn", stored ? "outbox_record_stored" : "outbox_record_failed", {
-        call_key: callKey, decision_id: decisionId, ...(error === undefined ? {} : errorFields(error)),
+        call_key: pending.call.call_key, decision_id: pending.decisionId, ...(error === undefined ? {} : errorFields(error)),
       }),
   });
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -93,12 +99,39 @@ function recorderFor(databaseUrl: string | null): Recording {
   return recording;
 }
 
+/** A background send that did not store its record: deferred (waits in the outbox) or refused for good. */
+function logSend(pending: PendingRecord, outcome: SendOutcome): void {
+  switch (outcome.kind) {
+    case "stored":
+      return;
+    case "deferred":
+    case "rejected": {
+      const cause = outcome.error;
+      log("error", outcome.kind === "deferred" ? "record_completion_deferred" : "record_completion_failed", {
+        decision_id: pending.decisionId,
+        call_key: pending.call.call_key,
+        status: cause instanceof RouterHttpError ? cause.status : null,
+        message: redactSecrets(cause instanceof Error ? cause.message : String(cause)),
+      });
+      return;
+    }
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown send outcome ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Supabase's edge runtime keeps an isolate alive for the promises handed to it after the response. */
+/**
+ * Supabase's edge runtime keeps an isolate alive for the promises handed to it after the response;
+ * the local function server (scripts/functions-server.ts) gives the same hook and waits for them
+ * before it stops.
+ */
 type EdgeRuntimeGlobal = { EdgeRuntime?: { waitUntil?: (work: Promise<unknown>) => void } };
 
-/** Work still running after the answer (a stream's record), referenced until it settles elsewhere. */
+/** Work still running after the answer where no runtime hook exists (a bare Deno.serve), referenced until it settles. */
 const pending = new Set<Promise<unknown>>();
 
 function keepAlive(work: Promise<unknown>): void {

@@ -35,6 +35,8 @@ const rows: Array<[string, string, unknown]> = [
   ["POST", "/route-completion/chat/completions", { kind: "completion" }],
   ["POST", "/route-completion/outcome", { kind: "outcome" }],
   ["POST", "/route-completion/v1/outcome", { kind: "outcome" }],
+  ["GET", "/route-completion/v1/calls/6f1c1f8e-1d1a-4c1b-9a55-0a0000000001", { kind: "call", key: "6f1c1f8e-1d1a-4c1b-9a55-0a0000000001" }],
+  ["POST", "/route-completion/calls/k", notAllowed("POST", "GET")],
   ["GET", "/route-completion/v1/models", { kind: "models" }],
   ["GET", "/route-completion/models", { kind: "models" }],
   ["GET", "/route-completion/v1/models/gpt-5.6-sol", { kind: "model", id: "gpt-5.6-sol" }],

@@ -6,6 +6,7 @@
 //   POST /route-completion[/v1]/outcome              how an execution ended
 //   GET  /route-completion[/v1]/models               the active catalog, in OpenAI's list shape
 //   GET  /route-completion[/v1]/models/{model}       one model of it
+//   GET  /route-completion[/v1]/calls/{call_key}     a call's record (its cost), once stored
 import { methodNotAllowed } from "../_shared/http/edge.ts";
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 
@@ -13,7 +14,8 @@ export type Route =
   | { kind: "completion" }
   | { kind: "outcome" }
   | { kind: "models" }
-  | { kind: "model"; id: string };
+  | { kind: "model"; id: string }
+  | { kind: "call"; key: string };
 
 /** The function's name: the first segment of the path it is given (Supabase strips /functions/v1). */
 const FUNCTION_NAME = "route-completion";
@@ -26,6 +28,7 @@ const ROUTES: ReadonlyArray<{ path: ReadonlyArray<string | null>; method: "GET" 
   { path: ["models"], method: "GET", route: () => ({ kind: "models" }) },
   // null: any one segment, passed to `route` (a model id has no slash: routing.models checks its spelling).
   { path: ["models", null], method: "GET", route: ([id]) => ({ kind: "model", id }) },
+  { path: ["calls", null], method: "GET", route: ([key]) => ({ kind: "call", key }) },
 ];
 
 /** The route of a request, or the 404 / 405 to answer (OPTIONS never gets here: the edge answers it). */

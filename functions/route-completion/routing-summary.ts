@@ -2,14 +2,14 @@
 // x-routing-* headers, the provider's own refusal of the caller's request, and the 502 when
 // every attempt failed.
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
-import type { RecordedCall } from "../_shared/db/router-db.ts";
 import type { ProviderFailure } from "../_shared/routing/classify-failure.ts";
 import type { AttemptErrorType } from "../_shared/routing/error-types.ts";
 import type { Target } from "../_shared/routing/retry.ts";
 import type { AttemptRecord, RoutingDecision } from "../_shared/routing/types.ts";
+import type { FailOpenDecision } from "./fail-open.ts";
 
-/** A decision, or the fail-open stand-in, which has no row: `decision_id` null. */
-export type Decision = Omit<RoutingDecision, "decision_id"> & { decision_id: string | null };
+/** A decision, or the fail-open stand-in, which has no row yet: `decision_id` null. */
+export type Decision = RoutingDecision | FailOpenDecision;
 
 export interface RoutingSummary {
   decision_id: string | null;
@@ -22,19 +22,22 @@ export interface RoutingSummary {
   cohort: string;
   attempts: number;
   fallback_used: boolean;
-  cost_usd: string | null;
-  baseline_cost_usd: string | null;
+  /**
+   * The key of the call's record (routing.calls.call_key), stored after the answer left; null when
+   * nothing is recorded (no attempt was made). Its cost is looked up by it (GET …/v1/calls/{key}).
+   */
+  call_key: string | null;
   warnings: string[];
 }
 
 export function routingSummary(
-  { decision, answered, attempts, fallbackUsed, recorded, warnings }: {
+  { decision, answered, attempts, fallbackUsed, callKey, warnings }: {
     decision: Decision;
     answered: Target;
     attempts: number;
     fallbackUsed: boolean;
-    /** null: not recorded, so no cost is known. */
-    recorded: RecordedCall | null;
+    /** The record's key, null when no record is kept. */
+    callKey: string | null;
     /** The decision's, the skipped targets', and the adaptations for the model that answered. */
     warnings: string[];
   },
@@ -50,8 +53,7 @@ export function routingSummary(
     cohort: decision.cohort,
     attempts,
     fallback_used: fallbackUsed,
-    cost_usd: recorded?.cost_usd ?? null,
-    baseline_cost_usd: recorded?.baseline_cost_usd ?? null,
+    call_key: callKey,
     warnings,
   };
 }
@@ -76,6 +78,7 @@ export function routingHeaders(routing: RoutingSummary): Record<string, string> 
     "x-routing-cohort": routing.cohort,
     "x-routing-attempts": String(routing.attempts),
     "x-routing-fallback": String(routing.fallback_used),
+    "x-routing-call-key": routing.call_key ?? "none",
   };
 }
 

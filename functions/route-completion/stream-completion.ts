@@ -9,9 +9,9 @@
 //     provider error or a stall after it ends the body with OpenAI's streaming error event;
 //   - when the body ends (complete, failed, stalled, or cut by the client, whose disconnect aborts
 //     the upstream request), the call is recorded, once, with the provider's own token counts
-//     (stream-record.ts). The record runs after the answer left: `keepAlive` holds the isolate
-//     for it, and a failure to record is logged (recordSafely), never sent into the stream.
-import type { RecordedCall } from "../_shared/db/router-db.ts";
+//     (stream-record.ts), kept in the outbox and stored in the background like a whole answer's
+//     (keepRecord): `keepAlive` holds the isolate until then; a failure to record is never sent
+//     into the stream.
 import { RouterHttpError } from "../_shared/http/openai-error.ts";
 import { corsHeaders } from "../_shared/http/responses.ts";
 import type { OpenedStream, StreamAttemptOutcome, StreamSettings } from "../_shared/providers/open-stream.ts";
@@ -20,7 +20,7 @@ import { type AttemptOutcome, attemptWithRetries } from "../_shared/routing/retr
 import type { AttemptRecord } from "../_shared/routing/types.ts";
 import { SSE_HEADERS } from "../_shared/stream/mod.ts";
 import type { NormalizedUsage } from "../_shared/translate/mod.ts";
-import { type CallPlan, type CompletionDeps, type CompletionPolicy, recordSafely, requestSize, unansweredError } from "./call-plan.ts";
+import { type CallPlan, type CompletionDeps, type CompletionPolicy, keepRecord, requestSize, unansweredError } from "./call-plan.ts";
 import type { ReadyTarget } from "./prepare-targets.ts";
 import type { CompletionRequest } from "./request.ts";
 import { boundedWarnings, routingHeaders, routingSummary } from "./routing-summary.ts";
@@ -31,8 +31,8 @@ export interface StreamedCompletion {
   status: 200;
   stream: ReadableStream<Uint8Array>;
   headers: Record<string, string>;
-  /** Settles (never rejects) after the stream ended and the call was recorded; null when not recorded. */
-  recorded: Promise<RecordedCall | null>;
+  /** Settles after the stream ended and the call's record was kept (its key, as the headers say). */
+  kept: Promise<string | null>;
 }
 
 /** The caller disconnected before the first byte: no more attempts, no answer to send. */
@@ -103,7 +103,7 @@ export async function streamCompletion(
       latencyMs: deps.clock.now() - started,
       warnings: baseWarnings,
     });
-    await recordSafely({ decision, call, deps, requestChars });
+    await keepRecord({ decision, call, deps, requestChars });
     deps.log("info", "stream_client_left", { decision_id: decision.decision_id, attempts: call.attempts.length });
     // Nobody reads it: 499, as proxies log a client that closed the request.
     throw new RouterHttpError(499, error.message, { code: "client_closed_request" });
@@ -113,7 +113,7 @@ export async function streamCompletion(
   const fallbackUsed = usedFallback({ decided, last });
   if (!result.ok) {
     const warnings = boundedWarnings(baseWarnings);
-    const recorded = await recordSafely({
+    const kept = await keepRecord({
       decision,
       call: {
         call_key: callKey, status: "failed", model: last.model, provider: last.provider, fallback_used: fallbackUsed,
@@ -122,15 +122,16 @@ export async function streamCompletion(
       deps,
       requestChars,
     });
-    const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, recorded, warnings });
+    const routing = routingSummary({ decision, answered: last, attempts: attempts.length, fallbackUsed, callKey: kept, warnings });
     throw unansweredError({ result, attempts, headers: routingHeaders(routing) });
   }
 
   const warnings = [...baseWarnings, ...last.prepared.warnings];
+  // The answering attempt is one, so the record will be kept under this key when the stream ends.
   const routing = routingSummary({
-    decision, answered: last, attempts: attempts.length, fallbackUsed, recorded: null, warnings: boundedWarnings(warnings),
+    decision, answered: last, attempts: attempts.length, fallbackUsed, callKey, warnings: boundedWarnings(warnings),
   });
-  const recorded = result.value.done.then((answer) => {
+  const kept = result.value.done.then((answer) => {
     const ended = deps.clock.now();
     deps.log("info", "stream_ended", {
       decision_id: decision.decision_id, model: last.model, ending: answer.ending, usage_final: answer.usageFinal,
@@ -139,10 +140,10 @@ export async function streamCompletion(
       callKey,
       attempts, answer, answered: last, fallbackUsed, latencyMs: ended - started, streamedMs: ended - firstChunkAt, warnings,
     });
-    return recordSafely({ decision, call, deps, requestChars });
+    return keepRecord({ decision, call, deps, requestChars });
   });
-  deps.keepAlive(recorded);
-  return { status: 200, stream: result.value.body, headers: { ...SSE_HEADERS, ...routingHeaders(routing) }, recorded };
+  deps.keepAlive(kept);
+  return { status: 200, stream: result.value.body, headers: { ...SSE_HEADERS, ...routingHeaders(routing) }, kept };
 }
 
 /** The HTTP answer of a stream: its headers leave with the first chunk, already in the body. */

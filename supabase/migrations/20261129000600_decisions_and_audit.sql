@@ -24,9 +24,11 @@ create table routing.decisions (
   tier text check (tier in ('low', 'medium', 'high')),
   reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
                                          'requested_model', 'recent_failures', 'new_agent', 'low_success_rate', 'learned_tier', 'tier',
-                                         'explore_cheaper')),
+                                         'explore_cheaper', 'fail_open')),
   reasoning text not null,
-  cohort text not null check (cohort in ('forced', 'disabled', 'control', 'routed')),
+  -- fail_open: made by the edge function while the database was unreachable (ROUTER_FAIL_OPEN=true),
+  -- written afterwards with its call by public.record_fail_open_completion.
+  cohort text not null check (cohort in ('forced', 'disabled', 'control', 'routed', 'fail_open')),
   intensity_score numeric(4, 2),
   success_rate numeric(5, 2),
   total_executions integer,

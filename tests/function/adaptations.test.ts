@@ -9,7 +9,9 @@ import {
   configuredModels,
   createUserWithAgent,
   e2e,
+  fetchAwaitingRecords,
   post,
+  recordedCall,
   recordedWarnings,
   type Stack,
   startStack,
@@ -158,6 +160,7 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
         baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`,
         defaultHeaders: { "x-agent-id": agentId },
         maxRetries: 0,
+        fetch: fetchAwaitingRecords,
       });
       const completion = await client.chat.completions.parse({
         model: "auto",
@@ -172,6 +175,7 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
       });
       deepStrictEqual(completion.choices[0].message.parsed, { title: "x", priority: 1 });
       equal(completion.model, medium.model);
+      await recordedCall(stack.sql, (completion as unknown as { routing: { call_key: string } }).routing.call_key); // stored after the answer
       const wire = stack.sim.received()[0].body as Json;
       deepStrictEqual([wire.model, "system" in wire, (wire.output_config as Json).format], [medium.wireId, false, {
         type: "json_schema",

@@ -1,7 +1,7 @@
 // Every error status of ROUTING-SPEC §8, each in OpenAI's error shape, and a bad or foreign
 // request leaves nothing in the database.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "hello" }];
 
@@ -159,19 +159,26 @@ Deno.test("503 when the database is unreachable", e2e, async () => {
   }
 });
 
-Deno.test("with ROUTER_FAIL_OPEN=true an unreachable database sends the call to the baseline model, unrecorded", e2e, async () => {
-  const stack = await startStack({ SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:9/postgres", ROUTER_FAIL_OPEN: "true" });
+Deno.test("with ROUTER_FAIL_OPEN=true an unreachable database sends the call to the baseline model; its record waits in the outbox", e2e, async () => {
+  const outbox = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  const stack = await startStack({
+    SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:9/postgres", ROUTER_FAIL_OPEN: "true", ROUTER_OUTBOX_DIR: outbox,
+  });
   try {
-    const res = await post(stack.endpoint, stack.serviceKey, { agent_id: crypto.randomUUID(), messages });
+    const agentId = crypto.randomUUID();
+    const res = await post(stack.endpoint, stack.serviceKey, { agent_id: agentId, messages }, {}, { awaitRecord: false });
     equal(res.status, 200, JSON.stringify(res.body));
     equal(res.body.model, (await configuredModels(stack.sql)).baseline.model, "fail-open goes to the seeded baseline");
     const routing = res.body.routing as Record<string, unknown>;
     equal(routing.reason, "fail_open");
     equal(routing.decision_id, null);
-    equal(routing.cost_usd, null);
     equal(stack.sim.received()[0].path, "/v1/chat/completions");
+    // Written before the answer left: the decision it stands for and the call, under the answer's key.
+    const saved = JSON.parse(await Deno.readTextFile(`${outbox}/${routing.call_key}.json`));
+    deepStrictEqual([saved.decisionId, saved.failOpen.agent_id, saved.failOpen.model, saved.call.call_key], [null, agentId, res.body.model, routing.call_key]);
   } finally {
     await stack.close();
+    await Deno.remove(outbox, { recursive: true });
   }
 });
 
@@ -189,7 +196,7 @@ Deno.test("a missing provider key is a 502 naming the variable, and the key is n
   }
 });
 
-Deno.test("a failure to record the call keeps the paid answer and says cost_usd null", e2e, async () => {
+Deno.test("a record the database refuses keeps the paid answer, is logged, and is set aside", e2e, async () => {
   const stack = await startStack();
   const low = (await configuredModels(stack.sql)).low.model;
   // A catalog model without a price, which the provider serves: record_completion refuses to cost it.
@@ -198,11 +205,12 @@ Deno.test("a failure to record the call keeps the paid answer and says cost_usd 
   await stack.sql`update routing.config set low_model = 'gpt-unpriced-test'`;
   try {
     const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
-    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages });
+    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
     equal(res.status, 200, JSON.stringify(res.body));
     equal(res.body.model, "gpt-unpriced-test");
-    equal((res.body.routing as Record<string, unknown>).cost_usd, null);
-    ok(stack.logs().includes("record_completion_failed"), "the failure is logged");
+    // Recorded after the answer: the refusal shows in the log, not in the answer.
+    await waitFor("record_completion_failed in the log", () => Promise.resolve(stack.logs().includes("record_completion_failed")), (seen) => seen);
+    deepStrictEqual(await auditCounts(stack.sql, agentId), { decisions: 1, calls: 0, attempts: 0 });
   } finally {
     await stack.sql`update routing.config set low_model = ${low}`;
     await stack.sql`delete from routing.decisions where model = 'gpt-unpriced-test'`;

@@ -27,6 +27,8 @@ export interface Stack {
   /** The function server's process id (the memory benchmark reads its /proc status). */
   pid: number;
   close: () => Promise<void>;
+  /** Kills the function server at once (SIGKILL: no shutdown, no waiting for work after the responses), then closes the rest. */
+  crash: () => Promise<void>;
 }
 
 export async function databaseUrl(): Promise<string> {
@@ -47,9 +49,17 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * The database of each running stack's function server, by its origin: `post` finds there where to
+ * wait for a call's record.
+ */
+const stackDatabases = new Map<string, Sql>();
+
 /** Starts the simulator and a function server with the given extra environment. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const dbUrl = await databaseUrl();
+  // Each server its own outbox, so no stack drains another's records (unless the test shares one).
+  const ownOutbox = env.ROUTER_OUTBOX_DIR ? null : await Deno.makeTempDir({ prefix: "router-outbox-" });
   const sim = await startProviderSimulator({ port: 0 });
   const keys = await localKeys();
   const port = freePort();
@@ -74,6 +84,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       ROUTER_RETRY_BASE_DELAY_MS: "5",
       ROUTER_RETRY_MAX_DELAY_MS: "20",
       ROUTER_ATTEMPT_TIMEOUT_MS: "3000",
+      ...(ownOutbox === null ? {} : { ROUTER_OUTBOX_DIR: ownOutbox }),
       ...env,
     },
     stdout: "piped",
@@ -95,6 +106,16 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   await Promise.race([listening, exited]);
 
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+  stackDatabases.set(supabaseUrl, sql);
+  const stop = async (signal: "SIGTERM" | "SIGKILL") => {
+    child.kill(signal);
+    await child.status;
+    await Promise.allSettled(pumps);
+    stackDatabases.delete(supabaseUrl);
+    await sql.end();
+    await sim.close();
+    if (ownOutbox !== null) await Deno.remove(ownOutbox, { recursive: true });
+  };
   return {
     supabaseUrl,
     endpoint: `${supabaseUrl}/functions/v1/route-completion`,
@@ -105,13 +126,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     jwtSecret: keys.SUPABASE_JWT_SECRET,
     logs: () => output,
     pid: child.pid,
-    close: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await Promise.allSettled(pumps);
-      await sql.end();
-      await sim.close();
-    },
+    close: () => stop("SIGTERM"),
+    crash: () => stop("SIGKILL"),
   };
 }
 
@@ -155,12 +171,65 @@ export function userToken(stack: Stack, userId: string): Promise<string> {
   return signUserToken(userId, stack.jwtSecret);
 }
 
-/** POSTs JSON to the function with a bearer token; returns status, headers and parsed body. */
+/** Reads until `done` holds (polling from 5 ms up to every 100 ms); throws, naming `what`, after `ms`. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (let pause = 5;; pause = Math.min(pause * 2, 100)) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/**
+ * Waits until the call's record is stored: the function answers first and stores the record
+ * after (routing.calls.call_key). Resolves with the call row's id.
+ */
+export async function recordedCall(sql: Sql, callKey: string, ms = 15_000): Promise<string> {
+  const read = async () => ((await sql`select id::text from routing.calls where call_key = ${callKey}`)[0]?.id as string | undefined) ?? null;
+  return (await waitFor(`the record of call ${callKey}`, read, (id) => id !== null, ms))!;
+}
+
+/** The record's key an answer names (x-routing-call-key), null when nothing is recorded. */
+export function callKeyOf(headers: Headers): string | null {
+  const key = headers.get("x-routing-call-key");
+  return key === null || key === "none" ? null : key;
+}
+
+/** Waits for the record of an answer from a stack of this harness (see `post`). */
+export async function settled(url: string, headers: Headers): Promise<void> {
+  const key = callKeyOf(headers);
+  const sql = stackDatabases.get(new URL(url).origin);
+  if (key !== null && sql !== undefined) await recordedCall(sql, key);
+}
+
+/**
+ * fetch for an SDK client pointed at a stack (the OpenAI SDK's `fetch`, supabase-js's
+ * `global.fetch`): like `post`, a non-streamed answer resolves once its record is stored, so no
+ * record lands after the test moved on (a breaker it would open, a count it would change). A
+ * stream's record follows its end: its tests wait for it themselves.
+ */
+export const fetchAwaitingRecords: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (!(res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    await settled(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, res.headers);
+  }
+  return res;
+};
+
+/**
+ * POSTs JSON to the function with a bearer token; returns status, headers and parsed body. When
+ * the answer names a record (x-routing-call-key) it waits until the record is stored, so a test
+ * reads the database as it is after the call (`awaitRecord: false`: a test of what happens
+ * before, or of a record that cannot be stored yet).
+ */
 export async function post(
   url: string,
   token: string | null,
   body: unknown,
   headers: Record<string, string> = {},
+  { awaitRecord = true }: { awaitRecord?: boolean } = {},
 ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: "POST",
@@ -168,6 +237,7 @@ export async function post(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
+  if (awaitRecord) await settled(url, res.headers);
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text);

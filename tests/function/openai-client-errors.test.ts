@@ -6,12 +6,12 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { SignJWT } from "jose";
 import OpenAI from "openai";
 import { LOCAL_JWT_ISSUER } from "../../scripts/local-keys.mjs";
-import { auditCounts, createUserWithAgent, e2e, resetBreakers, type Stack, startStack, userToken } from "./harness.ts";
+import { auditCounts, createUserWithAgent, e2e, resetBreakers, type Stack, startStack, userToken, fetchAwaitingRecords } from "./harness.ts";
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "hello" }];
 
 function client(stack: Stack, apiKey: string, headers: Record<string, string> = {}): OpenAI {
-  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0 });
+  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0, fetch: fetchAwaitingRecords });
 }
 
 type SdkError = InstanceType<typeof OpenAI.APIError>;

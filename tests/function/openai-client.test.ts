@@ -6,13 +6,13 @@
 // older paths beside the new ones. The simulator plays both providers; Postgres is real.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import OpenAI from "openai";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, post, type Stack, startStack, userToken } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, recordedCall, type Stack, startStack, userToken, fetchAwaitingRecords } from "./harness.ts";
 
 type Json = Record<string, unknown>;
 
 /** The client as the README shows it; the router retries and falls back itself, so the SDK does not. */
 function client(stack: Stack, apiKey: string, headers: Record<string, string> = {}): OpenAI {
-  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0 });
+  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0, fetch: fetchAwaitingRecords });
 }
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Summarise today's tickets." }];
@@ -61,6 +61,8 @@ Deno.test("the OpenAI SDK through the router's /v1 base URL", e2e, async (t) => 
       equal(response.headers.get("x-routing-model"), configured.low.model);
       equal(response.headers.get("x-routing-decision-id"), routing.decision_id);
       equal((stack.sim.received()[0].body as Json).model, configured.low.wireId);
+      equal(response.headers.get("x-routing-call-key"), routing.call_key);
+      await recordedCall(stack.sql, String(routing.call_key)); // stored after the answer
       deepStrictEqual(await auditCounts(stack.sql, low.agentId), { decisions: 1, calls: 1, attempts: 1 });
     });
 
@@ -158,7 +160,7 @@ Deno.test("the OpenAI SDK through the router's /v1 base URL", e2e, async (t) => 
       deepStrictEqual([legacy.status, legacy.body.object, legacy.body.model], [200, "chat.completion", configured.low.model]);
       const legacyOutcome = await post(`${stack.endpoint}/outcome`, lowToken, { agent_id: low.agentId, execution_id: "sdk-run-4", succeeded: false });
       deepStrictEqual([legacyOutcome.status, legacyOutcome.body.recorded], [200, true]);
-      const noV1 = await new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`, apiKey: lowToken, maxRetries: 0 })
+      const noV1 = await new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion`, apiKey: lowToken, maxRetries: 0, fetch: fetchAwaitingRecords })
         .models.list();
       ok(noV1.data.length > 0, "the base URL without /v1 works too");
     });

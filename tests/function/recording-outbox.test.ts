@@ -1,11 +1,12 @@
 // Nothing lost (issue 11): a recording failure injected after the provider answered. The fault
 // is real: public.record_completion is renamed away (every record fails with 42883, as with a
-// broken or locked-out RPC) while the provider answers; the caller still gets its 200, the record
-// waits in the outbox (memory and a file in ROUTER_OUTBOX_DIR), and once the RPC is back the
+// broken or locked-out RPC) while the provider answers; the caller still gets its 200 (the record
+// is written ahead into the outbox, memory and a file in ROUTER_OUTBOX_DIR, before the answer, and
+// sent after it), the background send gives up and leaves it there, and once the RPC is back the
 // record appears exactly once, drained by the timer or, after a restart (a new function server
 // process with the same directory), by the next call.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { createUserWithAgent, e2e, post, type Sql, startStack, userToken } from "./harness.ts";
+import { createUserWithAgent, e2e, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "Record me once." }];
 
@@ -23,17 +24,11 @@ const callsOf = async (sql: Sql, decisionId: string) =>
     key: string | null;
   };
 
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 8000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const files = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+
+/** The background send tried and gave up: the record waits in the outbox. */
+const deferred = (logs: () => string) =>
+  waitFor("the deferral in the log", () => Promise.resolve(logs().includes("record_completion_deferred")), (seen) => seen);
 
 Deno.test("a record that fails after the provider answered: 200 now, recorded exactly once after the drain", e2e, async () => {
   const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
@@ -42,28 +37,27 @@ Deno.test("a record that fails after the provider answered: 200 now, recorded ex
     const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 97 });
     const token = await userToken(stack, userId);
     await breakRecording(stack.sql);
-    const res = await post(stack.endpoint, token, { agent_id: agentId, messages });
+    const res = await post(stack.endpoint, token, { agent_id: agentId, messages }, {}, { awaitRecord: false });
     equal(res.status, 200, JSON.stringify(res.body));
     const routing = res.body.routing as Record<string, unknown>;
     const decisionId = String(routing.decision_id);
-    equal(routing.cost_usd, null, "the answer says the cost is not known yet");
-    deepStrictEqual(await callsOf(stack.sql, decisionId), { n: 0, key: null });
     const pending = files(dir);
-    equal(pending.length, 1, "one outbox file, written before the answer returned");
+    deepStrictEqual(pending, [`${routing.call_key}.json`], "one outbox file, under the key the answer names, written before the answer returned");
     const saved = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`));
     equal(saved.decisionId, decisionId);
     ok(!JSON.stringify(saved).includes("test-openai-key") && !JSON.stringify(saved).includes("test-anthropic-key"), "no secret in the outbox");
-    ok(stack.logs().includes("record_completion_deferred"), "the deferral is logged");
+    await deferred(stack.logs);
+    deepStrictEqual(await callsOf(stack.sql, decisionId), { n: 0, key: null });
+    deepStrictEqual(files(dir), pending, "the record still waits after the background send gave up");
 
     await restoreRecording(stack.sql);
     const after = await waitFor("the drained record", () => callsOf(stack.sql, decisionId), (c) => c.n > 0);
     deepStrictEqual(after, { n: 1, key: saved.call.call_key }, "stored once, under the call's key");
     await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
 
-    // Another call drains again (nothing left) and records itself: the first is still there once.
+    // Another call drains again (nothing left) and records itself (post waits for its record): the first is still there once.
     const again = await post(stack.endpoint, token, { agent_id: agentId, messages });
     equal(again.status, 200);
-    ok((again.body.routing as Record<string, unknown>).cost_usd !== null, "recorded at once now");
     await new Promise((r) => setTimeout(r, 700));
     deepStrictEqual((await callsOf(stack.sql, decisionId)).n, 1, "still exactly once after more drains");
   } finally {
@@ -83,9 +77,10 @@ Deno.test("a restart (a new function server process) drains the outbox file the 
   const { userId, agentId } = await createUserWithAgent(first.sql, { score: 5.2, executions: 30, successRate: 97 });
   try {
     await breakRecording(first.sql);
-    const res = await post(first.endpoint, await userToken(first, userId), { agent_id: agentId, messages });
+    const res = await post(first.endpoint, await userToken(first, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
     equal(res.status, 200, JSON.stringify(res.body));
     decisionId = String((res.body.routing as Record<string, unknown>).decision_id);
+    await deferred(first.logs);
     const pending = files(dir);
     equal(pending.length, 1);
     callKey = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`)).call.call_key;
@@ -102,6 +97,54 @@ Deno.test("a restart (a new function server process) drains the outbox file the 
     const drained = await waitFor("the drained record", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
     deepStrictEqual(drained, { n: 1, key: callKey }, "the new process stored the old record once, under its key");
     await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+  } finally {
+    await second.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a crash between the answer and its record loses nothing: the answer did not wait, the next process stores it once", e2e, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  const env = { ROUTER_OUTBOX_DIR: dir, ROUTER_OUTBOX_DRAIN_MS: "600000" };
+  const first = await startStack(env);
+  const { userId, agentId } = await createUserWithAgent(first.sql, { score: 5.2, executions: 30, successRate: 97 });
+  // A lock no insert into routing.calls gets past (reads still do): the record cannot be stored while it is held.
+  let release = () => {};
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const held = first.sql.begin(async (tx) => {
+    await tx`lock table routing.calls in share mode`;
+    locked();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  let callKey = "";
+  let decisionId = "";
+  try {
+    await isLocked;
+    const res = await post(first.endpoint, await userToken(first, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
+    equal(res.status, 200, "answered although its record cannot be stored yet");
+    const routing = res.body.routing as Record<string, unknown>;
+    callKey = String(routing.call_key);
+    decisionId = String(routing.decision_id);
+    deepStrictEqual(files(dir), [`${callKey}.json`], "the record was written ahead of the answer");
+    deepStrictEqual(await callsOf(first.sql, decisionId), { n: 0, key: null }, "and is not stored yet");
+  } finally {
+    // Killed mid-send (the signal leaves at once): no shutdown, no drain. Its session ends with the stack, once the lock is released.
+    const crashed = first.crash();
+    release();
+    await held;
+    await crashed;
+  }
+
+  const second = await startStack(env);
+  try {
+    // The first process's send may still complete in its orphaned session; the file is sent again: stored once either way.
+    const res = await post(second.endpoint, await userToken(second, userId), { agent_id: agentId, messages });
+    equal(res.status, 200, JSON.stringify(res.body));
+    const stored = await waitFor("the record the crash left", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
+    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+    deepStrictEqual(stored, { n: 1, key: callKey });
+    deepStrictEqual(await callsOf(second.sql, decisionId), { n: 1, key: callKey }, "exactly once");
   } finally {
     await second.close();
     await Deno.remove(dir, { recursive: true });

@@ -3,7 +3,7 @@
 // stream records after its last byte.
 import OpenAI from "openai";
 import { readSse, type SseEvent } from "../../functions/_shared/stream/sse.ts";
-import { type Sql, type Stack, userToken } from "./harness.ts";
+import { fetchAwaitingRecords, type Sql, type Stack, userToken } from "./harness.ts";
 
 /** The OpenAI SDK as an agent would configure it: the router's URL, a user's JWT, the agent in a header. */
 export async function routerClient(stack: Stack, userId: string, agentId: string): Promise<OpenAI> {
@@ -12,6 +12,7 @@ export async function routerClient(stack: Stack, userId: string, agentId: string
     baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, // the documented OpenAI base URL
     defaultHeaders: { "x-agent-id": agentId },
     maxRetries: 0,
+    fetch: fetchAwaitingRecords, // a JSON answer (a refusal, a 502) waits for its record; a stream's test waits itself
   });
 }
 
@@ -21,7 +22,7 @@ export async function rawStream(
   userId: string,
   body: Record<string, unknown>,
 ): Promise<{ status: number; headers: Headers; events: SseEvent[] }> {
-  const res = await fetch(stack.endpoint, {
+  const res = await fetchAwaitingRecords(stack.endpoint, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${await userToken(stack, userId)}` },
     body: JSON.stringify({ ...body, stream: true }),

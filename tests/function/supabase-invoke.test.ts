@@ -2,7 +2,7 @@
 // with the real @supabase/supabase-js client, for completions and execution outcomes.
 import { equal, ok } from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { configuredModels, createUserWithAgent, e2e, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, fetchAwaitingRecords, recordedCall, startStack, userToken } from "./harness.ts";
 
 Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, async () => {
   const stack = await startStack();
@@ -11,7 +11,7 @@ Deno.test("supabase.functions.invoke reaches route-completion unchanged", e2e, a
     const token = await userToken(stack, userId);
     const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
-      global: { headers: { Authorization: `Bearer ${token}` } },
+      global: { fetch: fetchAwaitingRecords, headers: { Authorization: `Bearer ${token}` } },
     });
     const executionId = `exec-${crypto.randomUUID()}`;
     const { data, error } = await supabase.functions.invoke("route-completion", {
@@ -59,7 +59,7 @@ Deno.test("seeded low and medium agents are answered by their tiers' models thro
     const configured = await configuredModels(stack.sql);
     const supabase = createClient(stack.supabaseUrl, stack.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
-      global: { headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
+      global: { fetch: fetchAwaitingRecords, headers: { Authorization: `Bearer ${await userToken(stack, ALICE)}` } },
     });
     for (const { agentId, tier } of SEEDED) {
       const seeded = {
@@ -75,6 +75,7 @@ Deno.test("seeded low and medium agents are answered by their tiers' models thro
         equal(error, null);
         equal(data.model, seeded.model);
         equal(stack.sim.received()[0].path, seeded.path);
+        await recordedCall(stack.sql, data.routing.call_key); // stored after the answer
         const [counts] = await stack.sql`
           select (select count(*) from routing.decisions where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as decisions,
                  (select count(*) from routing.calls where agent_id = ${seeded.agentId} and execution_id = ${executionId})::int as calls,

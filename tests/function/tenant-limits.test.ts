@@ -6,22 +6,30 @@
 // non-streamed answer's max_tokens is capped to what fits the attempt timeout.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import OpenAI from "openai";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, resetBreakers, type Stack, startStack, userToken } from "./harness.ts";
+import {
+  auditCounts, configuredModels, createUserWithAgent, e2e, recordedCall, resetBreakers, type Stack, startStack, userToken, fetchAwaitingRecords
+} from "./harness.ts";
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "hello" }];
 const MEDIUM = { score: 5.2, executions: 30, successRate: 96 };
 
 function client(stack: Stack, apiKey: string, headers: Record<string, string>): OpenAI {
-  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0 });
+  return new OpenAI({ baseURL: `${stack.supabaseUrl}/functions/v1/route-completion/v1`, apiKey, defaultHeaders: headers, maxRetries: 0, fetch: fetchAwaitingRecords });
 }
 
-/** A tenant with one medium agent and its SDK client; `execution` adds an x-execution-id. */
+/**
+ * A tenant with one medium agent and its SDK client; `execution` adds an x-execution-id. An answer
+ * resolves once its record is stored (after the answer), as the spend and breaker checks read it.
+ */
 async function tenant(stack: Stack) {
   const { userId, agentId } = await createUserWithAgent(stack.sql, MEDIUM);
   const token = await userToken(stack, userId);
-  const create = (execution?: string) =>
-    client(stack, token, { "x-agent-id": agentId, ...(execution ? { "x-execution-id": execution } : {}) })
+  const create = async (execution?: string) => {
+    const completion = await client(stack, token, { "x-agent-id": agentId, ...(execution ? { "x-execution-id": execution } : {}) })
       .chat.completions.create({ model: "auto", messages });
+    await recordedCall(stack.sql, (completion as unknown as { routing: { call_key: string } }).routing.call_key);
+    return completion;
+  };
   return { userId, agentId, create };
 }
 

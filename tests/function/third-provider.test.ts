@@ -49,7 +49,7 @@ Deno.test("a third provider added by SQL alone answers a call, recorded with its
     deepStrictEqual({ ...call }, {
       model: "llama-3.1-8b", provider: "local-llm", status: "succeeded", input_tokens: call.input_tokens, output_tokens: 10, cost_usd: expected.cost,
     });
-    equal(routing.cost_usd, (await sql`select cost_usd::text from routing.calls where agent_id = ${agentId}`)[0].cost_usd);
+    equal(routing.call_key, (await sql`select call_key::text from routing.calls where agent_id = ${agentId}`)[0].call_key);
   } finally {
     // The provider leaves the routing: its rows stay for the audit trail (and a rerun), disabled and out of the catalog.
     await sql`update routing.models set active = false where model = 'llama-3.1-8b'`;

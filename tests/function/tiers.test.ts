@@ -53,10 +53,11 @@ Deno.test("route-completion answers each tier with its model, on its provider's 
           equal(wire.agent_id, undefined, "router fields are not forwarded");
         }
         deepStrictEqual(await auditCounts(stack.sql, agentId), { decisions: 1, calls: 1, attempts: 1 });
-        const [call] = await stack.sql`select model, status, cost_usd::text, baseline_cost_usd::text from routing.calls where agent_id = ${agentId}`;
+        const [call] = await stack.sql`select model, status, cost_usd::text, baseline_cost_usd::text, call_key::text from routing.calls where agent_id = ${agentId}`;
         equal(call.model, tier.model);
         equal(call.status, "succeeded");
-        equal(routing.cost_usd, call.cost_usd);
+        equal(routing.call_key, call.call_key, "the answer names its record, whose cost the database computed");
+        equal(res.headers.get("x-routing-call-key"), call.call_key);
         ok(Number(call.cost_usd) <= Number(call.baseline_cost_usd));
       });
     }

@@ -1,16 +1,20 @@
-// record_completion, retried and kept until it is stored (issue 11, "nothing lost").
-// A record is tried a few times with backoff within a small budget; if the database still does
-// not take it, it goes to the outbox (outbox-store.ts) before the answer leaves, and `drain`
-// (on the next call, and on a timer while records wait) sends it again. Every send carries the
-// call's key (call.call_key), so a record that reached the database although its answer was lost
-// is not counted twice: record_completion returns the first result and changes nothing. A
-// half-open trial's outcome is in the record's attempts, so it waits in the outbox with it.
-import type { CallRecord, RecordedCall } from "../db/router-db.ts";
+// The call records, off the answer's critical path and never lost (issue 11 "nothing lost",
+// issue 12 "answer first, record after").
+//   keep   write-ahead: the record goes into the outbox (outbox-store.ts: memory, and a file where
+//          a directory is writable) before the answer leaves; then it is sent in the background,
+//          tried a few times with backoff within a small budget, and removed from the outbox once
+//          the database stored it. A crash after the answer leaves the file for the next process.
+//   drain  sends every waiting record once (on the next call, on a timer while records wait).
+// Every send carries the call's key (call.call_key), so a record sent twice (a background send
+// and a drain, a send whose answer was lost) is stored once: the database returns the first
+// result and changes nothing. A half-open trial's outcome is in the record's attempts, so it
+// waits in the outbox with it.
+import type { RecordedCall } from "../db/router-db.ts";
 import { RouterHttpError } from "../http/openai-error.ts";
 import type { OutboxStore, PendingRecord } from "./outbox-store.ts";
 
 export interface RecordRetryPolicy {
-  /** Sends before a record goes to the outbox. */
+  /** Sends before a record is left to the drains. */
   tries: number;
   baseDelayMs: number;
   /** No new try starts after this much time since the first. */
@@ -19,37 +23,52 @@ export interface RecordRetryPolicy {
 
 export const DEFAULT_RECORD_RETRY: RecordRetryPolicy = { tries: 3, baseDelayMs: 100, budgetMs: 1500 };
 
-/** The record was not stored now; it waits in the outbox (or was refused for good). */
-export class RecordDeferred extends Error {
-  constructor(readonly callKey: string, override readonly cause: unknown, readonly permanent: boolean) {
-    super(permanent ? "record_completion refused the record" : "record_completion failed; the record waits in the outbox");
-  }
-}
-
-/** The database refused the record itself (invalid, unknown decision, not allowed): sending it again cannot help. */
+/** The database refused the record itself (invalid, unknown decision or agent, not allowed): sending it again cannot help. */
 export const isPermanent = (error: unknown): boolean =>
   error instanceof RouterHttpError && error.status >= 400 && error.status < 500;
 
+/** How a background send ended. */
+export type SendOutcome =
+  | { kind: "stored"; recorded: RecordedCall }
+  /** Not stored now: the record waits in the outbox for a drain. */
+  | { kind: "deferred"; error: unknown }
+  /** Refused for good: set aside (`<key>.rejected`), never retried. */
+  | { kind: "rejected"; error: unknown };
+
 export interface DurableRecorder {
-  /** Stores the call, or throws RecordDeferred once it is in the outbox (or refused for good). */
-  record: (decisionId: string, call: CallRecord) => Promise<RecordedCall>;
-  /** Sends every waiting record once; how many were stored. One drain at a time per isolate. */
+  /**
+   * Puts the record in the outbox (resolves once it is there: the answer may leave) and starts
+   * sending it; `sent` settles (never rejects) when the send ended.
+   */
+  keep: (pending: PendingRecord) => Promise<{ sent: Promise<SendOutcome> }>;
+  /** Sends every waiting record not already being sent, once; how many were stored. One drain at a time per isolate. */
   drain: () => Promise<number>;
+  /**
+   * The call path's drain: only when this isolate holds a record no send is under way for, or the
+   * outbox directory was last read `rescanMs` ago or never (files an earlier process left). Else
+   * nothing, so a healthy call costs no directory read.
+   */
+  drainIfDue: () => Promise<number>;
 }
 
 export function durableRecorder(
-  { send, outbox, retry = DEFAULT_RECORD_RETRY, clock, onDrained }: {
-    send: (decisionId: string, call: CallRecord) => Promise<RecordedCall>;
+  { send, outbox, retry = DEFAULT_RECORD_RETRY, rescanMs = 5_000, clock, onDrained }: {
+    send: (pending: PendingRecord) => Promise<RecordedCall>;
     outbox: OutboxStore;
     retry?: RecordRetryPolicy;
+    /** How often the call path reads the outbox directory again when nothing waits in memory. */
+    rescanMs?: number;
     clock: { now: () => number; sleep: (ms: number) => Promise<void> };
     /** Told of each record a drain stored or gave up on (the log). */
-    onDrained?: (event: { callKey: string; decisionId: string; stored: boolean; error?: unknown }) => void;
+    onDrained?: (event: { pending: PendingRecord; stored: boolean; error?: unknown }) => void;
   },
 ): DurableRecorder {
   let draining: Promise<number> | null = null;
+  let lastScan: number | null = null;
+  /** Keys being sent by `keep`: a drain leaves them to it. */
+  const inFlight = new Set<string>();
 
-  const record = async (decisionId: string, call: CallRecord): Promise<RecordedCall> => {
+  const sendWithRetries = async (pending: PendingRecord): Promise<SendOutcome> => {
     const started = clock.now();
     let lastError: unknown = null;
     for (let attempt = 0; attempt < Math.max(1, retry.tries); attempt++) {
@@ -59,19 +78,35 @@ export function durableRecorder(
         await clock.sleep(delay);
       }
       try {
-        return await send(decisionId, call);
+        const recorded = await send(pending);
+        await outbox.remove(pending.call.call_key);
+        return { kind: "stored", recorded };
       } catch (error) {
         lastError = error;
-        if (isPermanent(error)) throw new RecordDeferred(call.call_key, error, true);
+        if (isPermanent(error)) {
+          await outbox.reject(pending.call.call_key);
+          return { kind: "rejected", error };
+        }
       }
     }
-    await outbox.put({ decisionId, call });
-    throw new RecordDeferred(call.call_key, lastError, false);
+    return { kind: "deferred", error: lastError };
+  };
+
+  const keep = async (pending: PendingRecord): Promise<{ sent: Promise<SendOutcome> }> => {
+    const key = pending.call.call_key;
+    inFlight.add(key);
+    await outbox.put(pending);
+    const sent = sendWithRetries(pending)
+      .catch((error): SendOutcome => ({ kind: "deferred", error }))
+      .finally(() => inFlight.delete(key));
+    return { sent };
   };
 
   const drainOnce = async (): Promise<number> => {
+    lastScan = clock.now();
     let stored = 0;
     for (const pending of await outbox.list()) {
+      if (inFlight.has(pending.call.call_key)) continue;
       const outcome = await sendOnce(pending);
       if (outcome === "stored") stored++;
       // The database is still down: the rest would fail the same way; the next drain tries again.
@@ -80,17 +115,21 @@ export function durableRecorder(
     return stored;
   };
 
-  const sendOnce = async ({ decisionId, call }: PendingRecord): Promise<"stored" | "failed" | "rejected"> => {
+  const sendOnce = async (pending: PendingRecord): Promise<"stored" | "failed" | "rejected"> => {
+    const key = pending.call.call_key;
+    inFlight.add(key);
     try {
-      await send(decisionId, call);
-      await outbox.remove(call.call_key);
-      onDrained?.({ callKey: call.call_key, decisionId, stored: true });
+      await send(pending);
+      await outbox.remove(key);
+      onDrained?.({ pending, stored: true });
       return "stored";
     } catch (error) {
       const permanent = isPermanent(error);
-      if (permanent) await outbox.reject(call.call_key);
-      onDrained?.({ callKey: call.call_key, decisionId, stored: false, error });
+      if (permanent) await outbox.reject(key);
+      onDrained?.({ pending, stored: false, error });
       return permanent ? "rejected" : "failed";
+    } finally {
+      inFlight.delete(key);
     }
   };
 
@@ -99,5 +138,11 @@ export function durableRecorder(
     return draining;
   };
 
-  return { record, drain };
+  const drainIfDue = () => {
+    const waitingHere = outbox.size() > inFlight.size;
+    const scanDue = lastScan === null || clock.now() - lastScan >= rescanMs;
+    return waitingHere || scanDue ? drain() : Promise.resolve(0);
+  };
+
+  return { keep, drain, drainIfDue };
 }

@@ -1,18 +1,28 @@
-// Where a call record waits when record_completion could not take it (issue 11, "nothing lost"):
-// in memory for the isolate's life, and, where a writable directory exists, one JSON file per
-// record (`<call_key>.json`), written before the answer leaves and removed once recorded, so a
-// new process (a cold start, a restart) finds what the last one could not record.
+// Where every call record waits until the database has it (issues 11 and 12, "nothing lost"): the
+// write-ahead log of the recording. Each record is put here before its answer leaves, sent in the
+// background, and removed once stored. In memory for the isolate's life, and, where a writable
+// directory exists, one JSON file per record (`<call_key>.json`), so a new process (a cold start,
+// a restart, a crash between answer and record) finds what the last one had not stored.
 // Only the call record is stored: no request body, no header, no key.
-import type { CallRecord } from "../db/router-db.ts";
+import type { CallRecord, FailOpenDecisionRecord } from "../db/router-db.ts";
 
-/** A record still to send: what record_completion(decision_id, call) takes. */
-export interface PendingRecord {
-  decisionId: string;
-  call: CallRecord;
-}
+/**
+ * A record still to send: record_completion(decision_id, call), or, for a call answered without
+ * the database (fail-open), record_fail_open_completion(decision, call), which writes both.
+ */
+export type PendingRecord =
+  | { decisionId: string; call: CallRecord }
+  | { decisionId: null; failOpen: FailOpenDecisionRecord; call: CallRecord };
+
+/** A file's content is a record of ours (a crash never leaves half a file: each is renamed into place). */
+const isPending = (value: unknown, key: string): value is PendingRecord => {
+  const p = value as Partial<{ decisionId: unknown; failOpen: Partial<FailOpenDecisionRecord>; call: Partial<CallRecord> }> | null;
+  if (p?.call?.call_key !== key) return false;
+  return typeof p.decisionId === "string" || (p.decisionId === null && typeof p.failOpen?.agent_id === "string");
+};
 
 export interface OutboxStore {
-  /** Keeps the record (memory first, then its file when a directory is set); never throws. */
+  /** Keeps the record (memory first, then its file when a directory is set); never throws. Resolves once the file is in place. */
   put: (pending: PendingRecord) => Promise<void>;
   /** Every record waiting: this isolate's and the files other processes left. */
   list: () => Promise<PendingRecord[]>;
@@ -58,8 +68,8 @@ export function outboxStore({ dir, onError }: { dir: string | null; onError: (wh
             const key = entry.name.replace(/\.json$/, "");
             if (!entry.isFile || !entry.name.endsWith(".json") || !KEY.test(key) || found.has(key)) continue;
             try {
-              const pending = JSON.parse(await Deno.readTextFile(fileOf(key))) as PendingRecord;
-              if (pending?.call?.call_key === key && typeof pending.decisionId === "string") found.set(key, pending);
+              const pending: unknown = JSON.parse(await Deno.readTextFile(fileOf(key)));
+              if (isPending(pending, key)) found.set(key, pending);
             } catch { /* removed by another drain meanwhile, or not ours */ }
           }
         } catch (error) {
