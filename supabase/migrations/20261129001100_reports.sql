@@ -38,26 +38,180 @@ create index executions_utc_day_idx on routing.executions (((timezone('UTC', rec
 comment on index routing.executions_utc_day_idx is 'The UTC day of an execution outcome: what the report views filter on.';
 
 -- -----------------------------------------------------------------------------
+-- Per-day rollups of closed days: what keeps the views flat as history grows
+-- -----------------------------------------------------------------------------
+-- routing.report_rollups holds, per closed UTC day x owner x the decision's model,
+-- provider, tier and cohort, the sums the distribution, success and cost views
+-- are made of (each view row is a sum of these). routing.report_rollup_state
+-- says how far they reach: every day <= rolled_through is in the rollups, every
+-- later day (at least today) is computed live from the audit tables. So the
+-- figures are the same whether or not the rollups are fresh; a stale rollup only
+-- makes a report read more live rows. Nothing is written per call: the rollups
+-- are rebuilt off the hot path by routing._refresh_report_rollups, scheduled every
+-- 5 minutes by pg_cron where the extension exists (elsewhere: run it from any
+-- scheduler; the views stay correct without it).
+-- Late rows: each refresh rebuilds the last `days` closed days (default 2) as
+-- well as every day after the old rolled_through, so an outcome linked to its
+-- decision after midnight, or a call of an execution reported the day before,
+-- is counted once the next refresh runs. Rows written with a time older than
+-- that (an import, a backfill) need routing._refresh_report_rollups(N) with N
+-- reaching back to them.
+-- Ownership: call rows are keyed by routing.calls.user_id, outcome rows by
+-- routing.executions.user_id (the decision's owner, as route_model and the
+-- recorders write them), and the RLS policy below shows a user their own rows,
+-- as the policies of the audit tables do.
+-- The projection's and the threshold advice's sums (routing.projection_rollups,
+-- routing.advice_rollups) are rebuilt by the same refresh, under the same watermark. Percentiles (the cohort comparison) cannot be summed: that report stays live.
+create table routing.report_rollups (
+  day date not null,
+  user_id uuid not null,
+  model text not null,
+  provider text not null,
+  tier text,
+  cohort text not null,
+  calls bigint not null,
+  fallback_calls bigint not null,
+  cost_usd numeric not null,
+  baseline_cost_usd numeric not null,
+  executions bigint not null,
+  succeeded bigint not null,
+  execution_cost_usd numeric not null,
+  constraint report_rollups_key unique nulls not distinct (day, user_id, model, provider, tier, cohort)
+);
+comment on table routing.report_rollups is
+  'Per closed UTC day, owner and decision (model, provider, tier, cohort): the calls made that day (count, fallbacks, cost, '
+  'baseline cost) and the outcomes reported that day (count, successes, cost of all their calls). Rebuilt by '
+  'routing._refresh_report_rollups; read by the report views for the days up to routing.report_rollup_state.rolled_through.';
+comment on column routing.report_rollups.day is 'UTC day of the calls (created_at) and of the outcomes (recorded_at) summed here.';
+comment on column routing.report_rollups.user_id is 'Owner: routing.calls.user_id for the call sums, routing.executions.user_id for the outcome sums.';
+comment on column routing.report_rollups.tier is 'The decision''s tier; null without a score.';
+comment on column routing.report_rollups.calls is 'Calls made that day under such decisions.';
+comment on column routing.report_rollups.fallback_calls is 'Of those calls, the ones with fallback_used.';
+comment on column routing.report_rollups.cost_usd is 'Sum of those calls'' cost_usd.';
+comment on column routing.report_rollups.baseline_cost_usd is 'Sum of those calls'' baseline_cost_usd.';
+comment on column routing.report_rollups.executions is 'Outcomes reported that day whose decision is such a decision.';
+comment on column routing.report_rollups.succeeded is 'Of those outcomes, the succeeded ones.';
+comment on column routing.report_rollups.execution_cost_usd is 'Cost of every call of those outcomes'' decisions, whenever the calls were made.';
+
+create table routing.report_rollup_state (
+  id boolean primary key default true check (id),
+  rolled_through date,
+  refreshed_at timestamptz
+);
+comment on table routing.report_rollup_state is
+  'One row: rolled_through = the last UTC day in routing.report_rollups (every earlier day is there too; null: none yet, '
+  'every report is live); refreshed_at = when routing._refresh_report_rollups last ran.';
+insert into routing.report_rollup_state (id) values (true);
+
+-- The first day a report computes live: the day after the rollups (every day when there are none).
+create function routing._first_live_day()
+returns date
+language sql stable
+set search_path = ''
+as $$
+  select coalesce((select s.rolled_through + 1 from routing.report_rollup_state s), '-infinity'::date)
+$$;
+comment on function routing._first_live_day() is
+  'The first UTC day the report views compute from the audit tables: the day after routing.report_rollup_state.rolled_through, '
+  '-infinity without rollups. Stable, so an index scan on the day expression can use it as a bound.';
+
+create function routing._refresh_report_rollups(days integer default 2)
+returns integer
+language plpgsql volatile
+security definer  -- rebuilds routing.report_rollups, which API roles cannot write; reads every owner's rows
+set search_path = ''
+as $$
+declare
+  through date := (timezone('UTC', now()))::date - 1;  -- the last closed day
+  watermark date;
+  from_day date;
+begin
+  perform routing._require_operator('_refresh_report_rollups');
+  if days is null or days < 0 then
+    raise exception 'days must be >= 0' using errcode = '22023';
+  end if;
+  -- One refresh at a time (cron and a manual run); the row lock orders them.
+  select s.rolled_through into watermark from routing.report_rollup_state s where s.id for update;
+  if watermark is null then
+    -- First run: from the first day with a call or an outcome (the day indexes answer both).
+    select least((select min((timezone('UTC', c.created_at))::date) from routing.calls c),
+                 (select min((timezone('UTC', e.recorded_at))::date) from routing.executions e))
+      into from_day;
+  else
+    from_day := least(watermark + 1, through - days + 1);
+  end if;
+  if from_day is null or from_day > through then
+    update routing.report_rollup_state s set rolled_through = coalesce(s.rolled_through, through), refreshed_at = now() where s.id;
+    return 0;
+  end if;
+
+  delete from routing.report_rollups r where r.day between from_day and through;
+  insert into routing.report_rollups (day, user_id, model, provider, tier, cohort, calls, fallback_calls, cost_usd,
+                                      baseline_cost_usd, executions, succeeded, execution_cost_usd)
+  select x.day, x.user_id, x.model, x.provider, x.tier, x.cohort,
+         sum(x.calls), sum(x.fallback_calls), sum(x.cost_usd), sum(x.baseline_cost_usd),
+         sum(x.executions), sum(x.succeeded), sum(x.execution_cost_usd)
+  from (
+    select (timezone('UTC', c.created_at))::date as day, c.user_id, d.model, d.provider, d.tier, d.cohort,
+           count(*) as calls, count(*) filter (where c.fallback_used) as fallback_calls,
+           sum(c.cost_usd) as cost_usd, sum(c.baseline_cost_usd) as baseline_cost_usd,
+           0 as executions, 0 as succeeded, 0::numeric as execution_cost_usd
+    from routing.calls c
+    join routing.decisions d on d.id = c.decision_id
+    where (timezone('UTC', c.created_at))::date between from_day and through
+    group by 1, c.user_id, d.model, d.provider, d.tier, d.cohort
+    union all
+    select (timezone('UTC', e.recorded_at))::date, e.user_id, d.model, d.provider, d.tier, d.cohort,
+           0, 0, 0, 0, count(*), count(*) filter (where e.succeeded),
+           sum(coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0))
+    from routing.executions e
+    join routing.decisions d on d.id = e.decision_id
+    where (timezone('UTC', e.recorded_at))::date between from_day and through
+    group by 1, e.user_id, d.model, d.provider, d.tier, d.cohort
+  ) x
+  group by x.day, x.user_id, x.model, x.provider, x.tier, x.cohort;
+  -- The projection's sums of the same days (defined with public.routing_projection, projections migration).
+  perform routing._roll_up_projection(from_day, through);
+  -- The threshold advice's sums of the same days (threshold advice migration).
+  perform routing._roll_up_advice(from_day, through);
+  update routing.report_rollup_state s set rolled_through = through, refreshed_at = now() where s.id;
+  return through - from_day + 1;
+end
+$$;
+comment on function routing._refresh_report_rollups(integer) is
+  'Rebuilds routing.report_rollups for every closed UTC day after rolled_through and the last `days` closed days (default 2: '
+  'late links and late calls), or from the first recorded day on the first run; sets rolled_through to yesterday. Returns '
+  'the number of days rebuilt. Off the hot path: pg_cron every 5 minutes where available, the service role otherwise; '
+  '22023 for negative days.';
+
+-- -----------------------------------------------------------------------------
 -- public.routing_model_distribution
 -- -----------------------------------------------------------------------------
 create view public.routing_model_distribution with (security_invoker = true) as
 select x.day,
        x.model,
        x.provider,
-       sum(x.calls) as calls,
-       sum(x.fallback_calls) as fallback_calls,
-       sum(x.executions) as executions,
+       sum(x.calls)::bigint as calls,
+       sum(x.fallback_calls)::bigint as fallback_calls,
+       sum(x.executions)::bigint as executions,
        round(100.0 * sum(x.calls) / nullif(sum(sum(x.calls)) over (partition by x.day), 0), 2) as share_pct,
        round(100.0 * sum(x.executions) / nullif(sum(sum(x.executions)) over (partition by x.day), 0), 2) as execution_share_pct
 from (
+  -- Closed days from the rollups, later days live (see routing.report_rollups).
+  select r.day, r.model, r.provider, r.calls, r.fallback_calls, r.executions
+  from routing.report_rollups r
+  where r.day < routing._first_live_day()
+  union all
   select (timezone('UTC', c.created_at))::date as day, d.model, d.provider,
-         1 as calls, case when c.fallback_used then 1 else 0 end as fallback_calls, 0 as executions
+         1, case when c.fallback_used then 1 else 0 end, 0
   from routing.calls c
   join routing.decisions d on d.id = c.decision_id
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, d.model, d.provider, 0, 0, 1
   from routing.executions e
   join routing.decisions d on d.id = e.decision_id
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
 ) x
 group by x.day, x.model, x.provider;
 comment on view public.routing_model_distribution is
@@ -77,18 +231,28 @@ comment on column public.routing_model_distribution.execution_share_pct is 'exec
 -- public.routing_success_rates
 -- -----------------------------------------------------------------------------
 create view public.routing_success_rates with (security_invoker = true) as
-select (timezone('UTC', e.recorded_at))::date as day,
-       d.model,
-       d.provider,
-       d.tier,
-       d.cohort,
-       count(*) as executions,
-       count(*) filter (where e.succeeded) as succeeded,
-       count(*) filter (where not e.succeeded) as failed,
-       round(100.0 * count(*) filter (where e.succeeded) / count(*), 2) as success_rate
-from routing.executions e
-join routing.decisions d on d.id = e.decision_id
-group by 1, d.model, d.provider, d.tier, d.cohort;
+select x.day,
+       x.model,
+       x.provider,
+       x.tier,
+       x.cohort,
+       sum(x.executions)::bigint as executions,
+       sum(x.succeeded)::bigint as succeeded,
+       sum(x.executions - x.succeeded)::bigint as failed,
+       round(100.0 * sum(x.succeeded) / sum(x.executions), 2) as success_rate
+from (
+  -- Closed days from the rollups, later days live (see routing.report_rollups).
+  select r.day, r.model, r.provider, r.tier, r.cohort, r.executions, r.succeeded
+  from routing.report_rollups r
+  where r.day < routing._first_live_day() and r.executions > 0
+  union all
+  select (timezone('UTC', e.recorded_at))::date, d.model, d.provider, d.tier, d.cohort,
+         1, case when e.succeeded then 1 else 0 end
+  from routing.executions e
+  join routing.decisions d on d.id = e.decision_id
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
+) x
+group by x.day, x.model, x.provider, x.tier, x.cohort;
 comment on view public.routing_success_rates is
   'Per UTC day (of the outcome), model, tier and cohort of the decision: executions, successes and success_rate = '
   'succeeded / executions x 100. Sum executions and succeeded to roll up; never average the rates.';
@@ -102,8 +266,8 @@ comment on column public.routing_success_rates.success_rate is 'succeeded / exec
 -- -----------------------------------------------------------------------------
 create view public.routing_cost_savings with (security_invoker = true) as
 select x.day,
-       sum(x.calls) as calls,
-       sum(x.executions) as executions,
+       sum(x.calls)::bigint as calls,
+       sum(x.executions)::bigint as executions,
        trim_scale(sum(x.actual_cost)) as actual_cost_usd,
        trim_scale(sum(x.baseline_cost)) as baseline_cost_usd,
        trim_scale(sum(x.baseline_cost) - sum(x.actual_cost)) as savings_usd,
@@ -111,14 +275,21 @@ select x.day,
        trim_scale(sum(x.execution_cost)) as execution_cost_usd,
        trim_scale(round(sum(x.execution_cost) / nullif(sum(x.executions), 0), 10)) as cost_per_execution_usd
 from (
-  select (timezone('UTC', c.created_at))::date as day, 1 as calls, 0 as executions,
-         c.cost_usd as actual_cost, c.baseline_cost_usd as baseline_cost, 0::numeric as execution_cost
+  -- Closed days from the rollups, later days live (see routing.report_rollups).
+  select r.day, r.calls, r.executions, r.cost_usd as actual_cost, r.baseline_cost_usd as baseline_cost,
+         r.execution_cost_usd as execution_cost
+  from routing.report_rollups r
+  where r.day < routing._first_live_day()
+  union all
+  select (timezone('UTC', c.created_at))::date as day, 1, 0, c.cost_usd, c.baseline_cost_usd, 0::numeric
   from routing.calls c
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, 0, 1, 0, 0,
          coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0)
   from routing.executions e
   join routing.decisions d on d.id = e.decision_id
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
 ) x
 group by x.day;
 comment on view public.routing_cost_savings is
@@ -137,9 +308,29 @@ comment on column public.routing_cost_savings.cost_per_execution_usd is 'executi
 -- -----------------------------------------------------------------------------
 -- public.routing_cohort_comparison_between and public.routing_cohort_comparison
 -- -----------------------------------------------------------------------------
--- Percentiles of different days cannot be combined, so the range function is
--- the one definition of the cohort figures and the per-day view is that
--- function for each day.
+-- Percentiles of different days cannot be combined, so neither rollups nor the
+-- view's rows make a range: the range function (grouped by cohort) and the per-day
+-- view (grouped by day and cohort) aggregate the same rows, routing._cohort_rows,
+-- in one pass each; TRUE percentiles, exact, read live from the audit rows.
+create view routing._cohort_rows with (security_invoker = true) as
+select (timezone('UTC', e.recorded_at))::date as day, d.cohort, x.is_execution, x.succeeded, x.duration_ms,
+       x.call_id, x.cost_usd, x.baseline_cost_usd, x.latency_ms
+from routing.executions e
+join routing.decisions d on d.id = e.decision_id
+cross join lateral (
+  select true as is_execution, e.succeeded, e.duration_ms,
+         null::uuid as call_id, null::numeric as cost_usd, null::numeric as baseline_cost_usd, null::integer as latency_ms
+  union all
+  select false, null, null, c.id, c.cost_usd, c.baseline_cost_usd, c.latency_ms
+  from routing.calls c
+  where c.decision_id = e.decision_id
+) x;
+comment on view routing._cohort_rows is
+  'The rows the cohort comparison aggregates, by the UTC day of the outcome and the decision''s cohort: one per execution '
+  'with a decision (is_execution: succeeded, duration_ms) and one per call of such an execution (call_id, cost, latency_ms). '
+  'Each execution is joined to its decision once for both; a filter on day reaches routing.executions_utc_day_idx. '
+  'Caller''s rights (RLS).';
+
 create function public.routing_cohort_comparison_between(from_day date, to_day date)
 returns table (
   cohort text, executions bigint, succeeded bigint, success_rate numeric, calls bigint, cost_usd numeric,
@@ -153,40 +344,31 @@ as $$
          o.executions,
          o.succeeded,
          o.success_rate,
-         k.calls,
-         trim_scale(k.cost_usd),
-         trim_scale(k.baseline_cost_usd),
-         trim_scale(round(k.cost_usd / o.executions, 10)),
-         trim_scale(round(k.baseline_cost_usd / o.executions, 10)),
-         k.p50_latency_ms,
-         k.p95_latency_ms,
+         o.calls,
+         trim_scale(o.cost_usd),
+         trim_scale(o.baseline_cost_usd),
+         trim_scale(round(o.cost_usd / o.executions, 10)),
+         trim_scale(round(o.baseline_cost_usd / o.executions, 10)),
+         o.p50_latency_ms,
+         o.p95_latency_ms,
          o.p50_duration_ms,
          o.p95_duration_ms
   from (
-    select d.cohort,
-           count(*) as executions,
-           count(*) filter (where e.succeeded) as succeeded,
-           round(100.0 * count(*) filter (where e.succeeded) / count(*), 2) as success_rate,
-           percentile_disc(0.5) within group (order by e.duration_ms) as p50_duration_ms,
-           percentile_disc(0.95) within group (order by e.duration_ms) as p95_duration_ms
-    from routing.executions e
-    join routing.decisions d on d.id = e.decision_id
-    where (timezone('UTC', e.recorded_at))::date between from_day and to_day
-    group by d.cohort
+    select r.cohort,
+         count(*) filter (where r.is_execution) as executions,
+         count(*) filter (where r.is_execution and r.succeeded) as succeeded,
+         round(100.0 * count(*) filter (where r.is_execution and r.succeeded) / count(*) filter (where r.is_execution), 2) as success_rate,
+         count(r.call_id) as calls,
+         coalesce(sum(r.cost_usd), 0) as cost_usd,
+         coalesce(sum(r.baseline_cost_usd), 0) as baseline_cost_usd,
+         percentile_disc(0.5) within group (order by r.latency_ms) as p50_latency_ms,
+         percentile_disc(0.95) within group (order by r.latency_ms) as p95_latency_ms,
+         percentile_disc(0.5) within group (order by r.duration_ms) filter (where r.is_execution) as p50_duration_ms,
+         percentile_disc(0.95) within group (order by r.duration_ms) filter (where r.is_execution) as p95_duration_ms
+    from routing._cohort_rows r
+    where r.day between from_day and to_day
+    group by r.cohort
   ) o
-  join (
-    select d.cohort,
-           count(c.id) as calls,
-           coalesce(sum(c.cost_usd), 0) as cost_usd,
-           coalesce(sum(c.baseline_cost_usd), 0) as baseline_cost_usd,
-           percentile_disc(0.5) within group (order by c.latency_ms) as p50_latency_ms,
-           percentile_disc(0.95) within group (order by c.latency_ms) as p95_latency_ms
-    from routing.executions e
-    join routing.decisions d on d.id = e.decision_id
-    left join routing.calls c on c.decision_id = e.decision_id
-    where (timezone('UTC', e.recorded_at))::date between from_day and to_day
-    group by d.cohort
-  ) k on k.cohort = o.cohort
   order by case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort
 $$;
 comment on function public.routing_cohort_comparison_between(date, date) is
@@ -197,17 +379,41 @@ comment on function public.routing_cohort_comparison_between(date, date) is
   'sees their own agents, the service role all.';
 
 create view public.routing_cohort_comparison with (security_invoker = true) as
-select d.day, r.*
+select o.day,
+       o.cohort,
+       o.executions,
+       o.succeeded,
+       o.success_rate,
+       o.calls,
+       trim_scale(o.cost_usd) as cost_usd,
+       trim_scale(o.baseline_cost_usd) as baseline_cost_usd,
+       trim_scale(round(o.cost_usd / o.executions, 10)) as cost_per_execution_usd,
+       trim_scale(round(o.baseline_cost_usd / o.executions, 10)) as baseline_cost_per_execution_usd,
+       o.p50_latency_ms,
+       o.p95_latency_ms,
+       o.p50_duration_ms,
+       o.p95_duration_ms
 from (
-  select distinct (timezone('UTC', e.recorded_at))::date as day
-  from routing.executions e
-  where e.decision_id is not null
-) d
-cross join lateral public.routing_cohort_comparison_between(d.day, d.day) r;
+  select r.day,
+         r.cohort,
+         count(*) filter (where r.is_execution) as executions,
+         count(*) filter (where r.is_execution and r.succeeded) as succeeded,
+         round(100.0 * count(*) filter (where r.is_execution and r.succeeded) / count(*) filter (where r.is_execution), 2) as success_rate,
+         count(r.call_id) as calls,
+         coalesce(sum(r.cost_usd), 0) as cost_usd,
+         coalesce(sum(r.baseline_cost_usd), 0) as baseline_cost_usd,
+         percentile_disc(0.5) within group (order by r.latency_ms) as p50_latency_ms,
+         percentile_disc(0.95) within group (order by r.latency_ms) as p95_latency_ms,
+         percentile_disc(0.5) within group (order by r.duration_ms) filter (where r.is_execution) as p50_duration_ms,
+         percentile_disc(0.95) within group (order by r.duration_ms) filter (where r.is_execution) as p95_duration_ms
+  from routing._cohort_rows r
+  group by r.day, r.cohort
+) o
+order by o.day, case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort;
 comment on view public.routing_cohort_comparison is
-  'Routed vs control (and disabled / forced) per UTC day of the outcome: public.routing_cohort_comparison_between for '
-  'each day (the executions reported that day, their success rate, the cost of all their calls per execution, and '
-  'latency percentiles). Percentiles of different days cannot be combined: query a range with '
+  'Routed vs control (and disabled / forced) per UTC day of the outcome, the figures of '
+  'public.routing_cohort_comparison_between for each day, all days in one pass (the executions reported that day, their '
+  'success rate, the cost of all their calls per execution, and latency percentiles). Percentiles of different days cannot be combined: query a range with '
   'public.routing_cohort_comparison_between(from_day, to_day).';
 comment on column public.routing_cohort_comparison.day is 'UTC date the execution outcomes were recorded.';
 comment on column public.routing_cohort_comparison.cohort is 'routed (rules 5-8 chose), control (rollout holdout, baseline model), disabled (routing off) or forced.';
@@ -321,8 +527,40 @@ comment on column public.routing_status.model_warnings is
   'and a sentence (routing._model_warnings); [] when none.';
 
 -- -----------------------------------------------------------------------------
+-- pg_cron: the rollups every 5 minutes, only where the extension exists (not locally)
+-- -----------------------------------------------------------------------------
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_cron') then
+    begin
+      create extension if not exists pg_cron with schema pg_catalog;
+      perform cron.schedule('routing-report-rollups', '*/5 * * * *', 'select routing._refresh_report_rollups()');
+    exception when others then
+      raise warning 'pg_cron is available but the rollup schedule was not created (%): run routing._refresh_report_rollups() every few minutes from another scheduler', sqlerrm;
+    end;
+  end if;
+end
+$$;
+
+-- -----------------------------------------------------------------------------
 -- Privileges: signed-in users (RLS filters) and the service role; never anon
 -- -----------------------------------------------------------------------------
+-- The rollups: read through the views with the caller's rights, a user their own rows;
+-- written only by routing._refresh_report_rollups (owner).
+alter table routing.report_rollups enable row level security;
+alter table routing.report_rollup_state enable row level security;
+create policy "Owners can see their rollups" on routing.report_rollups
+  for select to authenticated using (user_id = (select auth.uid()));
+-- The watermark is a date, no one's figures: every signed-in user reads it (the views need it).
+create policy "Signed-in users can see how far the rollups reach" on routing.report_rollup_state
+  for select to authenticated using (true);
+revoke all on routing.report_rollups, routing.report_rollup_state, routing._cohort_rows from public, anon, authenticated, service_role;
+grant select on routing._cohort_rows to authenticated, service_role;
+grant select on routing.report_rollups, routing.report_rollup_state to authenticated, service_role;
+revoke all on function routing._first_live_day() from public, anon, authenticated, service_role;
+grant execute on function routing._first_live_day() to authenticated, service_role;
+revoke all on function routing._refresh_report_rollups(integer) from public, anon, authenticated, service_role;
+grant execute on function routing._refresh_report_rollups(integer) to service_role;
 revoke all on public.routing_model_distribution, public.routing_success_rates, public.routing_cost_savings,
   public.routing_cohort_comparison from public, anon, authenticated, service_role;
 grant select on public.routing_model_distribution, public.routing_success_rates, public.routing_cost_savings,

@@ -91,31 +91,106 @@ comment on function routing.validate_scenario_input(bigint, integer, integer) is
 -- -----------------------------------------------------------------------------
 -- public.routing_projection
 -- -----------------------------------------------------------------------------
+-- -----------------------------------------------------------------------------
+-- routing._projection_calls and the projection's rollups of closed days
+-- -----------------------------------------------------------------------------
+-- The one definition of a call's projected cost (read live and rolled up alike).
+create view routing._projection_calls with (security_invoker = true) as
+select c.created_at,
+       (timezone('UTC', c.created_at))::date as day,
+       c.user_id,
+       d.cohort,
+       coalesce(d.tier, 'none') as tier,
+       (sp.id is not null) as repriced,
+       case when sp.id is not null then d.shadow_model else c.model end as projected_model,
+       c.cost_usd,
+       c.baseline_cost_usd,
+       case when sp.id is not null
+            then routing.cost_usd(sp, c.input_tokens, c.output_tokens, c.cached_tokens, c.cache_write_tokens)
+            else c.cost_usd end as projected_cost
+from routing.calls c
+join routing.decisions d on d.id = c.decision_id
+-- The shadow's price in force when the call was made (disabled / control cohorts only).
+left join lateral routing.price_in_force(d.shadow_model, c.created_at) sp
+  on d.cohort in ('disabled', 'control');
+comment on view routing._projection_calls is
+  'Per call: its decision''s cohort and tier (''none'' without a score), whether it is re-priced (a disabled / control call '
+  'with a shadow model priced when it was made), the projected model and cost with routing on, its actual and baseline '
+  'cost. What public.routing_projection sums, live and in routing.projection_rollups. Caller''s rights (RLS).';
+
+-- Per closed UTC day, owner, cohort, tier and projected model: the sums of routing._projection_calls,
+-- rebuilt with the report rollups (routing._refresh_report_rollups, same watermark
+-- routing.report_rollup_state: days <= rolled_through are here). A price recorded later
+-- with an effective_from in a rolled-up day changes that day only once it is rebuilt.
+create table routing.projection_rollups (
+  day date not null,
+  user_id uuid not null,
+  cohort text not null,
+  tier text not null,
+  projected_model text not null,
+  calls bigint not null,
+  repriced_calls bigint not null,
+  cost_usd numeric not null,
+  baseline_cost_usd numeric not null,
+  projected_cost_usd numeric not null,
+  primary key (day, user_id, cohort, tier, projected_model)
+);
+comment on table routing.projection_rollups is
+  'Per closed UTC day (of the call), owner (routing.calls.user_id), cohort, tier and projected model: calls, re-priced calls, '
+  'actual, baseline and projected cost, summed from routing._projection_calls. Read by public.routing_projection for the whole '
+  'days of its window up to routing.report_rollup_state.rolled_through.';
+
+create function routing._roll_up_projection(from_day date, to_day date)
+returns void
+language sql volatile
+security invoker  -- only routing._refresh_report_rollups (SECURITY DEFINER, the owner) may call it: no grant
+set search_path = ''
+as $$
+  delete from routing.projection_rollups r where r.day between from_day and to_day;
+  insert into routing.projection_rollups (day, user_id, cohort, tier, projected_model, calls, repriced_calls, cost_usd,
+                                          baseline_cost_usd, projected_cost_usd)
+  select pc.day, pc.user_id, pc.cohort, pc.tier, pc.projected_model, count(*), count(*) filter (where pc.repriced),
+         sum(pc.cost_usd), sum(pc.baseline_cost_usd), sum(pc.projected_cost)
+  from routing._projection_calls pc
+  where pc.day between from_day and to_day
+  group by pc.day, pc.user_id, pc.cohort, pc.tier, pc.projected_model;
+$$;
+comment on function routing._roll_up_projection(date, date) is
+  'Rebuilds routing.projection_rollups for the UTC days from_day..to_day. Only routing._refresh_report_rollups calls it.';
+
 create function public.routing_projection(days integer default 30)
 returns setof routing.routing_projection
 language plpgsql stable
 security invoker  -- RLS: a user projects their own agents' calls; the service role all
 set search_path = ''
 as $$
+declare
+  window_start timestamptz;
+  first_whole_day date;
+  first_live_day date;
 begin
   perform routing.validate_days(routing_projection.days);
+  -- The window: its first (partial) day live, its whole days from the rollups as far as they
+  -- reach, the later days (at least today) live.
+  window_start := now() - make_interval(days => routing_projection.days);
+  first_whole_day := (timezone('UTC', window_start))::date + 1;
+  first_live_day := greatest(routing._first_live_day(), first_whole_day);
   return query
-  with per_call as (
-    select d.cohort,
-           coalesce(d.tier, 'none') as tier,
-           (sp.id is not null) as repriced,
-           case when sp.id is not null then d.shadow_model else c.model end as projected_model,
-           c.cost_usd,
-           c.baseline_cost_usd,
-           case when sp.id is not null
-                then routing.cost_usd(sp, c.input_tokens, c.output_tokens, c.cached_tokens, c.cache_write_tokens)
-                else c.cost_usd end as projected_cost
-    from routing.calls c
-    join routing.decisions d on d.id = c.decision_id
-    -- The shadow's price in force when the call was made (disabled / control cohorts only).
-    left join lateral routing.price_in_force(d.shadow_model, c.created_at) sp
-      on d.cohort in ('disabled', 'control')
-    where c.created_at >= now() - make_interval(days => routing_projection.days)
+  with slices as (
+    select r.cohort, r.tier, r.projected_model, r.calls, r.repriced_calls, r.cost_usd, r.baseline_cost_usd,
+           r.projected_cost_usd
+    from routing.projection_rollups r
+    where r.day >= first_whole_day and r.day < first_live_day
+    union all
+    select pc.cohort, pc.tier, pc.projected_model, 1, case when pc.repriced then 1 else 0 end, pc.cost_usd,
+           pc.baseline_cost_usd, pc.projected_cost
+    from routing._projection_calls pc
+    where pc.created_at >= window_start and pc.created_at < first_whole_day::timestamp at time zone 'UTC'
+    union all
+    select pc.cohort, pc.tier, pc.projected_model, 1, case when pc.repriced then 1 else 0 end, pc.cost_usd,
+           pc.baseline_cost_usd, pc.projected_cost
+    from routing._projection_calls pc
+    where pc.day >= first_live_day and pc.created_at >= window_start
   ), grouped as (
     select case when grouping(pc.cohort) = 0 then 'cohort'
                 when grouping(pc.tier) = 0 then 'tier'
@@ -124,12 +199,12 @@ begin
            coalesce(case when grouping(pc.cohort) = 0 then pc.cohort
                          when grouping(pc.tier) = 0 then pc.tier
                          when grouping(pc.projected_model) = 0 then pc.projected_model end, 'all') as key,
-           count(*) as calls,
+           coalesce(sum(pc.calls), 0)::bigint as calls,
            coalesce(sum(pc.cost_usd), 0) as actual,
            coalesce(sum(pc.baseline_cost_usd), 0) as baseline,
-           coalesce(sum(pc.projected_cost), 0) as projected,
-           count(*) filter (where pc.repriced) as repriced_calls
-    from per_call pc
+           coalesce(sum(pc.projected_cost_usd), 0) as projected,
+           coalesce(sum(pc.repriced_calls), 0)::bigint as repriced_calls
+    from slices pc
     group by grouping sets ((), (pc.cohort), (pc.tier), (pc.projected_model))
   )
   select g.dimension, g.key, g.calls,
@@ -229,6 +304,12 @@ revoke all on function routing.validate_scenario_input(bigint, integer, integer)
 -- Called by the invoker-rights functions above and by advise_routing_thresholds.
 grant execute on function routing.validate_days(integer) to authenticated, service_role;
 grant execute on function routing.validate_scenario_input(bigint, integer, integer) to service_role;
+alter table routing.projection_rollups enable row level security;
+create policy "Owners can see their projection rollups" on routing.projection_rollups
+  for select to authenticated using (user_id = (select auth.uid()));
+revoke all on routing.projection_rollups, routing._projection_calls from public, anon, authenticated, service_role;
+grant select on routing.projection_rollups, routing._projection_calls to authenticated, service_role;
+revoke all on function routing._roll_up_projection(date, date) from public, anon, authenticated, service_role;
 revoke all on function public.routing_projection(integer) from public, anon, authenticated, service_role;
 grant execute on function public.routing_projection(integer) to authenticated, service_role;
 revoke all on function public.project_routing_scenarios(bigint, integer, integer) from public, anon, authenticated, service_role;

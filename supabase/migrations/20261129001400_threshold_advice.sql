@@ -132,6 +132,69 @@ comment on function routing._suggest_threshold(routing.threshold_advice[], text,
   'One tier''s threshold suggestion from the judged bands of its model (see the migration header for the rule).';
 
 -- -----------------------------------------------------------------------------
+-- Score bands, the advice's rows and their rollups of closed days
+-- -----------------------------------------------------------------------------
+create function routing._score_band(score numeric)
+returns numeric
+language sql immutable
+set search_path = ''
+as $$ select case when score is not null then greatest(ceil(score / 0.5) * 0.5, 0.5) end $$;
+comment on function routing._score_band(numeric) is
+  'The inclusive upper edge of a score''s 0.5-wide band: ceil(score / 0.5) x 0.5, a score of 0 in the first band (0.5); null for null.';
+
+create view routing._advice_executions with (security_invoker = true) as
+select e.recorded_at,
+       (timezone('UTC', e.recorded_at))::date as day,
+       e.agent_id,
+       d.model,
+       d.intensity_score,
+       e.succeeded,
+       coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0) as cost
+from routing.executions e
+join routing.decisions d on d.id = e.decision_id;
+comment on view routing._advice_executions is
+  'Per execution with a decision: its UTC day, agent, the chosen model, the score the rule saw (intensity_score, null without '
+  'one), success and the cost of all its calls. What public.advise_routing_thresholds sums, live and in routing.advice_rollups.';
+
+-- Per closed UTC day and model: executions, successes and cost by the band of the decision's
+-- score; an execution whose decision had no score is kept per agent (band null), as the advice
+-- bands it by the agent's CURRENT combined_score when it runs. Rebuilt with the report
+-- rollups (routing._refresh_report_rollups, watermark routing.report_rollup_state).
+create table routing.advice_rollups (
+  day date not null,
+  model text not null,
+  score_to numeric,
+  agent_id uuid,
+  executions bigint not null,
+  succeeded bigint not null,
+  cost_usd numeric not null,
+  constraint advice_rollups_key unique nulls not distinct (day, model, score_to, agent_id),
+  check ((score_to is null) <> (agent_id is null))
+);
+comment on table routing.advice_rollups is
+  'Per closed UTC day (of the outcome) and chosen model: executions, successes and cost of their calls, by the band of the '
+  'decision''s score (score_to), or per agent when the decision had no score (agent_id; banded at advice time by the agent''s '
+  'current score). Global figures: the service role reads them. Read by public.advise_routing_thresholds.';
+
+create function routing._roll_up_advice(from_day date, to_day date)
+returns void
+language sql volatile
+security invoker  -- only routing._refresh_report_rollups (SECURITY DEFINER, the owner) may call it: no grant
+set search_path = ''
+as $$
+  delete from routing.advice_rollups r where r.day between from_day and to_day;
+  insert into routing.advice_rollups (day, model, score_to, agent_id, executions, succeeded, cost_usd)
+  select x.day, x.model, routing._score_band(x.intensity_score),
+         case when x.intensity_score is null then x.agent_id end,
+         count(*), count(*) filter (where x.succeeded), sum(x.cost)
+  from routing._advice_executions x
+  where x.day between from_day and to_day
+  group by 1, 2, 3, 4;
+$$;
+comment on function routing._roll_up_advice(date, date) is
+  'Rebuilds routing.advice_rollups for the UTC days from_day..to_day. Only routing._refresh_report_rollups calls it.';
+
+-- -----------------------------------------------------------------------------
 -- public.advise_routing_thresholds
 -- -----------------------------------------------------------------------------
 create function public.advise_routing_thresholds(target_success_rate numeric default 98, days integer default 30)
@@ -146,10 +209,16 @@ declare
   bands routing.threshold_advice[];
   low_advice routing.threshold_advice;
   medium_advice routing.threshold_advice;
+  window_start timestamptz;
+  first_whole_day date;
+  first_live_day date;
 begin
   perform routing.validate_target_success_rate(advise_routing_thresholds.target_success_rate);
   perform routing.validate_days(advise_routing_thresholds.days);
   select c.* into cfg from routing.config c where c.id;
+  window_start := now() - make_interval(days => advise_routing_thresholds.days);
+  first_whole_day := (timezone('UTC', window_start))::date + 1;
+  first_live_day := greatest(routing._first_live_day(), first_whole_day);
 
   select coalesce(array_agg(jsonb_populate_record(null::routing.threshold_advice, jsonb_build_object(
            'kind', 'band',
@@ -169,16 +238,28 @@ begin
          order by b.score_to, b.model), '{}')
     into bands
   from (
-    select greatest(ceil(s.score / band_width) * band_width, band_width) as score_to, d.model,
-           count(*) as n, count(*) filter (where e.succeeded) as ok, sum(k.cost) as cost
-    from routing.executions e
-    join routing.decisions d on d.id = e.decision_id
-    left join public.agent_intensity_metrics m on m.agent_id = e.agent_id
-    cross join lateral (select coalesce(d.intensity_score, m.combined_score) as score) s
-    cross join lateral (select coalesce(sum(c.cost_usd), 0) as cost from routing.calls c where c.decision_id = e.decision_id) k
-    where e.recorded_at >= now() - make_interval(days => advise_routing_thresholds.days)
-      and s.score is not null
-    group by 1, d.model
+    -- The window: its first (partial) day live, its whole days from the rollups as far as they
+    -- reach, the later days (at least today) live; rows without a score banded by the agent's now.
+    select coalesce(x.score_to, routing._score_band(m.combined_score)) as score_to, x.model,
+           sum(x.n)::bigint as n, sum(x.ok)::bigint as ok, sum(x.cost) as cost
+    from (
+      select r.score_to, r.agent_id, r.model, r.executions as n, r.succeeded as ok, r.cost_usd as cost
+      from routing.advice_rollups r
+      where r.day >= first_whole_day and r.day < first_live_day
+      union all
+      select routing._score_band(a.intensity_score), case when a.intensity_score is null then a.agent_id end, a.model,
+             1, case when a.succeeded then 1 else 0 end, a.cost
+      from routing._advice_executions a
+      where a.recorded_at >= window_start and a.recorded_at < first_whole_day::timestamp at time zone 'UTC'
+      union all
+      select routing._score_band(a.intensity_score), case when a.intensity_score is null then a.agent_id end, a.model,
+             1, case when a.succeeded then 1 else 0 end, a.cost
+      from routing._advice_executions a
+      where a.day >= first_live_day and a.recorded_at >= window_start
+    ) x
+    left join public.agent_intensity_metrics m on x.score_to is null and m.agent_id = x.agent_id
+    where coalesce(x.score_to, routing._score_band(m.combined_score)) is not null
+    group by 1, x.model
   ) b;
 
   return query select * from unnest(bands);
@@ -267,5 +348,12 @@ revoke all on function routing.validate_target_success_rate(numeric) from public
 grant execute on function routing.validate_target_success_rate(numeric) to service_role;
 revoke all on function routing._suggest_threshold(routing.threshold_advice[], text, text, numeric, numeric, numeric, integer) from public;
 grant execute on function routing._suggest_threshold(routing.threshold_advice[], text, text, numeric, numeric, numeric, integer) to service_role;
+alter table routing.advice_rollups enable row level security;
+-- Global figures: no policy for authenticated; the service role (BYPASSRLS) reads them.
+revoke all on routing.advice_rollups, routing._advice_executions from public, anon, authenticated, service_role;
+grant select on routing.advice_rollups, routing._advice_executions to service_role;
+revoke all on function routing._score_band(numeric) from public;
+grant execute on function routing._score_band(numeric) to service_role;
+revoke all on function routing._roll_up_advice(date, date) from public, anon, authenticated, service_role;
 revoke all on function public.advise_routing_thresholds(numeric, integer) from public, anon, authenticated, service_role;
 grant execute on function public.advise_routing_thresholds(numeric, integer) to service_role;

@@ -386,10 +386,13 @@ as $$
   delete from routing.agent_model_records;
   delete from routing.agent_learning;
   delete from routing.agent_model_moves;
+  delete from routing.report_rollups;
+  update routing.report_rollup_state set rolled_through = null, refreshed_at = null;
 $$;
 comment on function tests.clear_routing_history() is
   'A clean slate for reports: deletes every decision (with its calls and attempts), every execution outcome, the '
-  'outcome counters of the routed success rule, and every track record, learned rung and move.';
+  'outcome counters of the routed success rule, every track record, learned rung and move, and the report rollups '
+  '(every report live again).';
 
 create or replace function tests.clear_alert_history()
 returns void

@@ -32,6 +32,14 @@ insert into routing.agent_model_moves (agent_id, user_id, execution_id, directio
   to_model, judged_model, executions, successes, prior_mean, prior_weight, bound, target, confidence)
 values (tests.get_agent_id('Owner agent'), tests.get_user_id('owner'), 'owner63-1', 'up', 2, 3, 'claude-haiku-4-5',
   'gpt-4o', 'claude-haiku-4-5', 30, 20, 95, 10, 80, 90, 0.95);
+-- A closed day's report rollup of the owner (today's traffic is not rolled up), as the refresh writes it.
+insert into routing.report_rollups (day, user_id, model, provider, tier, cohort, calls, fallback_calls, cost_usd,
+  baseline_cost_usd, executions, succeeded, execution_cost_usd)
+values ((timezone('UTC', now()))::date - 1, tests.get_user_id('owner'), 'gpt-4o', 'openai', 'high', 'routed', 1, 0,
+  0.0125, 0.0125, 1, 1, 0.0125);
+insert into routing.projection_rollups (day, user_id, cohort, tier, projected_model, calls, repriced_calls, cost_usd,
+  baseline_cost_usd, projected_cost_usd)
+values ((timezone('UTC', now()))::date - 1, tests.get_user_id('owner'), 'routed', 'high', 'gpt-4o', 1, 0, 0.0125, 0.0125, 0.0125);
 
 -- The owner's keys, gathered as the database owner (no RLS).
 create temp table owner_keys (key text primary key) on commit drop;
