@@ -93,14 +93,22 @@ const server = realServe({ port, hostname: "127.0.0.1", onListen: () => console.
   return await handler(new Request(inner, req));
 });
 
-const graceMs = Number(Deno.env.get("ROUTER_SHUTDOWN_GRACE_MS") ?? "10000");
+const graceSetting = Number(Deno.env.get("ROUTER_SHUTDOWN_GRACE_MS") ?? "10000");
+const graceMs = Number.isFinite(graceSetting) && graceSetting >= 0 ? graceSetting : 10_000;
 let stopping = false;
+/**
+ * Stops taking requests and waits for the work after the responses (records), all within one
+ * grace period: an open stream that never ends cannot hold the process. A second signal exits at once.
+ */
 async function stop(): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    console.log("functions: second signal, exiting without waiting");
+    Deno.exit(1);
+  }
   stopping = true;
-  await server.shutdown();
-  // Settled work may hand over more (a send's log line): wait until none is left.
   const waited = (async () => {
+    await server.shutdown();
+    // Settled work may hand over more (a send's log line): wait until none is left.
     while (pending.size > 0) await Promise.allSettled([...pending]);
     return "settled" as const;
   })();

@@ -48,8 +48,10 @@ begin
     raise exception 'decided_at is required and may not be in the future' using errcode = '22023';
   end if;
   if record_fail_open_completion.execution_id is not null
-     and length(record_fail_open_completion.execution_id) not between 1 and 200 then
-    raise exception 'execution_id must be 1 to 200 characters' using errcode = '22023';
+     and (length(record_fail_open_completion.execution_id) not between 1 and 200
+          or btrim(record_fail_open_completion.execution_id) = '') then
+    -- The same rule as route_model's and record_agent_execution's (validate_route_input).
+    raise exception 'execution_id must be 1 to 200 characters and not blank' using errcode = '22023';
   end if;
   if jsonb_typeof(record_fail_open_completion.call -> 'call_key') is distinct from 'string'
      or record_fail_open_completion.call ->> 'call_key' !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then

@@ -122,6 +122,26 @@ Deno.test("durable recorder: a drain while the database is still down keeps the 
   deepStrictEqual(s.outbox.size(), 0);
 });
 
+Deno.test("durable recorder: a record that fails on its own (a 500) does not hold back the records behind it", async () => {
+  const outbox = outboxStore({ dir: null, onError: () => {} });
+  const keys = ["0b7c2a0e-5a55-4c2e-9d6e-00000000000a", "0b7c2a0e-5a55-4c2e-9d6e-00000000000b", "0b7c2a0e-5a55-4c2e-9d6e-00000000000c"];
+  for (const call_key of keys) await outbox.put({ decisionId: "d", call: { ...call, call_key } });
+  const sends: string[] = [];
+  const recorder = durableRecorder({
+    send: (pending) => {
+      sends.push(pending.call.call_key);
+      return pending.call.call_key === keys[0]
+        ? Promise.reject(new RouterHttpError(500, "baseline model has no price in force", { code: "internal_error" }))
+        : Promise.resolve(stored);
+    },
+    outbox,
+    clock: { now: () => 0, sleep: () => Promise.resolve() },
+  });
+  equal(await recorder.drain(), 2, "the two records behind the failing one are stored");
+  deepStrictEqual(sends.toSorted(), keys.toSorted(), "each record was sent once");
+  deepStrictEqual(outbox.size(), 1, "the failing record waits for the next drain");
+});
+
 Deno.test("durable recorder: the call path reads the outbox once at start, then only when a record waits or the rescan is due", async () => {
   let now = 0;
   let lists = 0;

@@ -23,6 +23,9 @@ export interface RecordRetryPolicy {
 
 export const DEFAULT_RECORD_RETRY: RecordRetryPolicy = { tries: 3, baseDelayMs: 100, budgetMs: 1500 };
 
+/** The database could not be reached (503 database_unavailable): every record would fail alike now. */
+export const isUnreachable = (error: unknown): boolean => error instanceof RouterHttpError && error.status === 503;
+
 /** The database refused the record itself (invalid, unknown decision or agent, not allowed): sending it again cannot help. */
 export const isPermanent = (error: unknown): boolean =>
   error instanceof RouterHttpError && error.status >= 400 && error.status < 500;
@@ -110,12 +113,14 @@ export function durableRecorder(
       const outcome = await sendOnce(pending);
       if (outcome === "stored") stored++;
       // The database is still down: the rest would fail the same way; the next drain tries again.
-      if (outcome === "failed") break;
+      // Any other failure is this record's own (say a price missing for its model): it stays for
+      // the next drain, and the records behind it are still sent.
+      if (outcome === "unreachable") break;
     }
     return stored;
   };
 
-  const sendOnce = async (pending: PendingRecord): Promise<"stored" | "failed" | "rejected"> => {
+  const sendOnce = async (pending: PendingRecord): Promise<"stored" | "failed" | "unreachable" | "rejected"> => {
     const key = pending.call.call_key;
     inFlight.add(key);
     try {
@@ -127,7 +132,7 @@ export function durableRecorder(
       const permanent = isPermanent(error);
       if (permanent) await outbox.reject(key);
       onDrained?.({ pending, stored: false, error });
-      return permanent ? "rejected" : "failed";
+      return permanent ? "rejected" : isUnreachable(error) ? "unreachable" : "failed";
     } finally {
       inFlight.delete(key);
     }

@@ -4,7 +4,7 @@
 -- tier's cost rule (routing._beta_cdf, routing._beta_shortfall) against closed forms.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(20);
+select plan(23);
 
 -- -----------------------------------------------------------------------------
 -- Service role: the figures
@@ -47,6 +47,12 @@ select is(round(routing._beta_cdf(0.98, 40, 1), 10), round(power(0.98, 40)::nume
 select is(round(routing._beta_shortfall(0.98, 40, 1), 10), round((0.98 * power(0.98, 40) - 40.0 / 41 * power(0.98, 41))::numeric, 10),
   'Beta(40, 1): E[max(0, 0.98 - p)] = 0.98 x 0.98^40 - 40/41 x 0.98^41.');
 select is((routing._beta_cdf(0, 3, 4), routing._beta_cdf(1, 3, 4))::text, '(0,1)', 'The CDF is 0 at 0 and 1 at 1.');
+select is(routing._beta_cdf(0.98, 99990, 10), 0::numeric,
+  'A record of 100,000 executions at 99.99 % puts 98 % in the far lower tail: the CDF is 0, not an underflow error.');
+select is(routing._beta_cdf(0.9999, 49950, 50), 1::numeric,
+  'A record of 50,000 executions at 99.9 % puts 99.99 % in the far upper tail: the CDF is 1.');
+select ok(routing._beta_shortfall(0.98, 99990, 10) = 0,
+  'The shortfall below 98 % of a 100,000-execution record at 99.99 % is 0 (the cost rule on a long record does not fail).');
 select throws_ok($$select routing._beta_cdf(0.5, 0, 1)$$, '22023', '_beta_cdf: a and b must be positive',
   'A Beta without positive parameters is refused.');
 
