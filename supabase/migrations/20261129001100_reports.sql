@@ -113,7 +113,7 @@ as $$
 $$;
 comment on function routing._first_live_day() is
   'The first UTC day the report views compute from the audit tables: the day after routing.report_rollup_state.rolled_through, '
-  '-infinity without rollups. The views read it as a scalar subquery (evaluated once, an index bound, never a per-row filter).';
+  '-infinity without rollups. Stable, so an index scan on the day expression can use it as a bound.';
 
 create function routing._refresh_report_rollups(days integer default 2)
 returns integer
@@ -200,18 +200,18 @@ from (
   -- Closed days from the rollups, later days live (see routing.report_rollups).
   select r.day, r.model, r.provider, r.calls, r.fallback_calls, r.executions
   from routing.report_rollups r
-  where r.day < (select routing._first_live_day())
+  where r.day < routing._first_live_day()
   union all
   select (timezone('UTC', c.created_at))::date as day, d.model, d.provider,
          1, case when c.fallback_used then 1 else 0 end, 0
   from routing.calls c
   join routing.decisions d on d.id = c.decision_id
-  where (timezone('UTC', c.created_at))::date >= (select routing._first_live_day())
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, d.model, d.provider, 0, 0, 1
   from routing.executions e
   join routing.decisions d on d.id = e.decision_id
-  where (timezone('UTC', e.recorded_at))::date >= (select routing._first_live_day())
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
 ) x
 group by x.day, x.model, x.provider;
 comment on view public.routing_model_distribution is
@@ -244,13 +244,13 @@ from (
   -- Closed days from the rollups, later days live (see routing.report_rollups).
   select r.day, r.model, r.provider, r.tier, r.cohort, r.executions, r.succeeded
   from routing.report_rollups r
-  where r.day < (select routing._first_live_day()) and r.executions > 0
+  where r.day < routing._first_live_day() and r.executions > 0
   union all
   select (timezone('UTC', e.recorded_at))::date, d.model, d.provider, d.tier, d.cohort,
          1, case when e.succeeded then 1 else 0 end
   from routing.executions e
   join routing.decisions d on d.id = e.decision_id
-  where (timezone('UTC', e.recorded_at))::date >= (select routing._first_live_day())
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
 ) x
 group by x.day, x.model, x.provider, x.tier, x.cohort;
 comment on view public.routing_success_rates is
@@ -279,17 +279,17 @@ from (
   select r.day, r.calls, r.executions, r.cost_usd as actual_cost, r.baseline_cost_usd as baseline_cost,
          r.execution_cost_usd as execution_cost
   from routing.report_rollups r
-  where r.day < (select routing._first_live_day())
+  where r.day < routing._first_live_day()
   union all
   select (timezone('UTC', c.created_at))::date as day, 1, 0, c.cost_usd, c.baseline_cost_usd, 0::numeric
   from routing.calls c
-  where (timezone('UTC', c.created_at))::date >= (select routing._first_live_day())
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, 0, 1, 0, 0,
          coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0)
   from routing.executions e
   join routing.decisions d on d.id = e.decision_id
-  where (timezone('UTC', e.recorded_at))::date >= (select routing._first_live_day())
+  where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
 ) x
 group by x.day;
 comment on view public.routing_cost_savings is
