@@ -8,6 +8,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, joseError
 import { RouterHttpError } from "../http/openai-error.ts";
 import { log, redactSecrets } from "../log.ts";
 import type { AuthSettings } from "./auth-settings.ts";
+import { type VerifiedTokens, verifiedTokens } from "./verified-tokens.ts";
 
 /** The algorithms of Supabase's asymmetric signing keys. */
 export const ASYMMETRIC_ALGORITHMS: readonly string[] = ["ES256", "RS256", "EdDSA"];
@@ -21,7 +22,25 @@ const remoteSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 export const invalidToken = (message: string) => new RouterHttpError(401, message, { type: "authentication_error", code: "invalid_api_key" });
 
+/** Tokens this isolate verified, per settings (a different secret or key set never sees another's). */
+const memos = new WeakMap<AuthSettings, VerifiedTokens<JWTPayload>>();
+/** A token is checked again at least every 5 minutes, and the memo holds at most 1,000 of them. */
+const MEMO = { maxEntries: 1_000, maxAgeSeconds: 300 };
+
+/** The token's verified claims; a token verified before (and still within its exp) is not checked again. */
 export async function verifyJwt({ token, settings }: { token: string; settings: AuthSettings }): Promise<JWTPayload> {
+  let memo = memos.get(settings);
+  if (!memo) memos.set(settings, memo = verifiedTokens<JWTPayload>(MEMO));
+  const now = Date.now() / 1000;
+  const known = memo.get(token, now);
+  if (known) return known;
+  // Frozen: the one payload is handed to every call that presents this token.
+  const payload = Object.freeze(await verifyUncached(token, settings));
+  if (typeof payload.exp === "number") memo.set(token, payload, payload.exp, now);
+  return payload;
+}
+
+async function verifyUncached(token: string, settings: AuthSettings): Promise<JWTPayload> {
   const alg = headerAlg(token);
   if (alg.toLowerCase() === "none") throw invalidToken("Unsigned JWTs (alg none) are refused.");
   if (alg === "HS256") {
