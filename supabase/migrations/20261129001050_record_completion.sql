@@ -123,7 +123,7 @@ begin
   if coalesce(jsonb_typeof(call -> 'warnings'), 'null') not in ('array', 'null') then
     raise exception 'call.warnings must be an array of strings' using errcode = '22023';
   end if;
-  if jsonb_array_length(coalesce(call -> 'warnings', '[]'::jsonb)) > 50 then
+  if jsonb_array_length(coalesce(nullif(call -> 'warnings', 'null'::jsonb), '[]'::jsonb)) > 50 then
     raise exception 'call.warnings must have at most 50 entries' using errcode = '22023';
   end if;
   for a, i in select e.value, e.ordinality from jsonb_array_elements(call -> 'warnings') with ordinality e
@@ -321,7 +321,7 @@ begin
            d.baseline_model,
            trim_scale(routing.cost_usd(baseline_price, t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens)),
            (record_completion.call ->> 'latency_ms')::numeric::integer,
-           coalesce(record_completion.call -> 'warnings', '[]'::jsonb), key
+           coalesce(nullif(record_completion.call -> 'warnings', 'null'::jsonb), '[]'::jsonb), key
     from totals t
     returning *
   ), new_attempts as (

@@ -258,7 +258,7 @@ comment on view public.routing_success_rates is
   'succeeded / executions x 100. Sum executions and succeeded to roll up; never average the rates.';
 comment on column public.routing_success_rates.day is 'UTC date the execution outcome was recorded.';
 comment on column public.routing_success_rates.tier is 'The decision''s score band (low, medium, high); null without a score.';
-comment on column public.routing_success_rates.cohort is 'The decision''s cohort: routed, control, disabled or forced.';
+comment on column public.routing_success_rates.cohort is 'The decision''s cohort: routed, control, disabled, forced or fail_open (answered while the database was unreachable, recorded after).';
 comment on column public.routing_success_rates.success_rate is 'succeeded / executions x 100, 2 decimals.';
 
 -- -----------------------------------------------------------------------------
@@ -372,7 +372,7 @@ as $$
   order by case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort
 $$;
 comment on function public.routing_cohort_comparison_between(date, date) is
-  'Routed vs control (and disabled / forced) over the UTC days from_day..to_day (inclusive) of the outcomes: the executions '
+  'Routed vs control (and disabled / forced / fail_open) over the UTC days from_day..to_day (inclusive) of the outcomes: the executions '
   'reported in the range, their success rate (2 decimals), the exact cost of all their calls, per execution (10 decimals), '
   'and TRUE latency percentiles over the whole range (p50/p95 of their calls'' latency_ms and of the executions'' '
   'duration_ms; discrete: observed values). Ordered routed, control, disabled, others. Caller''s rights (RLS): a user '
@@ -411,7 +411,7 @@ from (
 ) o
 order by o.day, case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort;
 comment on view public.routing_cohort_comparison is
-  'Routed vs control (and disabled / forced) per UTC day of the outcome, the figures of '
+  'Routed vs control (and disabled / forced / fail_open) per UTC day of the outcome, the figures of '
   'public.routing_cohort_comparison_between for each day, all days in one pass (the executions reported that day, their '
   'success rate, the cost of all their calls per execution, and latency percentiles). Percentiles of different days cannot be combined: query a range with '
   'public.routing_cohort_comparison_between(from_day, to_day).';

@@ -2,7 +2,7 @@
 -- message naming the field, and writes nothing (no call, attempt or breaker).
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(37);
+select plan(38);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): the named actor owner, their agent and one decision
@@ -123,7 +123,7 @@ select is_empty($$select 1 from routing.breaker_events where created_at = now()$
 -- -----------------------------------------------------------------------------
 select is(
   (public.record_completion(tests.get_decision_id('the decision'),
-     '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "fallback_used": null, "latency_ms": null,
+     '{"status": "succeeded", "model": "gpt-4o", "provider": "openai", "fallback_used": null, "latency_ms": null, "warnings": null,
        "attempts": [{"model": "gpt-4o", "provider": "openai", "status": null, "error_type": null, "latency_ms": null}]}')
    ->> 'cost_usd'),
   '0', 'Missing token counts and null optional fields are accepted and count as zero.');
@@ -135,6 +135,8 @@ select is(
    ->> 'cost_usd'),
   '0.0025', 'Unknown keys are ignored, a 200 can carry an error type, and 1e3 is the integer 1000.');
 select is((select count(*)::integer from routing.calls where decision_id = tests.get_decision_id('the decision')), 2, 'The two valid calls were recorded.');
+select is((select array_agg(jsonb_typeof(c.warnings)) from routing.calls c where c.decision_id = tests.get_decision_id('the decision')),
+  array['array', 'array'], 'A null warnings field is stored as an empty array, not as JSON null.');
 
 select * from finish();
 ROLLBACK;
