@@ -335,18 +335,7 @@ comment on function public.evaluate_routing_alerts() is
 -- -----------------------------------------------------------------------------
 -- pg_cron: every minute, only where the extension exists (not locally)
 -- -----------------------------------------------------------------------------
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_cron') then
-    begin
-      create extension if not exists pg_cron with schema pg_catalog;
-      perform cron.schedule('routing-evaluate-alerts', '* * * * *', 'select count(*) from public.evaluate_routing_alerts()');
-    exception when others then
-      raise warning 'pg_cron is available but the alert schedule was not created (%): run public.evaluate_routing_alerts() every minute from another scheduler', sqlerrm;
-    end;
-  end if;
-end
-$$;
+select routing._schedule_where_cron('routing-evaluate-alerts', '* * * * *', 'select count(*) from public.evaluate_routing_alerts()');
 
 -- -----------------------------------------------------------------------------
 -- Row level security and privileges

@@ -529,18 +529,7 @@ comment on column public.routing_status.model_warnings is
 -- -----------------------------------------------------------------------------
 -- pg_cron: the rollups every 5 minutes, only where the extension exists (not locally)
 -- -----------------------------------------------------------------------------
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_cron') then
-    begin
-      create extension if not exists pg_cron with schema pg_catalog;
-      perform cron.schedule('routing-report-rollups', '*/5 * * * *', 'select routing._refresh_report_rollups()');
-    exception when others then
-      raise warning 'pg_cron is available but the rollup schedule was not created (%): run routing._refresh_report_rollups() every few minutes from another scheduler', sqlerrm;
-    end;
-  end if;
-end
-$$;
+select routing._schedule_where_cron('routing-report-rollups', '*/5 * * * *', 'select routing._refresh_report_rollups()');
 
 -- -----------------------------------------------------------------------------
 -- Privileges: signed-in users (RLS filters) and the service role; never anon

@@ -13,7 +13,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { readSse, type SseEvent } from "../../functions/_shared/stream/sse.ts";
 import { presetError } from "../simulator/errors.ts";
 import type { ErrorPreset, Provider, ScriptStep } from "../simulator/types.ts";
-import { configuredModels, createUserWithAgent, e2e, type Sql, type Stack, startStack, userToken } from "./harness.ts";
+import { configuredModels, createUserWithAgent, e2e, type Sql, type Stack, startStack, userToken, waitFor } from "./harness.ts";
 
 const ATTEMPT_TIMEOUT_MS = 400;
 const STALL_MS = 300;
@@ -212,16 +212,11 @@ async function callOnce(stack: Stack, token: string, agentId: string, stream: bo
 
 /** The recorded attempts of a decision's call, once its record has landed (recording may trail the answer). */
 async function recordedAttempts(sql: Sql, decisionId: string, count: number): Promise<Array<{ model: string; provider: string; http_status: number | null; error_type: string | null }>> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const rows = await sql`select a.model, a.provider, a.http_status, a.error_type
-                           from routing.attempts a join routing.calls c on c.id = a.call_id
-                           where c.decision_id = ${decisionId} order by a.seq`;
-    if (rows.length >= count || Date.now() > until) {
-      return rows.map((r) => ({ model: r.model, provider: r.provider, http_status: r.http_status, error_type: r.error_type }));
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const rows = await waitFor(`${count} recorded attempts of decision ${decisionId}`, () => sql`
+    select a.model, a.provider, a.http_status, a.error_type
+    from routing.attempts a join routing.calls c on c.id = a.call_id
+    where c.decision_id = ${decisionId} order by a.seq`, (found) => found.length >= count, 10_000);
+  return rows.map((r) => ({ model: r.model, provider: r.provider, http_status: r.http_status, error_type: r.error_type }));
 }
 
 /** Closed breakers and every model served again: each row starts from the same state. */

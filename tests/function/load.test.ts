@@ -11,7 +11,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { signUserToken } from "../../scripts/local-keys.mjs";
 import { prng } from "../simulator/prng.ts";
-import { addAgent, e2e, nonSystemTables, type Sql, startStack } from "./harness.ts";
+import { addAgent, e2e, nonSystemTables, type Sql, startStack, waitFor } from "./harness.ts";
 
 const CALLS = Number(Deno.env.get("LOAD_CALLS") ?? "5000");
 const CONCURRENCY = Number(Deno.env.get("LOAD_CONCURRENCY") ?? "50");
@@ -23,21 +23,11 @@ const SCORES = [2.1, 5.2, 8.5];
 
 const secret = (prefix: string) => `${prefix}${crypto.randomUUID().replaceAll("-", "")}`;
 const SECRETS = {
-  OPENAI_API_KEY: secret("sk-proj-fakeLoadTest"),
-  ANTHROPIC_API_KEY: secret("sk-ant-api03-fakeLoadTest"),
+  OPENAI_API_KEY: secret("test-openai-key-load-"),
+  ANTHROPIC_API_KEY: secret("test-anthropic-key-load-"),
   SUPABASE_JWT_SECRET: secret("jwt-secret-of-the-load-test-"),
-  SECRET_KEY: secret("sb_secret_fakeLoadTest"),
+  SECRET_KEY: secret("sb_secret_test-load-"),
 };
-
-/** Polls until `read` returns what `done` accepts, or the deadline passes; returns the last reading. */
-async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The tables with a row whose text (the whole row cast to text) contains `needle`. */
 async function tablesContaining(sql: Sql, tables: string[], needle: string): Promise<string[]> {
@@ -128,7 +118,7 @@ Deno.test(`load: ${CALLS} calls at concurrency ${CONCURRENCY} with ${FAILURE_RAT
                          (select count(*) from routing.calls where agent_id = any(${agentIds}::uuid[]))::int as calls,
                          (select count(*) from routing.attempts a join routing.calls c on c.id = a.call_id
                            where c.agent_id = any(${agentIds}::uuid[]))::int as attempts`.then(([r]) => ({ ...r }));
-      const landed = await settle(counts, (c) => c.calls >= CALLS && c.attempts >= received.length);
+      const landed = await waitFor("every call and attempt of the load recorded", counts, (c) => c.calls >= CALLS && c.attempts >= received.length, 120_000);
       deepStrictEqual(landed, { decisions: CALLS, calls: CALLS, attempts: received.length }, "rows lost or doubled");
       const [{ mismatched }] = await stack.sql`
         select count(*)::int as mismatched from routing.calls c

@@ -2,6 +2,7 @@
 // client pointed at the local function, the raw SSE a plain fetch reads, and the call row that a
 // stream records after its last byte.
 import OpenAI from "openai";
+import type { StoredCall } from "../../functions/_shared/db/router-db.ts";
 import { readSse, type SseEvent } from "../../functions/_shared/stream/sse.ts";
 import { fetchAwaitingRecords, type Sql, type Stack, userToken } from "./harness.ts";
 
@@ -32,17 +33,10 @@ export async function rawStream(
   return { status: res.status, headers: res.headers, events };
 }
 
-export interface RecordedStreamCall {
-  status: string;
-  model: string;
-  attempt_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-  cost_usd: string;
-  warnings: string[];
-}
+/** A stored call's figures as a stream test compares them (the lookup's own shape), with its warnings. */
+export type RecordedStreamCall =
+  & Pick<StoredCall, "status" | "model" | "attempt_count" | "input_tokens" | "output_tokens" | "cached_tokens" | "cache_write_tokens" | "cost_usd">
+  & { warnings: string[] };
 
 /** The agent's calls, oldest first, once `count` of them are there: a stream records after its last byte. */
 export async function recordedCalls(sql: Sql, agentId: string, count = 1, timeoutMs = 5_000): Promise<RecordedStreamCall[]> {
