@@ -52,11 +52,15 @@ comment on index routing.decisions_user_created_idx is 'A user''s decisions by t
 -- -----------------------------------------------------------------------------
 -- routing.calls and routing.attempts
 -- -----------------------------------------------------------------------------
+-- A call is recorded once per route-completion request, so what its insert maintains is kept to
+-- what a reader needs. agent_id and baseline_model are copied from the call's decision, whose own
+-- foreign keys (to public.agents, restrict; to routing.models) already hold them: a second check
+-- per call (and the index an agent's delete would need for it) would guard nothing more.
 create table routing.calls (
   id uuid primary key default gen_random_uuid(),
   created_at timestamptz not null default now(),
   decision_id uuid not null references routing.decisions (id) on delete cascade,
-  agent_id uuid not null references public.agents (id) on delete restrict,
+  agent_id uuid not null,
   user_id uuid not null,
   execution_id text,
   status text not null check (status in ('succeeded', 'failed')),
@@ -69,23 +73,32 @@ create table routing.calls (
   cached_tokens bigint not null default 0 check (cached_tokens >= 0),
   cache_write_tokens bigint not null default 0 check (cache_write_tokens >= 0),
   cost_usd numeric not null default 0,
-  baseline_model text not null references routing.models (model),
+  baseline_model text not null,
   baseline_cost_usd numeric not null default 0,
   latency_ms integer check (latency_ms >= 0),
   warnings jsonb not null default '[]'::jsonb check (jsonb_typeof(warnings) = 'array')
 );
 comment on table routing.calls is 'One route-completion request: the model that answered (or last tried), tokens and exact cost vs the baseline.';
+comment on column routing.calls.agent_id is 'The agent of the call''s decision (copied from it; the decision''s foreign key restricts its delete).';
+comment on column routing.calls.baseline_model is 'The baseline model of the call''s decision (copied from it, with its foreign key to the catalog).';
 comment on column routing.calls.warnings is
   'What the edge function adapted, dropped or clamped for this call (record_completion''s call.warnings): at most 50 '
   'strings of at most 500 characters.';
+-- The indexes of routing.calls and who reads them (each is maintained by every call's insert):
+--   calls_pkey (id)                 the attempts' and breaker events' foreign keys, _update_breakers;
+--   calls_call_key_key (call_key)   record_completion's idempotency (ON CONFLICT), GET .../v1/calls/{call_key};
+--   calls_created_at_idx            the savings alert's window (created_at > now() - window);
+--   calls_decision_idx              the calls of a decision: cost per execution, cohort comparison, learning,
+--                                   the cascade of a decision's delete;
+--   calls_user_created_idx          a user's calls by time under RLS (user_id = auth.uid());
+--   calls_utc_day_idx               the report views' day filter (reports migration).
+-- No index by agent: nothing reads calls by agent (an agent's delete is refused by its decisions).
 create index calls_created_at_idx on routing.calls (created_at);
 create index calls_decision_idx on routing.calls (decision_id);
 create index calls_user_created_idx on routing.calls (user_id, created_at);
-comment on index routing.calls_created_at_idx is 'Calls by time.';
+comment on index routing.calls_created_at_idx is 'Calls by time: the savings alert''s window.';
 comment on index routing.calls_decision_idx is 'The calls of a decision (cost per execution, cohort comparison).';
 comment on index routing.calls_user_created_idx is 'A user''s calls by time (RLS).';
-create index calls_agent_idx on routing.calls (agent_id);
-comment on index routing.calls_agent_idx is 'An agent''s calls: the restrict check when an agent (or its user) is deleted.';
 
 create table routing.attempts (
   id bigint generated always as identity primary key,
@@ -93,7 +106,9 @@ create table routing.attempts (
   call_id uuid not null references routing.calls (id) on delete cascade,
   user_id uuid not null,
   seq integer not null check (seq >= 1),
-  model text not null references routing.models (model),
+  -- The catalog model of price_id (record_completion prices each attempt at its own model's price): the
+  -- price row's foreign key holds it, so no second check per attempt.
+  model text not null,
   provider text not null references routing.providers (provider),
   http_status integer,
   error_type text references routing.error_types (error_type),
@@ -108,6 +123,9 @@ create table routing.attempts (
 );
 comment on table routing.attempts is 'Every provider request inside a call: retries and fallbacks each add one.';
 comment on column routing.attempts.error_type is 'Why the attempt failed: a routing.error_types row; null on success.';
+-- Its indexes: attempts_pkey (id, the identity); attempts_call_id_seq_key (call_id, seq): a call's attempts
+-- (the answer of a repeat, breakers, alerts, unavailable models) and the cascade of a call's delete;
+-- attempts_created_provider_idx: the provider error-rate alert's window.
 create index attempts_created_provider_idx on routing.attempts (created_at, provider);
 comment on index routing.attempts_created_provider_idx is 'Attempts by time and provider: the provider error-rate window.';
 

@@ -6,7 +6,9 @@
 --   * route_model reads the states (routing._breaker_states) and, for the
 --     trusted edge function, claims the one half-open trial once the cooldown
 --     is over (routing._claim_trial: open -> half_open);
---   * record_completion feeds each call's attempts to routing._update_breakers:
+--   * record_completion feeds a call's attempts to routing._update_breakers when
+--     the call had an availability failure or succeeded on a provider whose
+--     breaker is not (closed, 0 failures); a healthy call does not call it:
 --     the error types flagged breaker_failure in routing.error_types count;
 --     other errors neither count nor reset;
 --     closed -> open at config.breaker_failure_threshold consecutive failures

@@ -14,7 +14,16 @@
 --   * spend: one row per tenant per UTC day, kept up to date by a trigger on
 --     routing.calls (record_completion's transaction: the recorded cost, once
 --     per call row, by its difference when a row's cost changes); a decision is
---     refused once the day's recorded spend reaches the limit.
+--     refused once the day's recorded spend reaches the limit. The trigger is
+--     enabled only while the limit is on (tenant_daily_spend_usd > 0): without a
+--     limit nothing reads the counters, so a call does not pay for them (no
+--     trigger call, no upsert, no lock on its tenant's row). Turning the limit on
+--     enables it and rebuilds today's rows from routing.calls in the same
+--     transaction, under the ALTER TABLE's lock on routing.calls (SHARE ROW
+--     EXCLUSIVE: it waits for the calls being recorded and holds new ones until
+--     it commits), so the day's spend is exact from the first decision it limits
+--     (routing._set_tenant_spend_counting). Days before today are not rebuilt:
+--     only today's row is ever read.
 -- No history is scanned. A refusal raises SQLSTATE RL429 with a stable message,
 -- COLUMN the config setting that refused, and DETAIL `retry_after_seconds=N`
 -- (to the next minute, or to the next UTC midnight): the edge function answers
@@ -43,7 +52,8 @@ create table routing.tenant_daily_spend (
   primary key (user_id, day)
 );
 comment on table routing.tenant_daily_spend is
-  'Recorded cost per tenant per UTC day, kept by a trigger on routing.calls; route_model refuses at tenant_daily_spend_usd.';
+  'Recorded cost per tenant per UTC day, kept by a trigger on routing.calls while tenant_daily_spend_usd > 0 (today''s '
+  'rows rebuilt when it is turned on); route_model refuses at tenant_daily_spend_usd.';
 comment on column routing.tenant_daily_spend.user_id is 'The tenant: the user the calls were made for.';
 comment on column routing.tenant_daily_spend.day is 'The UTC day of the calls'' created_at.';
 comment on column routing.tenant_daily_spend.spend_usd is 'Sum of routing.calls.cost_usd of the tenant that day.';
@@ -78,7 +88,59 @@ comment on function routing._count_tenant_spend() is
 create trigger count_tenant_spend
   after insert or update of cost_usd, user_id, created_at on routing.calls
   for each row execute function routing._count_tenant_spend();
-comment on trigger count_tenant_spend on routing.calls is 'Keeps routing.tenant_daily_spend in the recording transaction.';
+comment on trigger count_tenant_spend on routing.calls is
+  'Keeps routing.tenant_daily_spend in the recording transaction; enabled only while tenant_daily_spend_usd > 0.';
+
+-- -----------------------------------------------------------------------------
+-- routing._set_tenant_spend_counting: the spend trigger on while the limit is on
+-- -----------------------------------------------------------------------------
+create function routing._set_tenant_spend_counting(counting boolean) returns void
+language plpgsql volatile
+set search_path = ''  -- runs as routing.calls' owner (ALTER TABLE): the config trigger (SECURITY DEFINER) or this migration
+as $$
+begin
+  if not counting then
+    alter table routing.calls disable trigger count_tenant_spend;
+    return;
+  end if;
+  -- The lock of the ALTER (SHARE ROW EXCLUSIVE on routing.calls) waits for the transactions
+  -- recording calls and holds off new ones until this one ends: each call of today is either in
+  -- the rebuild below (committed before it) or counted by the trigger (recorded after).
+  alter table routing.calls enable trigger count_tenant_spend;
+  delete from routing.tenant_daily_spend s where s.day = (timezone('UTC', now()))::date;
+  insert into routing.tenant_daily_spend (user_id, day, spend_usd, calls)
+  select c.user_id, (timezone('UTC', c.created_at))::date, sum(c.cost_usd), count(*)
+  from routing.calls c
+  where (timezone('UTC', c.created_at))::date = (timezone('UTC', now()))::date
+  group by c.user_id, (timezone('UTC', c.created_at))::date;
+end
+$$;
+comment on function routing._set_tenant_spend_counting(boolean) is
+  'Enables the spend trigger on routing.calls and rebuilds today''s routing.tenant_daily_spend from the calls (true), or '
+  'disables it (false): the counters are kept only while routing.config.tenant_daily_spend_usd > 0.';
+
+create function routing._follow_tenant_spend_limit() returns trigger
+language plpgsql
+security definer  -- the service role may update routing.config; the ALTER TABLE needs routing.calls' owner
+set search_path = ''
+as $$
+begin
+  if (new.tenant_daily_spend_usd > 0) is distinct from (old.tenant_daily_spend_usd > 0) then
+    perform routing._set_tenant_spend_counting(new.tenant_daily_spend_usd > 0);
+  end if;
+  return null;
+end
+$$;
+comment on function routing._follow_tenant_spend_limit() is
+  'Trigger: turning routing.config.tenant_daily_spend_usd on (from 0) or off (to 0) turns the spend counting on or off.';
+
+create trigger follow_tenant_spend_limit
+  after update of tenant_daily_spend_usd on routing.config
+  for each row execute function routing._follow_tenant_spend_limit();
+comment on trigger follow_tenant_spend_limit on routing.config is
+  'Counts the tenants'' daily spend only while a daily spend limit is set (routing._set_tenant_spend_counting).';
+
+select routing._set_tenant_spend_counting(coalesce((select c.tenant_daily_spend_usd > 0 from routing.config c where c.id), false));
 
 -- -----------------------------------------------------------------------------
 -- routing._admit_tenant: route_model's limit check
@@ -144,5 +206,6 @@ alter table routing.tenant_request_counts enable row level security;
 alter table routing.tenant_daily_spend enable row level security;
 revoke all on routing.tenant_request_counts, routing.tenant_daily_spend from public, anon, authenticated, service_role;
 grant select on routing.tenant_request_counts, routing.tenant_daily_spend to service_role;
-revoke all on function routing._count_tenant_spend(), routing._admit_tenant(uuid), routing._release_tenant_request(uuid)
+revoke all on function routing._count_tenant_spend(), routing._admit_tenant(uuid), routing._release_tenant_request(uuid),
+  routing._set_tenant_spend_counting(boolean), routing._follow_tenant_spend_limit()
   from public;

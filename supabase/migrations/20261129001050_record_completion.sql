@@ -2,18 +2,26 @@
 -- record_completion: a call, its attempts, exact costs, breakers (ROUTING-SPEC §4, §5, §7)
 -- =============================================================================
 -- Called once per route-completion request by the trusted edge function.
--- One transaction: validate the call, insert routing.calls and routing.attempts
--- with costs computed here from the catalog price in force now
--- (routing.price_in_force, routing.cost_usd), feed the attempts to the circuit
--- breakers (routing._update_breakers), mark the models an attempt found no
--- longer served (error type model_unavailable: routing._mark_models_unavailable,
--- in the catalog migration), then the alert evaluation
--- (routing._after_call_recorded, in the alerts migration). call.warnings (what
--- the edge function adapted, dropped or clamped) is stored with the call.
+-- One transaction; for a healthy call: the decision's read, the call's shape
+-- checked by one jsonpath, then one statement that parses call.attempts once,
+-- checks the catalog names, prices each attempt and the baseline at the price
+-- in force now (routing.price_in_force's rule), costs them (routing.cost_usd)
+-- and inserts routing.calls and its routing.attempts. Only a call that needs them calls
+-- the rest: the circuit breakers (routing._update_breakers) on an
+-- availability failure or a success on a provider whose breaker is not
+-- healthy; the models an attempt found no longer served (error type
+-- model_unavailable: routing._mark_models_unavailable, in the catalog
+-- migration); the alert evaluation (routing._after_call_recorded, in the alerts
+-- migration) when an attempt failed through no fault of the caller. A call
+-- that fails the check is handed to routing.validate_call, which names the
+-- first wrong field. call.warnings (what the edge function adapted, dropped or
+-- clamped) is stored with the call.
 -- Idempotent: call.call_key (a UUID the edge function draws per call before
 -- its first attempt) is stored unique in routing.calls; a repeat with the same
 -- key (a retried or drained record, functions/_shared/recording/) returns the
--- first result and changes nothing (no second cost, breaker update or alert).
+-- first result and changes nothing (no second cost, breaker update or alert):
+-- its insert does nothing ON CONFLICT, and a concurrent send of the same key
+-- waits on the unique index for the first to commit, then answers its result.
 -- Money: exact numerics, trailing zeros trimmed (trim_scale); returned as JSON
 -- strings of numeric::text, e.g. "0.02175", "0".
 
@@ -28,25 +36,6 @@ alter table routing.attempts add column tokens_estimated boolean not null defaul
 comment on column routing.attempts.tokens_estimated is
   'True when the provider reported no tokens for this (failed) attempt and the edge function estimated them '
   '(call.attempts[i].estimated): its cost is an estimate too.';
-
--- -----------------------------------------------------------------------------
--- routing.call_attempt: one attempt of a validated call
--- -----------------------------------------------------------------------------
-create type routing.call_attempt as (
-  seq integer,
-  model text,
-  provider text,
-  http_status integer,
-  error_type text,
-  latency_ms integer,
-  input_tokens bigint,
-  output_tokens bigint,
-  cached_tokens bigint,
-  cache_write_tokens bigint,
-  estimated boolean
-);
-comment on type routing.call_attempt is
-  'One provider attempt of a call, parsed from record_completion''s call.attempts (seq 1..n in array order; missing tokens = 0).';
 
 -- -----------------------------------------------------------------------------
 -- routing._json_count_problem: what is wrong with a count (null = nothing)
@@ -179,45 +168,20 @@ end
 $$;
 comment on function routing.validate_call(jsonb) is
   'Raises 22023 with a stable message naming the field (e.g. call.attempts[1].input_tokens must be an integer >= 0, '
-  'call.warnings[2] must be a string of at most 500 characters) when record_completion''s call is invalid.';
+  'call.warnings[2] must be a string of at most 500 characters) when record_completion''s call is invalid. The error path: '
+  'record_completion checks the same rules in its recording statement and calls this only when they fail.';
 
--- -----------------------------------------------------------------------------
--- routing._call_attempts: the attempts of a validated call
--- -----------------------------------------------------------------------------
-create function routing._call_attempts(call jsonb) returns setof routing.call_attempt
-language plpgsql immutable
-set search_path = ''
-as $$
-begin
-  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
-  return query
-  select e.ordinality::integer,
-         e.value ->> 'model',
-         e.value ->> 'provider',
-         (e.value ->> 'status')::numeric::integer,
-         e.value ->> 'error_type',
-         (e.value ->> 'latency_ms')::numeric::integer,
-         coalesce((e.value ->> 'input_tokens')::numeric::bigint, 0),
-         coalesce((e.value ->> 'output_tokens')::numeric::bigint, 0),
-         coalesce((e.value ->> 'cached_tokens')::numeric::bigint, 0),
-         coalesce((e.value ->> 'cache_write_tokens')::numeric::bigint, 0),
-         coalesce((e.value ->> 'estimated')::boolean, false)
-  from jsonb_array_elements(_call_attempts.call -> 'attempts') with ordinality e
-  order by e.ordinality;
-end
-$$;
-comment on function routing._call_attempts(jsonb) is
-  'call.attempts as routing.call_attempt rows, seq 1..n. Assumes routing.validate_call passed.';
 
 -- -----------------------------------------------------------------------------
 -- routing._recorded_call_json: what record_completion answers for a stored call
 -- -----------------------------------------------------------------------------
-create function routing._recorded_call_json(c routing.calls, marked text[], breakers jsonb) returns jsonb
-language plpgsql stable
+create function routing._recorded_call_json(c routing.calls, attempts routing.attempts[], marked text[], breakers jsonb)
+returns jsonb
+language plpgsql immutable
 set search_path = ''
 as $$
 begin
-  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every transaction
+  -- The attempts come in as rows (the fresh record's RETURNING, or a repeat's read): no second read of the table.
   return jsonb_build_object(
     'call_id', c.id,
     'call_key', c.call_key,
@@ -235,15 +199,32 @@ begin
                    'error_type', na.error_type, 'price_id', na.price_id, 'cost_usd', na.cost_usd::text,
                    'estimated', na.tokens_estimated)
                  order by na.seq)
-                 from routing.attempts na where na.call_id = c.id),
+                 from unnest(_recorded_call_json.attempts) na),
     'breakers', _recorded_call_json.breakers,
     'warnings', c.warnings,
     'marked_unavailable', to_jsonb(_recorded_call_json.marked));
 end
 $$;
-comment on function routing._recorded_call_json(routing.calls, text[], jsonb) is
-  'record_completion''s answer for a stored call, with the stored breaker states (routing._stored_breaker_states) it read '
-  '(the first record of a repeated key answers the same, marked_unavailable empty).';
+comment on function routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb) is
+  'record_completion''s answer for a stored call and its attempts (rows, in any order), with the stored breaker states '
+  '(routing._stored_breaker_states) it read (the first record of a repeated key answers the same, marked_unavailable empty).';
+
+-- -----------------------------------------------------------------------------
+-- routing._stored_call_json: the answer for a call recorded before (a repeated key)
+-- -----------------------------------------------------------------------------
+create function routing._stored_call_json(c routing.calls) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  return routing._recorded_call_json(c, array(select a from routing.attempts a where a.call_id = c.id),
+                                     '{}'::text[], routing._stored_breaker_states())
+         || jsonb_build_object('repeated', true);
+end
+$$;
+comment on function routing._stored_call_json(routing.calls) is
+  'The answer to a repeat of a recorded call (same call_key, record_completion or record_fail_open_completion): the stored '
+  'call and attempts, the breaker states now, repeated true.';
 
 -- -----------------------------------------------------------------------------
 -- public.record_completion
@@ -255,62 +236,101 @@ set search_path = ''
 as $$
 declare
   d routing.decisions;
-  baseline_price routing.model_prices;
+  r record;
   c routing.calls;
-  attempts routing.call_attempt[];
   marked text[] := '{}';
   key uuid;
   breakers jsonb;
-  breakers_change boolean;
 begin
   -- 1. The caller: the trusted edge function (service role) or an operator.
   perform routing._require_operator('record_completion');
-
-  -- 2. The input, then the decision it belongs to.
   if record_completion.decision_id is null then
     raise exception 'decision_id is required' using errcode = '22023';
   end if;
-  perform routing.validate_call(record_completion.call);
 
+  -- 2. The decision it belongs to (an invalid call is reported before an unknown decision).
   select dd.* into d from routing.decisions dd where dd.id = record_completion.decision_id;
   if not found then
+    perform routing.validate_call(record_completion.call);
     raise exception 'decision % not found', record_completion.decision_id using errcode = 'P0002';
   end if;
-  -- A repeat of a recorded call (same key): the first result, nothing changed. The advisory lock
-  -- serializes two concurrent sends of one key, so the second sees the first's row.
-  key := (record_completion.call ->> 'call_key')::uuid;
-  if key is not null then
-    perform pg_advisory_xact_lock(hashtextextended(key::text, 0));
-    select cc.* into c from routing.calls cc where cc.call_key = key;
-    if found then
-      if c.decision_id is distinct from d.id then
-        raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
-      end if;
-      return routing._recorded_call_json(c, '{}'::text[], routing._stored_breaker_states()) || jsonb_build_object('repeated', true);
-    end if;
+
+  -- 3. The call's shape, in one pass over the jsonb by one jsonpath (evaluated in C, compiled once
+  --    per session with the plan): the same rules as routing.validate_call but the catalog names,
+  --    checked in the statement below. A call that fails either check goes to routing.validate_call,
+  --    which raises 22023 naming the first wrong field.
+  if not coalesce(record_completion.call @@ '
+           $.type() == "object"
+           && $.status.type() == "string" && ($.status == "succeeded" || $.status == "failed")
+           && $.model.type() == "string" && $.provider.type() == "string"
+           && (!exists($.fallback_used) || $.fallback_used == null || $.fallback_used.type() == "boolean")
+           && (!exists($.latency_ms) || $.latency_ms == null || ($.latency_ms.type() == "number" && $.latency_ms >= 0 && $.latency_ms <= 2147483647 && $.latency_ms.floor() == $.latency_ms))
+           && (!exists($.call_key) || $.call_key == null || ($.call_key.type() == "string" && $.call_key like_regex "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" flag "i"))
+           && $.attempts.type() == "array" && $.attempts.size() >= 1 && $.attempts.size() <= 100
+           && (!exists($.warnings) || $.warnings == null || ($.warnings.type() == "array" && $.warnings.size() <= 50 && !exists($.warnings[*] ? (@.type() != "string" || @ like_regex "^.{250}.{250}." flag "s"))))
+           && !exists($.attempts[*] ? (!(@.type() == "object" && @.model.type() == "string" && @.provider.type() == "string" && (!exists(@.status) || @.status == null || (@.status.type() == "number" && @.status >= 100 && @.status <= 599 && @.status.floor() == @.status)) && (!exists(@.error_type) || @.error_type == null || @.error_type.type() == "string") && ((exists(@.error_type) && @.error_type != null) || !exists(@.status) || @.status == null || (@.status >= 200 && @.status <= 299)) && (!exists(@.estimated) || @.estimated == null || @.estimated.type() == "boolean") && (!exists(@.latency_ms) || @.latency_ms == null || (@.latency_ms.type() == "number" && @.latency_ms >= 0 && @.latency_ms <= 2147483647 && @.latency_ms.floor() == @.latency_ms)) && (!exists(@.input_tokens) || @.input_tokens == null || (@.input_tokens.type() == "number" && @.input_tokens >= 0 && @.input_tokens <= 2147483647 && @.input_tokens.floor() == @.input_tokens)) && (!exists(@.output_tokens) || @.output_tokens == null || (@.output_tokens.type() == "number" && @.output_tokens >= 0 && @.output_tokens <= 2147483647 && @.output_tokens.floor() == @.output_tokens)) && (!exists(@.cached_tokens) || @.cached_tokens == null || (@.cached_tokens.type() == "number" && @.cached_tokens >= 0 && @.cached_tokens <= 2147483647 && @.cached_tokens.floor() == @.cached_tokens)) && (!exists(@.cache_write_tokens) || @.cache_write_tokens == null || (@.cache_write_tokens.type() == "number" && @.cache_write_tokens >= 0 && @.cache_write_tokens <= 2147483647 && @.cache_write_tokens.floor() == @.cache_write_tokens)))))'::jsonpath, false) then
+    perform routing.validate_call(record_completion.call);
+    raise exception 'record_completion: the call passed routing.validate_call but not its shape check' using errcode = 'XX000';
   end if;
 
-  baseline_price := routing.price_in_force(d.baseline_model, now());
-  if baseline_price.id is null then
-    raise exception 'baseline model % has no price in force', d.baseline_model;
-  end if;
-
-  -- 3. The call and its attempts (call.attempts read once), costed at the prices in force now.
-  attempts := array(select p from routing._call_attempts(record_completion.call) p);
-  with a as (
-    select p.*, pr.id as price_id,
-           trim_scale(routing.cost_usd(pr, p.input_tokens, p.output_tokens, p.cached_tokens, p.cache_write_tokens)) as cost
-    from unnest(attempts) p
-    cross join lateral routing.price_in_force(p.model, now()) pr
-  ), totals as (
-    select count(*)::integer as n,
+  -- 4. One statement: parse call.attempts once (typed, jsonb_to_recordset), check the names
+  --    against the catalog, price each attempt and the baseline at the price in force now, cost each attempt
+  --    (routing.cost_usd), insert the call and its attempts (one multi-row insert), and classify
+  --    the attempts for the breakers and alerts. A repeat of a recorded call_key inserts nothing
+  --    (ON CONFLICT: a concurrent send of the same key waits for the first to commit).
+  with e as materialized (
+    select x.ord::integer as seq, x.model, x.provider, x.status::integer as http_status, x.error_type,
+           x.latency_ms::integer as latency_ms,
+           coalesce(x.input_tokens, 0)::bigint as input_tokens, coalesce(x.output_tokens, 0)::bigint as output_tokens,
+           coalesce(x.cached_tokens, 0)::bigint as cached_tokens, coalesce(x.cache_write_tokens, 0)::bigint as cache_write_tokens,
+           coalesce(x.estimated, false) as estimated,
+           exists (select 1 from routing.providers pv where pv.provider = x.provider) as known_provider,
+           (select et from routing.error_types et where et.error_type = x.error_type) as et,
+           -- The price in force now: the row with the latest effective_from <= now() (routing.price_in_force's
+           -- rule, one index probe here without its call).
+           (select p from routing.model_prices p
+            where p.model = x.model and p.effective_from <= now()
+            order by p.effective_from desc
+            limit 1) as pr
+    from rows from (jsonb_to_recordset(record_completion.call -> 'attempts')
+                    as (model text, provider text, status numeric, error_type text, latency_ms numeric, input_tokens numeric,
+                        output_tokens numeric, cached_tokens numeric, cache_write_tokens numeric, estimated boolean))
+         with ordinality x(model, provider, status, error_type, latency_ms, input_tokens, output_tokens, cached_tokens,
+                           cache_write_tokens, estimated, ord)
+  ), a as materialized (
+    select e.seq, e.model, e.provider, e.http_status, e.error_type, e.latency_ms, e.input_tokens, e.output_tokens,
+           e.cached_tokens, e.cache_write_tokens, e.estimated,
+           (e.pr).id as price_id, (e.et).breaker_failure, (e.et).caller_fault,
+           (e.pr).id is not null and e.known_provider and (e.error_type is null or (e.et).error_type is not null) as ok,
+           trim_scale(routing.cost_usd(e.pr, e.input_tokens, e.output_tokens, e.cached_tokens, e.cache_write_tokens)) as cost
+    from e
+  ), sums as (
+    select coalesce(bool_and(a.ok), false)
+           and exists (select 1 from routing.models m where m.model = record_completion.call ->> 'model')
+           and exists (select 1 from routing.providers pv where pv.provider = record_completion.call ->> 'provider') as ok,
+           count(*)::integer as n,
            sum(a.input_tokens)::bigint as input_tokens, sum(a.output_tokens)::bigint as output_tokens,
            sum(a.cached_tokens)::bigint as cached_tokens, sum(a.cache_write_tokens)::bigint as cache_write_tokens,
            trim_scale(sum(a.cost)) as cost,
-           bool_or(a.model <> d.model) as other_model
+           bool_or(a.model <> d.model) as other_model,
+           -- What the call asks of the breakers and the alerts (ROUTING-SPEC §5, §7).
+           coalesce(bool_or(a.breaker_failure), false) as availability_failure,
+           coalesce(array_agg(distinct a.provider) filter (where a.error_type is null
+                      and (a.http_status is null or a.http_status between 200 and 299)), '{}') as answered_by,
+           coalesce(bool_or(a.caller_fault is false), false) as provider_failure,
+           coalesce(bool_or(a.error_type = 'model_unavailable'), false) as model_unavailable
     from a
+  ), t as (
+    -- The baseline: the same tokens at the baseline model's price in force now.
+    select s.*,
+           (select trim_scale(routing.cost_usd(p, s.input_tokens, s.output_tokens, s.cached_tokens, s.cache_write_tokens))
+            from routing.model_prices p
+            where p.model = d.baseline_model and p.effective_from <= now()
+            order by p.effective_from desc
+            limit 1) as baseline_cost
+    from sums s
   ), new_call as (
-    insert into routing.calls (
+    insert into routing.calls as nc (
       decision_id, agent_id, user_id, execution_id, status, model, provider, fallback_used, attempt_count,
       input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, baseline_model, baseline_cost_usd, latency_ms,
       warnings, call_key)
@@ -319,46 +339,72 @@ begin
            coalesce((record_completion.call ->> 'fallback_used')::boolean, t.other_model), t.n,
            t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens, t.cost,
            d.baseline_model,
-           trim_scale(routing.cost_usd(baseline_price, t.input_tokens, t.output_tokens, t.cached_tokens, t.cache_write_tokens)),
+           t.baseline_cost,
            (record_completion.call ->> 'latency_ms')::numeric::integer,
-           coalesce(nullif(record_completion.call -> 'warnings', 'null'::jsonb), '[]'::jsonb), key
-    from totals t
-    returning *
+           coalesce(nullif(record_completion.call -> 'warnings', 'null'::jsonb), '[]'::jsonb),
+           (record_completion.call ->> 'call_key')::uuid
+    from t
+    where t.ok and t.baseline_cost is not null
+    on conflict (call_key) do nothing
+    returning nc
   ), new_attempts as (
-    insert into routing.attempts (
+    insert into routing.attempts as na (
       call_id, user_id, seq, model, provider, http_status, error_type, latency_ms,
       input_tokens, output_tokens, cached_tokens, cache_write_tokens, price_id, cost_usd, tokens_estimated)
-    select nc.id, nc.user_id, a.seq, a.model, a.provider, a.http_status, a.error_type, a.latency_ms,
+    select (k.nc).id, (k.nc).user_id, a.seq, a.model, a.provider, a.http_status, a.error_type, a.latency_ms,
            a.input_tokens, a.output_tokens, a.cached_tokens, a.cache_write_tokens, a.price_id, a.cost, a.estimated
-    from a cross join new_call nc
-    returning *
+    from a cross join new_call k
+    returning na
   )
-  select nc.* into c from new_call nc, (select count(*) from new_attempts) inserted;
-
-  -- 4. The circuit breakers (ROUTING-SPEC §5), read once with the answer's states. A call changes
-  --    them only with an availability failure, or with a success on a provider whose breaker is
-  --    not healthy (not closed, or counting failures): a healthy call writes and locks nothing.
-  select routing._stored_breaker_states(),
+  select t.ok, t.baseline_cost is null as baseline_unpriced, t.availability_failure, t.answered_by, t.provider_failure, t.model_unavailable,
+         (select k.nc from new_call k) as stored_call,
+         (select array_agg(k.na) from new_attempts k) as stored_attempts,
+         (select coalesce(jsonb_object_agg(pb.provider, pb.state order by pb.provider), '{}'::jsonb)
+          from routing.provider_breakers pb) as breakers,
          exists (select 1 from routing.provider_breakers pb
-                 where (pb.state <> 'closed' or pb.consecutive_failures <> 0)
-                   and pb.provider in (select x.provider from unnest(attempts) x
-                                       where routing._is_successful_attempt(x.http_status, x.error_type)))
-    into breakers, breakers_change;
-  if breakers_change
-     or exists (select 1 from unnest(attempts) x where x.error_type is not null and routing._is_availability_failure(x.error_type)) then
+                 where pb.provider = any (t.answered_by) and (pb.state <> 'closed' or pb.consecutive_failures <> 0)) as recovering
+    into r
+  from t;
+
+  if r.stored_call is null then
+    if not r.ok then
+      perform routing.validate_call(record_completion.call);  -- raises 22023 naming the field
+      raise exception 'record_completion: the call passed routing.validate_call but not its catalog check' using errcode = 'XX000';
+    end if;
+    if r.baseline_unpriced then
+      raise exception 'baseline model % has no price in force', d.baseline_model;
+    end if;
+    -- A repeat of a recorded call (same key): the first result, nothing changed.
+    key := (record_completion.call ->> 'call_key')::uuid;
+    select cc.* into c from routing.calls cc where cc.call_key = key;
+    if c.decision_id is distinct from d.id then
+      raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
+    end if;
+    return routing._stored_call_json(c);
+  end if;
+  c := r.stored_call;
+  breakers := r.breakers;
+
+  -- 5. The circuit breakers (ROUTING-SPEC §5). A call changes them only with an availability
+  --    failure, or with a success on a provider whose breaker is not healthy (not closed, or
+  --    counting failures): a healthy call writes and locks nothing.
+  if r.availability_failure or r.recovering then
     perform routing._update_breakers(c.id);
     breakers := routing._stored_breaker_states();
   end if;
 
-  -- 5. Models the provider no longer serves: route_model avoids them from now on.
-  if exists (select 1 from unnest(attempts) x where x.error_type = 'model_unavailable') then
+  -- 6. Models the provider no longer serves: route_model avoids them from now on.
+  if r.model_unavailable then
     marked := routing._mark_models_unavailable(c.id);
   end if;
 
-  -- 6. Alert evaluation (the error rate of each provider that failed an attempt, model_unavailable; §7).
-  perform routing._after_call_recorded(c);
+  -- 7. Alert evaluation (the error rate of each provider that failed an attempt, model_unavailable; §7):
+  --    only a failure that is not the caller's fault can move it (routing._after_call_recorded's own guard).
+  if r.provider_failure then
+    perform routing._after_call_recorded(c);
+  end if;
 
-  return routing._recorded_call_json(c, marked, breakers) || jsonb_build_object('repeated', false);
+  return routing._recorded_call_json(c, r.stored_attempts, marked, breakers) || jsonb_build_object('repeated', false);
 end
 $$;
 comment on function public.record_completion(uuid, jsonb) is
@@ -371,8 +417,8 @@ comment on function public.record_completion(uuid, jsonb) is
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
-revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._call_attempts(jsonb),
-  routing._recorded_call_json(routing.calls, text[], jsonb)
+revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb),
+  routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb), routing._stored_call_json(routing.calls)
   from public;
 revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_completion(uuid, jsonb) to service_role;

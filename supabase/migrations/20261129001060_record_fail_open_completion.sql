@@ -77,7 +77,7 @@ begin
     if d.reason <> 'fail_open' or d.agent_id <> agent.id then
       raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
     end if;
-    return routing._recorded_call_json(c, '{}'::text[], routing._stored_breaker_states()) || jsonb_build_object('repeated', true);
+    return routing._stored_call_json(c);
   end if;
 
   -- 4. The decision as it was made, then the call (validated by record_completion: an invalid call

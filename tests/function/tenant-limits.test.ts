@@ -82,6 +82,8 @@ Deno.test("tenant limits: OpenAI's 429 past a tenant's limits, hangs fall back a
     await t.step("a tenant whose day's recorded spend reached tenant_daily_spend_usd gets a RateLimitError until UTC midnight", async () => {
       const spender = await tenant(stack);
       const other = await tenant(stack);
+      // Spend is counted while a limit is on (turning it on counts the day's calls so far).
+      await stack.sql`update routing.config set tenant_daily_spend_usd = 1000`;
       await spender.create();
       const [{ spent }] = await stack.sql`select spend_usd::text as spent from routing.tenant_daily_spend
                                           where user_id = ${spender.userId} and day = (timezone('UTC', now()))::date`;

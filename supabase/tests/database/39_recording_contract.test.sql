@@ -22,7 +22,8 @@ select f::regprocedure as fn from unnest(array[
   'routing._stored_breaker_states()',
   'routing._json_count_problem(jsonb)',
   'routing.validate_call(jsonb)',
-  'routing._call_attempts(jsonb)',
+  'routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb)',
+  'routing._stored_call_json(routing.calls)',
   'routing._after_call_recorded(routing.calls)']) f;
 
 select is_empty(
@@ -42,7 +43,7 @@ select is_empty(
     where r.fn::regproc::text like 'routing.%' and has_function_privilege(role, r.fn, 'execute')$$,
   'No API role may execute a routing helper directly.');
 select is_empty(
-  $$select t from unnest(array['routing.call_attempt', 'routing.breaker_outcome']) t where obj_description(t::regtype, 'pg_type') is null$$,
+  $$select t from unnest(array['routing.breaker_outcome']) t where obj_description(t::regtype, 'pg_type') is null$$,
   'The composite types are commented.');
 select has_table('routing', 'breaker_events', 'Breaker transitions have an audit table.');
 select isnt(obj_description('routing.breaker_events'::regclass, 'pg_class'), null, 'The breaker events table is commented.');

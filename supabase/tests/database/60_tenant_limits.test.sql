@@ -2,7 +2,7 @@
 -- recorded spend per UTC day, each at its boundary, per actor; RL429 with the setting and a retry-after.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(24);
+select plan(28);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): the named actors owner and stranger, one medium agent each, routing on
@@ -132,6 +132,21 @@ select tests.clear_authentication();
 update routing.config set tenant_daily_spend_usd = 0;
 select lives_ok($$ select public.route_model(tests.get_agent_id('owner agent'), 'spend-unlimited') $$,
   'With tenant_daily_spend_usd 0 the owner is not limited.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner: spend is counted only while a limit is on, and exactly from the moment it is
+-- -----------------------------------------------------------------------------
+select is((select tgenabled::text from pg_catalog.pg_trigger where tgrelid = 'routing.calls'::regclass and tgname = 'count_tenant_spend'),
+  'D', 'Without a daily spend limit the spend trigger is off: a recorded call pays nothing for counters nobody reads.');
+insert into spend_calls values ('spend-off', public.route_model(tests.get_agent_id('owner agent'), 'spend-off'));
+select tests.record_completion_for(answer, 10000, 0) from spend_calls where label = 'spend-off';
+select is((select (spend_usd, calls)::text from routing.tenant_daily_spend where user_id = tests.get_user_id('owner')), '(0.03,3)',
+  'A call recorded without a limit is not counted then.');
+update routing.config set tenant_daily_spend_usd = 1;
+select is((select (spend_usd, calls)::text from routing.tenant_daily_spend where user_id = tests.get_user_id('owner')), '(0.04,4)',
+  'Turning the limit on counts the day''s calls from routing.calls, those recorded without a limit too.');
+select is((select tgenabled::text from pg_catalog.pg_trigger where tgrelid = 'routing.calls'::regclass and tgname = 'count_tenant_spend'),
+  'O', 'With a daily spend limit the spend trigger is on.');
 
 select * from finish();
 ROLLBACK;
