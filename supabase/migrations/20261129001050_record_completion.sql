@@ -356,9 +356,10 @@ begin
     from a cross join new_call k
     returning na
   )
-  select t.ok, t.baseline_cost is null as baseline_unpriced, t.availability_failure, t.answered_by, t.provider_failure, t.model_unavailable,
+  select t.ok, t.availability_failure, t.answered_by, t.provider_failure, t.model_unavailable,
          (select k.nc from new_call k) as stored_call,
          (select array_agg(k.na) from new_attempts k) as stored_attempts,
+         -- The answer's breaker states: routing._stored_breaker_states' read, here without its call.
          (select coalesce(jsonb_object_agg(pb.provider, pb.state order by pb.provider), '{}'::jsonb)
           from routing.provider_breakers pb) as breakers,
          exists (select 1 from routing.provider_breakers pb
@@ -371,12 +372,13 @@ begin
       perform routing.validate_call(record_completion.call);  -- raises 22023 naming the field
       raise exception 'record_completion: the call passed routing.validate_call but not its catalog check' using errcode = 'XX000';
     end if;
-    if r.baseline_unpriced then
-      raise exception 'baseline model % has no price in force', d.baseline_model;
-    end if;
     -- A repeat of a recorded call (same key): the first result, nothing changed.
     key := (record_completion.call ->> 'call_key')::uuid;
     select cc.* into c from routing.calls cc where cc.call_key = key;
+    if not found then
+      -- Nothing inserted and nothing recorded under the key: the baseline cannot be costed.
+      raise exception 'baseline model % has no price in force', d.baseline_model;
+    end if;
     if c.decision_id is distinct from d.id then
       raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
     end if;
