@@ -5,7 +5,9 @@
 // spread evenly over the 365 days before today, with every index of the migrations in place
 // (bulk-loaded with session_replication_role = replica: no triggers, no foreign-key checks, then
 // VACUUM ANALYZE, then the closed days' report rollups built as pg_cron would). At each size: route_model p50/p99 (one round trip each, as the function calls
-// it, on a spread of agents with fresh execution ids), and every report view and range function
+// it, on a spread of agents with fresh execution ids), interleaved call by call with the same calls
+// on a second database holding the smallest size (so the flatness ratio, largest / smallest p99,
+// comes from one run under one load), and every report view and range function
 // for one day (yesterday, UTC) and for 30 days (the 30 days to yesterday), median of 3 runs after
 // a warm-up, as the database owner (RLS does not filter, as for the service role). A report over
 // its target at the largest size gets a profile: the plan nodes that took the time
@@ -14,7 +16,7 @@
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
-import { dropDatabases, makeTemplate, withDatabase } from "./economics-run.ts";
+import { dropDatabases, freshDatabase, makeTemplate, withDatabase } from "./economics-run.ts";
 import { percentiles, say, secondsSince, writeResult } from "./lib/results.ts";
 
 /** `--full` writes its own file, so a later default run (100k and 1M) keeps the 10M figures. */
@@ -34,6 +36,8 @@ const SIZES = (values.sizes ?? (values.full ? "100000,1000000,10000000" : "10000
 const ROUTE_CALLS = Number(values["route-calls"]);
 const RUNS = Number(values.runs);
 const DATABASE = "bench_scale";
+/** The smallest size's own database: route_model there, interleaved with each larger size's calls. */
+const BASE_DATABASE = "bench_scale_smallest";
 const AGENTS = 1000;
 const USERS = 100;
 const SPAN_DAYS = 365;
@@ -222,56 +226,82 @@ async function profile(url: string, text: string) {
   }
 }
 
+/**
+ * Rows have+1..size appended to `sql`'s database, then VACUUM ANALYZE and the closed days' rollups
+ * as pg_cron builds them off the hot path (rebuilt over the whole span: the history was bulk-loaded).
+ */
+async function grow(sql: postgres.Sql, have: number, size: number, label: string) {
+  const genStarted = performance.now();
+  await sql.unsafe("set session_replication_role = replica; set synchronous_commit = off; set maintenance_work_mem = '256MB'");
+  for (let from = have; from < size; from += BATCH) {
+    const to = Math.min(size, from + BATCH);
+    await generate(sql, from, to, have, size);
+    say(PART, `${label}generated calls ${to.toLocaleString("en")}/${size.toLocaleString("en")} (${secondsSince(genStarted)} s)`);
+  }
+  await sql.unsafe("set session_replication_role = origin");
+  await sql.unsafe("vacuum analyze routing.decisions, routing.calls, routing.attempts, routing.executions");
+  const generateSeconds = secondsSince(genStarted);
+  const rollupStarted = performance.now();
+  await sql.unsafe(`select routing._refresh_report_rollups(${SPAN_DAYS + 1})`);
+  await sql.unsafe("analyze routing.report_rollups, routing.latency_rollups");
+  const rollupSeconds = secondsSince(rollupStarted);
+  say(PART, `${label}${size.toLocaleString("en")}: rollups of ${SPAN_DAYS + 1} closed days rebuilt in ${rollupSeconds} s`);
+  return { generateSeconds, rollupSeconds };
+}
+
+/**
+ * route_model, as route-completion sends it (trusted caller, the agent's user as acting_user), on
+ * each database in turn, call by call (the order alternating), so that every database's figures
+ * come from the same minutes of the same run: what the flatness ratio needs on a noisy machine.
+ */
+async function routeModel(databases: postgres.Sql[]) {
+  const samples: number[][] = databases.map(() => []);
+  for (let i = 0; i < ROUTE_CALLS; i++) {
+    const n = 1 + ((i * 7) % AGENTS);
+    const order = i % 2 === 0 ? databases.map((_, k) => k) : databases.map((_, k) => databases.length - 1 - k);
+    for (const k of order) {
+      const t0 = performance.now();
+      await databases[k].unsafe(
+        `select public.route_model(${agentId("$1::int")}, $2, '{"ENABLE_INTELLIGENT_ROUTING":"true"}'::jsonb, ${userId(`1 + ($1::int - 1) % ${USERS}`)}, null)`,
+        [n, crypto.randomUUID()],
+      );
+      samples[k].push(performance.now() - t0);
+    }
+  }
+  return samples.map((s) => percentiles(s));
+}
+
 const started = performance.now();
 const baseUrl = await databaseUrl();
-say(PART, `creating database ${DATABASE} (migrations and seed)`);
+say(PART, `creating databases ${DATABASE} and ${BASE_DATABASE} (migrations and seed)`);
 await makeTemplate(baseUrl, DATABASE);
+// The smallest size, kept apart: route_model is measured on it beside each larger size.
+await freshDatabase(baseUrl, DATABASE, BASE_DATABASE);
 const url = withDatabase(baseUrl, DATABASE);
 const sql = postgres(url, { max: 1, onnotice: () => {} });
+const base = postgres(withDatabase(baseUrl, BASE_DATABASE), { max: 1, onnotice: () => {} });
 const sizes = [];
 try {
   await seedAgents(sql);
+  await seedAgents(base);
+  await grow(base, 0, SIZES[0], `${BASE_DATABASE}: `);
   const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const monthStart = new Date(Date.parse(day) - 29 * 86_400_000).toISOString().slice(0, 10);
   let have = 0;
   for (const size of SIZES) {
-    const genStarted = performance.now();
-    await sql.unsafe("set session_replication_role = replica; set synchronous_commit = off; set maintenance_work_mem = '256MB'");
-    for (let from = have; from < size; from += BATCH) {
-      const to = Math.min(size, from + BATCH);
-      await generate(sql, from, to, have, size);
-      say(PART, `generated calls ${to.toLocaleString("en")}/${size.toLocaleString("en")} (${secondsSince(genStarted)} s)`);
-    }
-    await sql.unsafe("set session_replication_role = origin");
-    await sql.unsafe("vacuum analyze routing.decisions, routing.calls, routing.attempts, routing.executions");
+    const { generateSeconds, rollupSeconds } = await grow(sql, have, size, "");
     have = size;
-    const generateSeconds = secondsSince(genStarted);
-    // The closed days' rollups, as pg_cron builds them off the hot path: rebuilt over the whole
-    // span here (the history was bulk-loaded), timed apart from the reports.
-    const rollupStarted = performance.now();
-    await sql.unsafe(`select routing._refresh_report_rollups(${SPAN_DAYS + 1})`);
-    await sql.unsafe("analyze routing.report_rollups");
-    const rollupSeconds = secondsSince(rollupStarted);
-    say(PART, `${size.toLocaleString("en")}: rollups of ${SPAN_DAYS + 1} closed days rebuilt in ${rollupSeconds} s`);
     const [counts] = await sql`
       select (select count(*) from routing.calls)::bigint as calls, (select count(*) from routing.decisions)::bigint as decisions,
              (select count(*) from routing.attempts)::bigint as attempts, (select count(*) from routing.executions)::bigint as executions,
              (select count(*) from routing.calls where (timezone('UTC', created_at))::date = ${day}::date)::bigint as calls_one_day`;
     say(PART, `${size.toLocaleString("en")} calls in ${generateSeconds} s: ${JSON.stringify(counts)}`);
 
-    // route_model, as route-completion sends it: trusted caller, the agent's user as acting_user.
-    const samples: number[] = [];
-    for (let i = 0; i < ROUTE_CALLS; i++) {
-      const n = 1 + ((i * 7) % AGENTS);
-      const t0 = performance.now();
-      await sql.unsafe(
-        `select public.route_model(${agentId("$1::int")}, $2, '{"ENABLE_INTELLIGENT_ROUTING":"true"}'::jsonb, ${userId(`1 + ($1::int - 1) % ${USERS}`)}, null)`,
-        [n, crypto.randomUUID()],
-      );
-      samples.push(performance.now() - t0);
-    }
-    const route = percentiles(samples);
-    say(PART, `${size.toLocaleString("en")}: route_model p50 ${route.p50} ms, p99 ${route.p99} ms`);
+    // This size and the smallest, interleaved (at the smallest size itself, the one database).
+    const [route, atBase] = await routeModel(size === SIZES[0] ? [sql] : [sql, base]);
+    const beside = atBase ? { calls: SIZES[0], ...atBase } : undefined;
+    say(PART, `${size.toLocaleString("en")}: route_model p50 ${route.p50} ms, p99 ${route.p99} ms` +
+      (beside ? `; interleaved at ${SIZES[0].toLocaleString("en")}: p50 ${beside.p50} ms, p99 ${beside.p99} ms` : ""));
 
     const reports = [];
     for (const r of REPORTS) {
@@ -280,7 +310,8 @@ try {
       reports.push({ name: r.name, kind: r.kind, one_day: oneDay, thirty_days: thirty });
       say(PART, `${size.toLocaleString("en")}: ${r.name} 1 day ${oneDay.median_ms} ms, 30 days ${thirty.median_ms} ms`);
     }
-    sizes.push({ calls: size, counts, generate_seconds: generateSeconds, rollup_seconds: rollupSeconds, route_model_ms: route, reports });
+    sizes.push({ calls: size, counts, generate_seconds: generateSeconds, rollup_seconds: rollupSeconds, route_model_ms: route,
+                 route_model_at_smallest_ms: beside, reports });
   }
 
   // Profiles of what misses its target at the largest size.
@@ -310,5 +341,6 @@ try {
   say(PART, `wrote ${path} in ${secondsSince(started)} s`);
 } finally {
   await sql.end();
-  if (!values.keep) await dropDatabases(baseUrl, [DATABASE]);
+  await base.end();
+  if (!values.keep) await dropDatabases(baseUrl, [DATABASE, BASE_DATABASE]);
 }

@@ -75,7 +75,7 @@ export interface SuccessOverall {
   success_rate: Decimal | null;
 }
 
-/** public.routing_cohort_comparison_between: one cohort over the period, true percentiles. */
+/** public.routing_cohort_comparison_between: one cohort over the period, percentiles of the whole period (latency buckets: within 2%). */
 export interface CohortRow {
   cohort: string;
   executions: number;

@@ -61,7 +61,8 @@ comment on index routing.executions_utc_day_idx is 'The UTC day of an execution 
 -- recorders write them), and the RLS policy below shows a user their own rows,
 -- as the policies of the audit tables do.
 -- The projection's and the threshold advice's sums (routing.projection_rollups,
--- routing.advice_rollups) are rebuilt by the same refresh, under the same watermark. Percentiles (the cohort comparison) cannot be summed: that report stays live.
+-- routing.advice_rollups) and the cohort comparison's latency buckets
+-- (routing.latency_rollups, below) are rebuilt by the same refresh, under the same watermark.
 create table routing.report_rollups (
   day date not null,
   user_id uuid not null,
@@ -76,6 +77,8 @@ create table routing.report_rollups (
   executions bigint not null,
   succeeded bigint not null,
   execution_cost_usd numeric not null,
+  execution_calls bigint not null,
+  execution_baseline_cost_usd numeric not null,
   constraint report_rollups_key unique nulls not distinct (day, user_id, model, provider, tier, cohort)
 );
 comment on table routing.report_rollups is
@@ -92,6 +95,8 @@ comment on column routing.report_rollups.baseline_cost_usd is 'Sum of those call
 comment on column routing.report_rollups.executions is 'Outcomes reported that day whose decision is such a decision.';
 comment on column routing.report_rollups.succeeded is 'Of those outcomes, the succeeded ones.';
 comment on column routing.report_rollups.execution_cost_usd is 'Cost of every call of those outcomes'' decisions, whenever the calls were made.';
+comment on column routing.report_rollups.execution_calls is 'Number of the calls of those outcomes'' decisions, whenever made (the cohort comparison''s calls).';
+comment on column routing.report_rollups.execution_baseline_cost_usd is 'Baseline cost of the calls of those outcomes'' decisions (the cohort comparison''s baseline).';
 
 create table routing.report_rollup_state (
   id boolean primary key default true check (id),
@@ -147,15 +152,18 @@ begin
 
   delete from routing.report_rollups r where r.day between from_day and through;
   insert into routing.report_rollups (day, user_id, model, provider, tier, cohort, calls, fallback_calls, cost_usd,
-                                      baseline_cost_usd, executions, succeeded, execution_cost_usd)
+                                      baseline_cost_usd, executions, succeeded, execution_cost_usd, execution_calls,
+                                      execution_baseline_cost_usd)
   select x.day, x.user_id, x.model, x.provider, x.tier, x.cohort,
          sum(x.calls), sum(x.fallback_calls), sum(x.cost_usd), sum(x.baseline_cost_usd),
-         sum(x.executions), sum(x.succeeded), sum(x.execution_cost_usd)
+         sum(x.executions), sum(x.succeeded), sum(x.execution_cost_usd), sum(x.execution_calls),
+         sum(x.execution_baseline_cost_usd)
   from (
     select (timezone('UTC', c.created_at))::date as day, c.user_id, d.model, d.provider, d.tier, d.cohort,
            count(*) as calls, count(*) filter (where c.fallback_used) as fallback_calls,
            sum(c.cost_usd) as cost_usd, sum(c.baseline_cost_usd) as baseline_cost_usd,
-           0 as executions, 0 as succeeded, 0::numeric as execution_cost_usd
+           0 as executions, 0 as succeeded, 0::numeric as execution_cost_usd, 0 as execution_calls,
+           0::numeric as execution_baseline_cost_usd
     from routing.calls c
     join routing.decisions d on d.id = c.decision_id
     where (timezone('UTC', c.created_at))::date between from_day and through
@@ -163,13 +171,29 @@ begin
     union all
     select (timezone('UTC', e.recorded_at))::date, e.user_id, d.model, d.provider, d.tier, d.cohort,
            0, 0, 0, 0, count(*), count(*) filter (where e.succeeded),
-           sum(coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0))
+           coalesce(sum(ec.cost_usd), 0), coalesce(sum(ec.calls), 0), coalesce(sum(ec.baseline_cost_usd), 0)
     from routing.executions e
     join routing.decisions d on d.id = e.decision_id
+    -- The calls of the outcome's decision, whenever made (what the cohort comparison counts).
+    cross join lateral (select count(*) as calls, sum(c.cost_usd) as cost_usd, sum(c.baseline_cost_usd) as baseline_cost_usd
+                        from routing.calls c where c.decision_id = e.decision_id) ec
     where (timezone('UTC', e.recorded_at))::date between from_day and through
     group by 1, e.user_id, d.model, d.provider, d.tier, d.cohort
   ) x
   group by x.day, x.user_id, x.model, x.provider, x.tier, x.cohort;
+  -- The cohort comparison's latency buckets of the same days (routing._latency_buckets, below).
+  delete from routing.latency_rollups r where r.day between from_day and through;
+  insert into routing.latency_rollups (day, user_id, cohort, measure, bucket, n, lo, hi)
+  select b.day, b.user_id, b.cohort, b.measure, b.bucket, b.n, b.lo, b.hi
+  from routing._latency_buckets b
+  where b.day between from_day and through
+  order by b.day;  -- a day's rows together in the heap
+  insert into routing.latency_rollups (day, user_id, cohort, measure, bucket, n, lo, hi)
+  select l.day, null, l.cohort, l.measure, l.bucket, sum(l.n), min(l.lo), max(l.hi)
+  from routing.latency_rollups l
+  where l.day between from_day and through and l.user_id is not null
+  group by l.day, l.cohort, l.measure, l.bucket
+  order by l.day;
   -- The projection's sums of the same days (defined with public.routing_projection, projections migration).
   perform routing._roll_up_projection(from_day, through);
   -- The threshold advice's sums of the same days (threshold advice migration).
@@ -308,28 +332,145 @@ comment on column public.routing_cost_savings.cost_per_execution_usd is 'executi
 -- -----------------------------------------------------------------------------
 -- public.routing_cohort_comparison_between and public.routing_cohort_comparison
 -- -----------------------------------------------------------------------------
--- Percentiles of different days cannot be combined, so neither rollups nor the
--- view's rows make a range: the range function (grouped by cohort) and the per-day
--- view (grouped by day and cohort) aggregate the same rows, routing._cohort_rows,
--- in one pass each; TRUE percentiles, exact, read live from the audit rows.
+-- Routed vs control. Counts and money are sums: the closed days from
+-- routing.report_rollups (execution_calls, execution_cost_usd, ...), later days
+-- live, as in the other views. Latency percentiles are APPROXIMATE, from latency
+-- buckets: exact percentiles need every row of the range sorted (at 10 million
+-- recorded calls, 30 days are ~800k calls and ~650k outcomes read through two
+-- joins: seconds), and the exact percentiles of two days cannot be combined into
+-- the percentile of both, while bucket counts can.
+-- The buckets, logarithmic: bucket b holds the values v (whole ms) with
+-- g^(b-1) < v <= g^b, g = 51/49 (b = ceil(ln v / ln g); 0 and 1 ms in bucket 0),
+-- with their count and their smallest (lo) and largest (hi) value, per UTC day of
+-- the outcome, owner, cohort and measure (the calls' latency_ms, the outcomes'
+-- duration_ms). A percentile p is read as percentile_disc reads it: the bucket
+-- where the cumulative count first reaches p x n, reported as the bucket's middle
+-- (0.98 x g^b, routing._bucket_ms) kept within lo..hi and rounded to a whole ms.
+-- How close: the exact percentile_disc lies in that bucket, and every value of a
+-- bucket is within (g-1)/(g+1) = 2% of its middle, so the figure is within 2%
+-- (+ 0.5 ms of rounding) of the exact percentile (a p95 of 1000 ms reads 980..1020),
+-- and it is exact when the bucket holds one distinct value (small samples, values
+-- further apart than 4%). The same buckets are computed live for the days after
+-- the rollups (routing._latency_buckets), so a day's figures do not change when it
+-- is rolled up.
+create view routing._latency_buckets with (security_invoker = true) as
+select v.day, v.user_id, v.cohort, v.measure, v.bucket, count(*) as n, min(v.ms) as lo, max(v.ms) as hi
+from (
+  select m.day, m.user_id, m.cohort, m.measure, m.ms,
+         case when m.ms <= 1 then 0 else ceil(ln(m.ms::float8) / ln(51::float8 / 49))::integer end as bucket
+  from (
+    select (timezone('UTC', e.recorded_at))::date as day, e.user_id, d.cohort, 'duration' as measure, e.duration_ms as ms
+    from routing.executions e
+    join routing.decisions d on d.id = e.decision_id
+    where e.duration_ms is not null
+    union all
+    select (timezone('UTC', e.recorded_at))::date, e.user_id, d.cohort, 'latency', c.latency_ms
+    from routing.executions e
+    join routing.decisions d on d.id = e.decision_id
+    join routing.calls c on c.decision_id = e.decision_id
+    where c.latency_ms is not null
+  ) m
+) v
+group by v.day, v.user_id, v.cohort, v.measure, v.bucket;
+comment on view routing._latency_buckets is
+  'The cohort comparison''s latency buckets computed from the audit rows: per UTC day of the outcome, owner '
+  '(routing.executions.user_id), the decision''s cohort, measure (latency: the latency_ms of the calls of executions '
+  'with a decision; duration: the executions'' duration_ms) and logarithmic bucket b (g^(b-1) < ms <= g^b, g = 51/49): '
+  'the count and the smallest and largest value. The one definition of the buckets: the refresh stores it for closed '
+  'days (routing.latency_rollups), the reports read it live for later days. Caller''s rights (RLS).';
+
+-- Per owner, because RLS shows a user their own figures; and once more for all owners
+-- together (user_id null), which only a role that reads every owner's rows (the service
+-- role, a superuser: routing._reads_all_owners) reads instead of the per-owner rows:
+-- a day has ~50 buckets per cohort and measure, times the number of owners in the per-owner
+-- rows (at 10 million calls and 100 owners, 30 days are 340k per-owner rows against 6k).
+create table routing.latency_rollups (
+  day date not null,
+  user_id uuid,
+  cohort text not null,
+  measure text not null check (measure in ('latency', 'duration')),
+  bucket integer not null,
+  n bigint not null,
+  lo integer not null,
+  hi integer not null,
+  constraint latency_rollups_key unique nulls not distinct (day, user_id, cohort, measure, bucket)
+);
+create index latency_rollups_all_owners_idx on routing.latency_rollups (day) include (cohort, measure, bucket, n, lo, hi)
+  where user_id is null;
+comment on index routing.latency_rollups_all_owners_idx is
+  'The all-owners buckets of a range of days, read by index only (the service role''s cohort comparison).';
+comment on table routing.latency_rollups is
+  'routing._latency_buckets of the closed UTC days up to routing.report_rollup_state.rolled_through, per owner and for '
+  'all owners (user_id null): what the cohort comparison''s percentiles are read from for those days. Rebuilt by '
+  'routing._refresh_report_rollups.';
+comment on column routing.latency_rollups.day is 'UTC day the outcomes were recorded.';
+comment on column routing.latency_rollups.user_id is 'Owner: routing.executions.user_id; null: the buckets of all owners together (n summed, lo / hi over all).';
+comment on column routing.latency_rollups.cohort is 'The decision''s cohort.';
+comment on column routing.latency_rollups.measure is 'latency: the calls'' latency_ms; duration: the outcomes'' duration_ms.';
+comment on column routing.latency_rollups.bucket is 'b: the values v (ms) with (51/49)^(b-1) < v <= (51/49)^b; 0 holds 0 and 1 ms.';
+comment on column routing.latency_rollups.n is 'How many values fell in the bucket.';
+comment on column routing.latency_rollups.lo is 'The smallest value in the bucket.';
+comment on column routing.latency_rollups.hi is 'The largest value in the bucket.';
+
+create function routing._reads_all_owners()
+returns boolean
+language plpgsql stable  -- plpgsql: its plan is kept for the session (a SQL function re-plans pg_roles per call: ms)
+set search_path = ''
+as $$
+begin
+  return coalesce((select r.rolsuper or r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user), false);
+end
+$$;
+comment on function routing._reads_all_owners() is
+  'Whether the calling role bypasses RLS (the service role, a superuser): it reads the all-owners latency buckets '
+  'instead of every owner''s. Any other role reads the per-owner rows RLS shows it (for a table owner without BYPASSRLS: '
+  'all of them, the same figures, slower).';
+
+create function routing._bucket_ms(bucket integer, lo integer, hi integer)
+returns integer
+language sql immutable
+set search_path = ''
+as $$
+  select round(least(greatest(0.98 * power(51.0 / 49, bucket), lo), hi))::integer
+$$;
+comment on function routing._bucket_ms(integer, integer, integer) is
+  'The value a percentile reports for a latency bucket: its middle 0.98 x (51/49)^b (within 2% of every value of the '
+  'bucket), kept within the values seen (lo..hi, so exact for a bucket of one value), rounded to a whole ms.';
+
+-- The rows both cohort reports aggregate, by the UTC day of the outcome and the decision's cohort:
+-- sums (measure null: the rollups' for closed days, one per live outcome after) and latency
+-- buckets (measure set: the rollups' for closed days, live after).
 create view routing._cohort_rows with (security_invoker = true) as
-select (timezone('UTC', e.recorded_at))::date as day, d.cohort, x.is_execution, x.succeeded, x.duration_ms,
-       x.call_id, x.cost_usd, x.baseline_cost_usd, x.latency_ms
+select r.day, r.cohort, null::text as measure, null::integer as bucket, r.executions, r.succeeded,
+       r.execution_calls as calls, r.execution_cost_usd as cost_usd, r.execution_baseline_cost_usd as baseline_cost_usd,
+       0::bigint as n, null::integer as lo, null::integer as hi
+from routing.report_rollups r
+where r.day < routing._first_live_day() and r.executions > 0
+union all
+select (timezone('UTC', e.recorded_at))::date, d.cohort, null, null, 1, case when e.succeeded then 1 else 0 end,
+       ec.calls, coalesce(ec.cost_usd, 0), coalesce(ec.baseline_cost_usd, 0), 0, null, null
 from routing.executions e
 join routing.decisions d on d.id = e.decision_id
-cross join lateral (
-  select true as is_execution, e.succeeded, e.duration_ms,
-         null::uuid as call_id, null::numeric as cost_usd, null::numeric as baseline_cost_usd, null::integer as latency_ms
-  union all
-  select false, null, null, c.id, c.cost_usd, c.baseline_cost_usd, c.latency_ms
-  from routing.calls c
-  where c.decision_id = e.decision_id
-) x;
+cross join lateral (select count(*) as calls, sum(c.cost_usd) as cost_usd, sum(c.baseline_cost_usd) as baseline_cost_usd
+                    from routing.calls c where c.decision_id = e.decision_id) ec
+where (timezone('UTC', e.recorded_at))::date >= routing._first_live_day()
+union all
+select l.day, l.cohort, l.measure, l.bucket, 0, 0, 0, 0, 0, l.n, l.lo, l.hi
+from routing.latency_rollups l
+where l.day < routing._first_live_day() and l.user_id is null and routing._reads_all_owners()
+union all
+select l.day, l.cohort, l.measure, l.bucket, 0, 0, 0, 0, 0, l.n, l.lo, l.hi
+from routing.latency_rollups l
+where l.day < routing._first_live_day() and l.user_id is not null and not routing._reads_all_owners()
+union all
+select b.day, b.cohort, b.measure, b.bucket, 0, 0, 0, 0, 0, b.n, b.lo, b.hi
+from routing._latency_buckets b
+where b.day >= routing._first_live_day();
 comment on view routing._cohort_rows is
-  'The rows the cohort comparison aggregates, by the UTC day of the outcome and the decision''s cohort: one per execution '
-  'with a decision (is_execution: succeeded, duration_ms) and one per call of such an execution (call_id, cost, latency_ms). '
-  'Each execution is joined to its decision once for both; a filter on day reaches routing.executions_utc_day_idx. '
-  'Caller''s rights (RLS).';
+  'What the cohort comparison aggregates, by the UTC day of the outcome and the decision''s cohort: sum rows (measure '
+  'null: executions with a decision, successes, the number, cost and baseline cost of their calls) and latency bucket '
+  'rows (measure latency / duration, bucket, n, lo, hi); closed days from the rollups, later days live. A filter on day '
+  'reaches the rollups'' keys and routing.executions_utc_day_idx. Caller''s rights (RLS).';
 
 create function public.routing_cohort_comparison_between(from_day date, to_day date)
 returns table (
@@ -339,11 +480,12 @@ returns table (
 language sql stable
 security invoker  -- RLS: a user compares their own agents' cohorts, the service role all
 set search_path = ''
+set jit = off  -- a few thousand rollup rows: compiling costs more than it saves (see the ranges below)
 as $$
   select o.cohort,
          o.executions,
          o.succeeded,
-         o.success_rate,
+         round(100.0 * o.succeeded / o.executions, 2),
          o.calls,
          trim_scale(o.cost_usd),
          trim_scale(o.baseline_cost_usd),
@@ -354,36 +496,46 @@ as $$
          o.p50_duration_ms,
          o.p95_duration_ms
   from (
-    select r.cohort,
-         count(*) filter (where r.is_execution) as executions,
-         count(*) filter (where r.is_execution and r.succeeded) as succeeded,
-         round(100.0 * count(*) filter (where r.is_execution and r.succeeded) / count(*) filter (where r.is_execution), 2) as success_rate,
-         count(r.call_id) as calls,
-         coalesce(sum(r.cost_usd), 0) as cost_usd,
-         coalesce(sum(r.baseline_cost_usd), 0) as baseline_cost_usd,
-         percentile_disc(0.5) within group (order by r.latency_ms) as p50_latency_ms,
-         percentile_disc(0.95) within group (order by r.latency_ms) as p95_latency_ms,
-         percentile_disc(0.5) within group (order by r.duration_ms) filter (where r.is_execution) as p50_duration_ms,
-         percentile_disc(0.95) within group (order by r.duration_ms) filter (where r.is_execution) as p95_duration_ms
-    from routing._cohort_rows r
-    where r.day between from_day and to_day
-    group by r.cohort
+    select b.cohort,
+           sum(b.executions)::bigint as executions,
+           sum(b.succeeded)::bigint as succeeded,
+           sum(b.calls)::bigint as calls,
+           sum(b.cost_usd) as cost_usd,
+           sum(b.baseline_cost_usd) as baseline_cost_usd,
+           min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'latency' and b.cum >= 0.5 * b.total) as p50_latency_ms,
+           min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'latency' and b.cum >= 0.95 * b.total) as p95_latency_ms,
+           min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'duration' and b.cum >= 0.5 * b.total) as p50_duration_ms,
+           min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'duration' and b.cum >= 0.95 * b.total) as p95_duration_ms
+    from (
+      -- The range's buckets merged (counts summed, lo / hi widened), with the cumulative count.
+      select r.cohort, r.measure, r.bucket, sum(r.executions) as executions, sum(r.succeeded) as succeeded,
+             sum(r.calls) as calls, sum(r.cost_usd) as cost_usd, sum(r.baseline_cost_usd) as baseline_cost_usd,
+             min(r.lo) as lo, max(r.hi) as hi,
+             sum(sum(r.n)) over (partition by r.cohort, r.measure order by r.bucket) as cum,
+             sum(sum(r.n)) over (partition by r.cohort, r.measure) as total
+      from routing._cohort_rows r
+      where r.day between from_day and to_day
+      group by r.cohort, r.measure, r.bucket
+    ) b
+    group by b.cohort
   ) o
+  where o.executions > 0
   order by case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort
 $$;
 comment on function public.routing_cohort_comparison_between(date, date) is
   'Routed vs control (and disabled / forced / fail_open) over the UTC days from_day..to_day (inclusive) of the outcomes: the executions '
   'reported in the range, their success rate (2 decimals), the exact cost of all their calls, per execution (10 decimals), '
-  'and TRUE latency percentiles over the whole range (p50/p95 of their calls'' latency_ms and of the executions'' '
-  'duration_ms; discrete: observed values). Ordered routed, control, disabled, others. Caller''s rights (RLS): a user '
-  'sees their own agents, the service role all.';
+  'and latency percentiles over the whole range (p50/p95 of their calls'' latency_ms and of the executions'' '
+  'duration_ms), APPROXIMATE: read from logarithmic buckets, within 2% (+ 0.5 ms) of the exact discrete percentile, exact '
+  'when its bucket holds one value (see routing._latency_buckets). Ordered routed, control, disabled, others. Caller''s '
+  'rights (RLS): a user sees their own agents, the service role all.';
 
 create view public.routing_cohort_comparison with (security_invoker = true) as
 select o.day,
        o.cohort,
        o.executions,
        o.succeeded,
-       o.success_rate,
+       round(100.0 * o.succeeded / o.executions, 2) as success_rate,
        o.calls,
        trim_scale(o.cost_usd) as cost_usd,
        trim_scale(o.baseline_cost_usd) as baseline_cost_usd,
@@ -394,39 +546,54 @@ select o.day,
        o.p50_duration_ms,
        o.p95_duration_ms
 from (
-  select r.day,
-         r.cohort,
-         count(*) filter (where r.is_execution) as executions,
-         count(*) filter (where r.is_execution and r.succeeded) as succeeded,
-         round(100.0 * count(*) filter (where r.is_execution and r.succeeded) / count(*) filter (where r.is_execution), 2) as success_rate,
-         count(r.call_id) as calls,
-         coalesce(sum(r.cost_usd), 0) as cost_usd,
-         coalesce(sum(r.baseline_cost_usd), 0) as baseline_cost_usd,
-         percentile_disc(0.5) within group (order by r.latency_ms) as p50_latency_ms,
-         percentile_disc(0.95) within group (order by r.latency_ms) as p95_latency_ms,
-         percentile_disc(0.5) within group (order by r.duration_ms) filter (where r.is_execution) as p50_duration_ms,
-         percentile_disc(0.95) within group (order by r.duration_ms) filter (where r.is_execution) as p95_duration_ms
-  from routing._cohort_rows r
-  group by r.day, r.cohort
+  select b.day,
+         b.cohort,
+         sum(b.executions)::bigint as executions,
+         sum(b.succeeded)::bigint as succeeded,
+         sum(b.calls)::bigint as calls,
+         sum(b.cost_usd) as cost_usd,
+         sum(b.baseline_cost_usd) as baseline_cost_usd,
+         min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'latency' and b.cum >= 0.5 * b.total) as p50_latency_ms,
+         min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'latency' and b.cum >= 0.95 * b.total) as p95_latency_ms,
+         min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'duration' and b.cum >= 0.5 * b.total) as p50_duration_ms,
+         min(routing._bucket_ms(b.bucket, b.lo, b.hi)) filter (where b.measure = 'duration' and b.cum >= 0.95 * b.total) as p95_duration_ms
+  from (
+    -- Each day's buckets merged (counts summed, lo / hi widened), with the cumulative count.
+    select r.day, r.cohort, r.measure, r.bucket, sum(r.executions) as executions, sum(r.succeeded) as succeeded,
+           sum(r.calls) as calls, sum(r.cost_usd) as cost_usd, sum(r.baseline_cost_usd) as baseline_cost_usd,
+           min(r.lo) as lo, max(r.hi) as hi,
+           sum(sum(r.n)) over (partition by r.day, r.cohort, r.measure order by r.bucket) as cum,
+           sum(sum(r.n)) over (partition by r.day, r.cohort, r.measure) as total
+    from routing._cohort_rows r
+    group by r.day, r.cohort, r.measure, r.bucket
+  ) b
+  group by b.day, b.cohort
 ) o
+where o.executions > 0
 order by o.day, case o.cohort when 'routed' then 0 when 'control' then 1 when 'disabled' then 2 else 3 end, o.cohort;
 comment on view public.routing_cohort_comparison is
   'Routed vs control (and disabled / forced / fail_open) per UTC day of the outcome, the figures of '
   'public.routing_cohort_comparison_between for each day, all days in one pass (the executions reported that day, their '
-  'success rate, the cost of all their calls per execution, and latency percentiles). Percentiles of different days cannot be combined: query a range with '
+  'success rate, the cost of all their calls per execution, and latency percentiles, approximate: within 2% + 0.5 ms, '
+  'see routing._latency_buckets). The percentiles of several days are not those of the days'' rows: query a range with '
   'public.routing_cohort_comparison_between(from_day, to_day).';
 comment on column public.routing_cohort_comparison.day is 'UTC date the execution outcomes were recorded.';
 comment on column public.routing_cohort_comparison.cohort is 'routed (rules 5-8 chose), control (rollout holdout, baseline model), disabled (routing off) or forced.';
 comment on column public.routing_cohort_comparison.cost_per_execution_usd is 'Cost of all calls of these executions / executions, 10 decimals.';
-comment on column public.routing_cohort_comparison.p50_latency_ms is 'Median latency_ms of the calls of these executions (a discrete percentile: an observed value).';
-comment on column public.routing_cohort_comparison.p95_latency_ms is '95th percentile latency_ms of the calls of these executions.';
-comment on column public.routing_cohort_comparison.p50_duration_ms is 'Median duration_ms reported with the executions (null when none reported one).';
+comment on column public.routing_cohort_comparison.p50_latency_ms is 'Median latency_ms of the calls of these executions, within 2% (+ 0.5 ms) of the exact discrete percentile (latency buckets).';
+comment on column public.routing_cohort_comparison.p95_latency_ms is '95th percentile latency_ms of the calls of these executions, within 2% (+ 0.5 ms).';
+comment on column public.routing_cohort_comparison.p50_duration_ms is 'Median duration_ms reported with the executions, within 2% (+ 0.5 ms) (null when none reported one).';
 
 -- -----------------------------------------------------------------------------
 -- Ranges of days: the other views rolled up over from_day..to_day
 -- -----------------------------------------------------------------------------
 -- Counts and money are sums of the view rows; shares and rates are recomputed
 -- from those sums (never averaged), so a one-day range equals that day's view.
+-- jit = off: a function's statement is planned without its arguments' values, so
+-- the planner cannot see that from_day..to_day is a few days of rollup rows; at
+-- millions of audit rows its estimate passes jit_above_cost and compiling the
+-- plan took 300-400 ms of a query that reads a few hundred rows (measured at 10
+-- million calls, bench/scale.ts). Nothing these reports read is big enough to gain.
 create function public.routing_model_distribution_between(from_day date, to_day date)
 returns table (
   model text, provider text, calls bigint, fallback_calls bigint, executions bigint, share_pct numeric,
@@ -434,6 +601,7 @@ returns table (
 language sql stable
 security invoker  -- RLS: a user sees their own agents' figures, the service role all
 set search_path = ''
+set jit = off  -- see above: rollup rows, not millions
 as $$
   select v.model,
          v.provider,
@@ -459,6 +627,7 @@ returns table (
 language sql stable
 security invoker  -- RLS: a user sees their own agents' figures, the service role all
 set search_path = ''
+set jit = off  -- see above: rollup rows, not millions
 as $$
   select coalesce(sum(v.calls), 0)::bigint,
          coalesce(sum(v.executions), 0)::bigint,
@@ -482,6 +651,7 @@ returns table (
 language sql stable
 security invoker  -- RLS: a user sees their own agents' figures, the service role all
 set search_path = ''
+set jit = off  -- see above: rollup rows, not millions
 as $$
   select v.model,
          v.provider,
@@ -538,14 +708,22 @@ select routing._schedule_where_cron('routing-report-rollups', '*/5 * * * *', 'se
 -- written only by routing._refresh_report_rollups (owner).
 alter table routing.report_rollups enable row level security;
 alter table routing.report_rollup_state enable row level security;
+alter table routing.latency_rollups enable row level security;
 create policy "Owners can see their rollups" on routing.report_rollups
+  for select to authenticated using (user_id = (select auth.uid()));
+create policy "Owners can see their latency buckets" on routing.latency_rollups
   for select to authenticated using (user_id = (select auth.uid()));
 -- The watermark is a date, no one's figures: every signed-in user reads it (the views need it).
 create policy "Signed-in users can see how far the rollups reach" on routing.report_rollup_state
   for select to authenticated using (true);
-revoke all on routing.report_rollups, routing.report_rollup_state, routing._cohort_rows from public, anon, authenticated, service_role;
-grant select on routing._cohort_rows to authenticated, service_role;
-grant select on routing.report_rollups, routing.report_rollup_state to authenticated, service_role;
+revoke all on routing.report_rollups, routing.report_rollup_state, routing.latency_rollups, routing._latency_buckets,
+  routing._cohort_rows from public, anon, authenticated, service_role;
+grant select on routing._cohort_rows, routing._latency_buckets to authenticated, service_role;
+grant select on routing.report_rollups, routing.report_rollup_state, routing.latency_rollups to authenticated, service_role;
+revoke all on function routing._reads_all_owners() from public, anon, authenticated, service_role;
+grant execute on function routing._reads_all_owners() to authenticated, service_role;
+revoke all on function routing._bucket_ms(integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function routing._bucket_ms(integer, integer, integer) to authenticated, service_role;
 revoke all on function routing._first_live_day() from public, anon, authenticated, service_role;
 grant execute on function routing._first_live_day() to authenticated, service_role;
 revoke all on function routing._refresh_report_rollups(integer) from public, anon, authenticated, service_role;

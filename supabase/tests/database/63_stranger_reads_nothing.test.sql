@@ -22,7 +22,8 @@ select tests.create_agent('owner', 'Owner agent', 5.2, 40, 97.5);
 select public.route_model(tests.get_agent_id('Owner agent'), 'owner63-1') as decision \gset
 select tests.record_completion_for(:'decision'::jsonb, 1000, 1000);  -- as the database owner, a trusted caller
 select tests.authenticate_as('owner');
-select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner63-1', true, 2000, 300);
+-- No duration: the latency buckets (routing._latency_buckets) then hold one owner row, the call's.
+select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'owner63-1', true, 2000, null);
 update public.agents set model_preference = 'gpt-4o' where id = tests.get_agent_id('Owner agent');
 select tests.clear_authentication();
 -- A learned move and its rung (one outcome moves no agent, so written as test 52 does).
@@ -34,9 +35,11 @@ values (tests.get_agent_id('Owner agent'), tests.get_user_id('owner'), 'owner63-
   'gpt-4o', 'claude-haiku-4-5', 30, 20, 95, 10, 80, 90, 0.95);
 -- A closed day's report rollup of the owner (today's traffic is not rolled up), as the refresh writes it.
 insert into routing.report_rollups (day, user_id, model, provider, tier, cohort, calls, fallback_calls, cost_usd,
-  baseline_cost_usd, executions, succeeded, execution_cost_usd)
+  baseline_cost_usd, executions, succeeded, execution_cost_usd, execution_calls, execution_baseline_cost_usd)
 values ((timezone('UTC', now()))::date - 1, tests.get_user_id('owner'), 'gpt-4o', 'openai', 'high', 'routed', 1, 0,
-  0.0125, 0.0125, 1, 1, 0.0125);
+  0.0125, 0.0125, 1, 1, 0.0125, 1, 0.0125);
+insert into routing.latency_rollups (day, user_id, cohort, measure, bucket, n, lo, hi)
+values ((timezone('UTC', now()))::date - 1, tests.get_user_id('owner'), 'routed', 'latency', 147, 1, 350, 350);
 insert into routing.projection_rollups (day, user_id, cohort, tier, projected_model, calls, repriced_calls, cost_usd,
   baseline_cost_usd, projected_cost_usd)
 values ((timezone('UTC', now()))::date - 1, tests.get_user_id('owner'), 'routed', 'high', 'gpt-4o', 1, 0, 0.0125, 0.0125, 0.0125);

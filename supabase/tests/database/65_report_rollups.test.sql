@@ -1,5 +1,5 @@
--- Report rollups (routing.report_rollups, routing.projection_rollups): the closed days' sums the
--- distribution, success and cost views, the projection and the threshold advice read once routing._refresh_report_rollups has run. The figures must not change:
+-- Report rollups (routing.report_rollups, routing.projection_rollups, routing.latency_rollups): the closed days' sums the
+-- distribution, success, cost and cohort views, the projection and the threshold advice read once routing._refresh_report_rollups has run. The figures must not change:
 -- every view and range is snapshot live (no rollups), the rollups are built, and the same
 -- queries must give the same rows, for the service role and for each user (RLS on the rollups).
 --   day 2020-05-01  owner: low-1 (mini, routed, succeeds), med-1 (haiku, routed, fails)
@@ -8,7 +8,7 @@
 --   day 2020-05-02  stranger: str-1 (haiku)
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(23);
+select plan(26);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
@@ -81,7 +81,10 @@ create function pg_temp.reports() returns text language sql as $$
     (select string_agg(r::text, ' ') from public.routing_success_rates_between('2020-05-01', '2020-05-02') r),
     (select string_agg(r::text, ' ') from public.routing_cost_savings_between('2020-05-01', '2020-05-01') r),
     (select string_agg(r::text, ' ') from public.routing_cost_savings_between('2020-05-01', '2020-05-02') r),
-    (select string_agg(r::text, ' ') from public.routing_projection(3650) r))
+    (select string_agg(r::text, ' ') from public.routing_projection(3650) r),
+    (select string_agg(v::text, ' ' order by v.day, v.cohort) from public.routing_cohort_comparison v
+      where v.day between '2020-05-01' and '2020-05-02'),
+    (select string_agg(r::text, ' ') from public.routing_cohort_comparison_between('2020-05-01', '2020-05-02') r))
 $$;
 -- The threshold advice: the service role's only.
 create function pg_temp.advice() returns text language sql as $$
@@ -116,6 +119,15 @@ select is((select rolled_through from routing.report_rollup_state), (timezone('U
   'The rollups reach yesterday (UTC); today stays live.');
 select is((select sum(calls) from routing.report_rollups), 8::numeric,
   'The rollups hold the fixture''s eight calls.');
+select is((select sum(n) from routing.latency_rollups where measure = 'latency' and user_id is not null), 7::numeric,
+  'The per-owner latency rollups hold the latency of the seven calls of executions with an outcome (not the lone call''s).');
+select is((select array_agg((day, cohort, measure, bucket, n, lo, hi)::text order by day, cohort, measure, bucket)
+           from routing.latency_rollups where user_id is null),
+          (select array_agg(t order by t) from (
+             select (day, cohort, measure, bucket, sum(n), min(lo), max(hi))::text as t, day, cohort, measure, bucket
+             from routing.latency_rollups where user_id is not null group by day, cohort, measure, bucket
+             order by day, cohort, measure, bucket) x),
+  'The all-owners latency rollups (user_id null) are the per-owner ones summed: the six outcomes'' durations too.');
 select is(routing._refresh_report_rollups(), 2,
   'A later refresh rebuilds only the last two closed days (late links and late calls).');
 
@@ -139,6 +151,8 @@ select is(pg_temp.reports(), (select reports from live where actor = 'owner'),
   'The owner''s views and ranges give the same rows from the rollups as they did live.');
 select is((select count(*) from routing.report_rollups r where r.user_id <> auth.uid()), 0::bigint,
   'The owner reads no other user''s rollup rows.');
+select is((select count(*) from routing.latency_rollups r where r.user_id is distinct from auth.uid()), 0::bigint,
+  'The owner reads no other user''s latency buckets, nor the all-owners ones.');
 select is((select sum(calls) from routing.report_rollups), 7::numeric,
   'The owner''s rollup rows hold their seven calls.');
 select is((select sum(calls) from routing.projection_rollups), 7::numeric,
