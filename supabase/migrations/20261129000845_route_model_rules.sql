@@ -112,11 +112,15 @@ comment on function routing._load_agent(uuid) is
 -- -----------------------------------------------------------------------------
 create function routing._explore_bucket(agent_id uuid, execution_id text)
 returns integer
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every
+  -- transaction, and a prepared decision draws this for every execution (route_model).
   -- Sticky per execution: the first 32 bits of md5('explore:' || agent_id || ':' || execution_id), mod 100.
-  select ((('x' || substr(md5('explore:' || agent_id::text || ':' || execution_id), 1, 8))::bit(32)::bigint) % 100)::integer
+  return ((('x' || substr(md5('explore:' || agent_id::text || ':' || execution_id), 1, 8))::bit(32)::bigint) % 100)::integer;
+end
 $$;
 comment on function routing._explore_bucket(uuid, text) is
   'The exploration bucket 0-99 of an execution: md5(''explore:'' || agent_id || '':'' || execution_id) mod 100; a replay gets the same.';
