@@ -10,17 +10,21 @@
 -- a prepared row is only ever the output of the full path, stored by it.
 --
 -- Freshness, by version numbers rather than deletes (a delete cannot see the row a concurrent
--- decider is about to commit; a version can): every change of an input bumps a version in its
--- own transaction, and a prepared row is used only while both versions it was made under are
--- the current ones:
---   * routing.decision_inputs_version, one row: routing.config, routing.models,
---     routing.providers, routing.provider_breakers and routing.overridable_settings (row
---     triggers: an UPDATE that matches nothing, as a healthy call's breaker update, bumps
---     nothing; TRUNCATE of any input table bumps it too);
---   * routing.agent_decision_versions, per agent: public.agents, public.agent_intensity_metrics,
---     routing.agent_learning and routing.agent_model_records.
--- The full path reads both versions BEFORE it reads the inputs, so a row is never labelled with
--- a version newer than what it was computed from. What changes with time alone is bounded by
+-- decider is about to commit; a version can): every change of an input bumps a version row in
+-- its own transaction, and a prepared row is used only while the sums of the versions it was made
+-- under are the current ones (versions only grow, so a sum changes whenever one of them does):
+--   * routing.decision_inputs_version, one row per source: routing.config, routing.models,
+--     routing.providers and routing.overridable_settings (one row each: rarely written), and
+--     one row per provider of routing.provider_breakers, so that a breaker's version row is
+--     locked in the order its breaker row is (record_completion locks breakers in provider
+--     order; one shared row would make two recordings of different providers deadlock);
+--   * routing.agent_decision_versions, one row per agent and source, as the rows they follow:
+--     public.agents, public.agent_intensity_metrics, routing.agent_learning, and
+--     routing.agent_model_records per model.
+-- Row triggers: an UPDATE that matches nothing (a healthy call's breaker update) bumps nothing;
+-- TRUNCATE of an input bumps the shared sum.
+-- The full path reads both sums BEFORE it reads the inputs, so a row is never labelled with a
+-- version newer than what it was computed from. What changes with time alone is bounded by
 -- valid_until: the end of the agent's recent-failure window (rule 5, exploration), the next
 -- retirement of an active model, the next end of a breaker cooldown. Not prepared at all: a
 -- decision while a breaker's trial is claimable ('ready': claiming it is a write), and an
@@ -30,34 +34,42 @@
 -- The versions
 -- -----------------------------------------------------------------------------
 create table routing.decision_inputs_version (
-  id boolean primary key default true check (id),
+  source text primary key,           -- config | models | providers | overridable_settings | breaker:<provider> | truncate
   version bigint not null default 0
 );
 comment on table routing.decision_inputs_version is
-  'One row: bumped by every change of the shared inputs of a decision (config, catalog, providers, breakers, overridable '
-  'settings); prepared decisions of another version are not used.';
-insert into routing.decision_inputs_version default values;
+  'Per source of the shared inputs of a decision (config, catalog, providers, each breaker, overridable settings): bumped '
+  'by every change; prepared decisions made under another sum of versions are not used.';
 
 create table routing.agent_decision_versions (
-  agent_id uuid primary key,
-  version bigint not null default 0
+  agent_id uuid not null,
+  source text not null,              -- agents | metrics | learning | records:<model>
+  version bigint not null default 0,
+  primary key (agent_id, source)
 );
 comment on table routing.agent_decision_versions is
-  'Per agent (no row = 0): bumped by every change of the agent, its metrics, its learned rung or its track record; '
-  'prepared decisions of another version are not used. No foreign key: it outlives a deleted agent harmlessly.';
+  'Per agent and source (no row = 0): bumped by every change of the agent, its metrics, its learned rung or a model''s '
+  'track record; prepared decisions made under another sum are not used. No foreign key: it outlives a deleted agent harmlessly.';
 
 create function routing._bump_decision_inputs() returns trigger
 language plpgsql
-security definer  -- the writers of the input tables (the service role too) may not write the version
+security definer  -- the writers of the input tables (the service role too) may not write the versions
 set search_path = ''
 as $$
+declare
+  changed text := case when tg_level = 'STATEMENT' then 'truncate' else tg_table_name end;
 begin
-  update routing.decision_inputs_version v set version = v.version + 1 where v.id;
+  -- Separate statements: a field of OLD / NEW is resolved only where it is read.
+  if tg_table_name = 'provider_breakers' and tg_level = 'ROW' then
+    changed := 'breaker:' || coalesce(new.provider, old.provider);
+  end if;
+  insert into routing.decision_inputs_version as v (source, version) values (changed, 1)
+  on conflict on constraint decision_inputs_version_pkey do update set version = v.version + 1;
   return null;
 end
 $$;
 comment on function routing._bump_decision_inputs() is
-  'Trigger: a shared input of route_model changed; prepared decisions of the old version are no longer used.';
+  'Trigger: a shared input of route_model changed; prepared decisions of the old versions are no longer used.';
 
 create function routing._bump_agent_decision() returns trigger
 language plpgsql
@@ -66,6 +78,8 @@ set search_path = ''
 as $$
 declare
   agent uuid;
+  changed text := case tg_table_name when 'agents' then 'agents' when 'agent_intensity_metrics' then 'metrics'
+                                    when 'agent_learning' then 'learning' end;
 begin
   -- Separate statements: a field of OLD / NEW is resolved only where it is read.
   if tg_table_name = 'agents' then
@@ -73,8 +87,11 @@ begin
   else
     agent := coalesce(new.agent_id, old.agent_id);
   end if;
-  insert into routing.agent_decision_versions as v (agent_id, version) values (agent, 1)
-  on conflict (agent_id) do update set version = v.version + 1;
+  if tg_table_name = 'agent_model_records' then
+    changed := 'records:' || coalesce(new.model, old.model);
+  end if;
+  insert into routing.agent_decision_versions as v (agent_id, source, version) values (agent, changed, 1)
+  on conflict on constraint agent_decision_versions_pkey do update set version = v.version + 1;
   if tg_table_name = 'agents' and tg_op = 'DELETE' then
     delete from routing.prepared_decisions p where p.agent_id = old.id;
   end if;
@@ -82,8 +99,8 @@ begin
 end
 $$;
 comment on function routing._bump_agent_decision() is
-  'Trigger: an agent, its metrics, learned rung or track record changed; its prepared decisions are no longer used '
-  '(a deleted agent''s are deleted).';
+  'Trigger: an agent, its metrics, learned rung or a model''s track record changed; its prepared decisions are no longer '
+  'used (a deleted agent''s are deleted).';
 
 -- Row triggers on the shared inputs: only rows that changed bump the version.
 create trigger bump_decision_inputs after insert or update or delete on routing.config
@@ -156,8 +173,8 @@ create table routing.prepared_decisions (
   agent_id uuid not null,
   env_key text not null,             -- '' without env overrides, else md5 of the trusted caller's env
   requested_key text not null,       -- '' when the router decides, else the requested catalog model
-  inputs_version bigint not null,    -- routing.decision_inputs_version when it was computed
-  agent_version bigint not null,     -- routing.agent_decision_versions when it was computed
+  inputs_version bigint not null,    -- sum of routing.decision_inputs_version when it was computed
+  agent_version bigint not null,     -- sum of the agent's routing.agent_decision_versions then
   valid_until timestamptz not null,  -- what changes with time alone (see the header)
   user_id uuid not null,             -- the agent's owner: route_model's ownership check
   tenant_limited boolean not null,   -- a tenant limit is configured: routing._admit_tenant runs

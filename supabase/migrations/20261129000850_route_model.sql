@@ -197,8 +197,8 @@ begin
   select x.* into p
   from routing.prepared_decisions x
   where x.agent_id = route_model.agent_id and x.env_key = key_env and x.requested_key = key_requested
-    and x.inputs_version = (select v.version from routing.decision_inputs_version v where v.id)
-    and x.agent_version = coalesce((select v.version from routing.agent_decision_versions v where v.agent_id = route_model.agent_id), 0)
+    and x.inputs_version = (select coalesce(sum(v.version), 0) from routing.decision_inputs_version v)
+    and x.agent_version = (select coalesce(sum(v.version), 0) from routing.agent_decision_versions v where v.agent_id = route_model.agent_id)
     and x.valid_until > now();
   if found
      and (route_model.execution_id is null or p.explore_model is null
@@ -241,8 +241,8 @@ begin
 
   -- Not prepared (or stale): the full path, which prepares it for the next call where it can. The
   -- versions are read before any input, so the prepared row is never newer than its label.
-  select (select v.version from routing.decision_inputs_version v where v.id),
-         coalesce((select v.version from routing.agent_decision_versions v where v.agent_id = route_model.agent_id), 0)
+  select (select coalesce(sum(v.version), 0) from routing.decision_inputs_version v),
+         (select coalesce(sum(v.version), 0) from routing.agent_decision_versions v where v.agent_id = route_model.agent_id)
     into seen_inputs_version, seen_agent_version;
   requested := routing.validate_requested_model(route_model.requested_model);
 
