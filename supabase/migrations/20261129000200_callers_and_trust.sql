@@ -48,6 +48,9 @@ begin
     when 'authenticator' then 0
     when 'authenticated' then 1
     when 'service_role' then 2
+    -- The owner of the calling SECURITY DEFINER function (current_user here) already holds every
+    -- right that function uses: no catalog read for it (the edge function's own connection).
+    when current_user::text then 3
     else (select case when r.rolsuper or pg_has_role(r.oid, n.nspowner, 'USAGE') or pg_has_role(r.oid, d.datdba, 'USAGE')
                       then 3 else -1 end
             from pg_catalog.pg_roles r, pg_catalog.pg_namespace n, pg_catalog.pg_database d

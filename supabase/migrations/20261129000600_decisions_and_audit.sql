@@ -19,8 +19,11 @@ create table routing.decisions (
   agent_id uuid not null references public.agents (id) on delete restrict,
   user_id uuid not null,
   execution_id text check (length(execution_id) between 1 and 200),
-  model text not null references routing.models (model),
-  provider text not null references routing.providers (provider),
+  -- model, provider, shadow_model and baseline_model name catalog rows: no foreign keys (their
+  -- per-row checks and the catalog row locks they take were a fifth of a decision's cost), kept
+  -- by routing._keep_decided_catalog instead (below).
+  model text not null,
+  provider text not null,
   tier text check (tier in ('low', 'medium', 'high')),
   reason text not null check (reason in ('forced', 'routing_disabled', 'agent_preference', 'rollout_control',
                                          'requested_model', 'recent_failures', 'new_agent', 'low_success_rate', 'learned_tier', 'tier',
@@ -33,9 +36,9 @@ create table routing.decisions (
   success_rate numeric(5, 2),
   total_executions integer,
   -- What rules 3-8 would have chosen, recorded for the disabled and control cohorts.
-  shadow_model text references routing.models (model),
+  shadow_model text,
   shadow_reason text,
-  baseline_model text not null references routing.models (model),
+  baseline_model text not null,
   fallback_chain text[] not null default '{}',
   adjustments jsonb not null default '[]'::jsonb,
   warnings jsonb not null default '[]'::jsonb,
@@ -48,6 +51,70 @@ comment on table routing.decisions is 'The audit row of every routing decision (
 -- maintain for no reader (the reports read calls and executions by time).
 create index decisions_user_created_idx on routing.decisions (user_id, created_at);
 comment on index routing.decisions_user_created_idx is 'A user''s decisions by time (RLS).';
+
+-- -----------------------------------------------------------------------------
+-- The catalog rows decisions name: never deleted or renamed while named
+-- -----------------------------------------------------------------------------
+-- What the foreign keys did, without a check per decision: the writers of decisions take their
+-- names from the catalog (route_model from routing.models / routing.providers through its
+-- config, record_fail_open_completion from routing.models, its call's foreign keys checking
+-- again), and a catalog row named by a decision cannot be deleted or renamed (23503, as the
+-- foreign keys answered). No race with a decision being made: the deleting statement first
+-- takes a SHARE lock on routing.decisions, which waits for every transaction that wrote or is
+-- about to write a decision (route_model takes its ROW EXCLUSIVE lock before it reads the
+-- catalog) and holds off new ones until the delete commits; the check then sees them all.
+create function routing._lock_decisions_for_catalog_change() returns trigger
+language plpgsql
+security definer  -- the service role may change the catalog; only the owner locks the audit table
+set search_path = ''
+as $$
+begin
+  lock table routing.decisions in share mode;
+  return null;
+end
+$$;
+comment on function routing._lock_decisions_for_catalog_change() is
+  'Trigger: before a catalog delete or rename, waits for the decisions being written (routing._keep_decided_catalog sees them).';
+
+create function routing._keep_decided_catalog() returns trigger
+language plpgsql
+security definer  -- reads routing.decisions, which the service role may not read in full
+set search_path = ''
+as $$
+begin
+  if tg_table_name = 'models' then
+    if (tg_op = 'DELETE' or new.model is distinct from old.model) and exists (
+         select 1 from routing.decisions d
+         where d.model = old.model or d.shadow_model = old.model or d.baseline_model = old.model) then
+      raise exception 'model % is named by routing.decisions: it cannot be deleted or renamed', old.model
+        using errcode = '23503';
+    end if;
+  elsif (tg_op = 'DELETE' or new.provider is distinct from old.provider)
+        and exists (select 1 from routing.decisions d where d.provider = old.provider) then
+    raise exception 'provider % is named by routing.decisions: it cannot be deleted or renamed', old.provider
+      using errcode = '23503';
+  end if;
+  return null;
+end
+$$;
+comment on function routing._keep_decided_catalog() is
+  'Trigger: refuses (23503) deleting or renaming a routing.models / routing.providers row that a decision names, as a '
+  'foreign key would, without a check per decision.';
+
+create trigger lock_decisions_for_catalog_change before delete or update of model on routing.models
+  for each statement execute function routing._lock_decisions_for_catalog_change();
+create trigger lock_decisions_for_catalog_change before delete or update of provider on routing.providers
+  for each statement execute function routing._lock_decisions_for_catalog_change();
+create trigger keep_decided_catalog after delete or update of model on routing.models
+  for each row execute function routing._keep_decided_catalog();
+create trigger keep_decided_catalog after delete or update of provider on routing.providers
+  for each row execute function routing._keep_decided_catalog();
+comment on trigger lock_decisions_for_catalog_change on routing.models is
+  'Serializes a model delete or rename with the decisions being written (routing._keep_decided_catalog).';
+comment on trigger lock_decisions_for_catalog_change on routing.providers is
+  'Serializes a provider delete or rename with the decisions being written (routing._keep_decided_catalog).';
+comment on trigger keep_decided_catalog on routing.models is 'A model a decision names is not deleted or renamed.';
+comment on trigger keep_decided_catalog on routing.providers is 'A provider a decision names is not deleted or renamed.';
 
 -- -----------------------------------------------------------------------------
 -- routing.calls and routing.attempts
@@ -245,3 +312,4 @@ grant select on routing.decisions, routing.calls, routing.attempts, routing.exec
 revoke all on function routing._lock_execution(uuid, text) from public;
 revoke all on function routing._link_early_outcome() from public;
 revoke all on function routing._link_outcome_decision() from public;
+revoke all on function routing._lock_decisions_for_catalog_change(), routing._keep_decided_catalog() from public;

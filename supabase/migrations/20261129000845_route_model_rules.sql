@@ -44,9 +44,12 @@ create type routing.model_choice as (
   reasoning text,
   shadow_model text,
   shadow_reason text,
-  warnings jsonb
+  warnings jsonb,
+  explore_model text                 -- the cheaper rung this decision may explore, drawn per execution (spec §10)
 );
-comment on type routing.model_choice is 'The primary choice of rules 1-8, before adjustments, with the shadow choice of the disabled and control cohorts.';
+comment on type routing.model_choice is
+  'The primary choice of rules 1-8, before adjustments, with the shadow choice of the disabled and control cohorts and the '
+  'cheaper rung an execution may draw (a lone call never explores).';
 
 -- -----------------------------------------------------------------------------
 -- The agent and its rollout bucket
@@ -109,11 +112,15 @@ comment on function routing._load_agent(uuid) is
 -- -----------------------------------------------------------------------------
 create function routing._explore_bucket(agent_id uuid, execution_id text)
 returns integer
-language sql immutable
+language plpgsql immutable
 set search_path = ''
 as $$
+begin
+  -- plpgsql keeps its plans for the session; a SQL function (not inlinable with its SET) is planned in every
+  -- transaction, and a prepared decision draws this for every execution (route_model).
   -- Sticky per execution: the first 32 bits of md5('explore:' || agent_id || ':' || execution_id), mod 100.
-  select ((('x' || substr(md5('explore:' || agent_id::text || ':' || execution_id), 1, 8))::bit(32)::bigint) % 100)::integer
+  return ((('x' || substr(md5('explore:' || agent_id::text || ':' || execution_id), 1, 8))::bit(32)::bigint) % 100)::integer;
+end
 $$;
 comment on function routing._explore_bucket(uuid, text) is
   'The exploration bucket 0-99 of an execution: md5(''explore:'' || agent_id || '':'' || execution_id) mod 100; a replay gets the same.';
@@ -127,8 +134,9 @@ declare
   cheaper text := routing._rung_model(rung - 1, c.low_model, c.medium_model, c.premium_model);
   j routing.learning_judgement;
 begin
-  -- Off, a lone call (no execution to learn from), the bottom rung, or a failure within the recent_failures window.
-  if c.explore_percentage <= 0 or a.execution_id is null or rung <= 1
+  -- Off, the bottom rung, or a failure within the recent_failures window. The per-execution draw is
+  -- routing._choose_model's (so a prepared decision knows whether an execution could explore).
+  if c.explore_percentage <= 0 or rung <= 1
      or a.last_failure_at > now() - make_interval(mins => c.failure_upgrade_minutes) then
     return null;
   end if;
@@ -149,16 +157,14 @@ begin
   if j.upper < c.target_success_rate then
     return null;
   end if;
-  if routing._explore_bucket(a.agent_id, a.execution_id) >= c.explore_percentage then
-    return null;
-  end if;
   return cheaper;
 end
 $$;
 comment on function routing._explore_model(routing.effective_config, routing.agent_facts, integer) is
-  'The next cheaper rung''s model when this execution explores it (explore_percentage of executions by routing._explore_bucket; '
-  'never for a lone call, the bottom rung, after a failure within failure_upgrade_minutes, before min_executions outcomes '
-  'on its own rung''s model, or when the evidence on the cheaper model already says it falls short of the target); else null.';
+  'The next cheaper rung''s model when the agent may explore it (an execution then draws it on explore_percentage of '
+  'executions by routing._explore_bucket, in routing._choose_model); null when exploration is off, on the bottom rung, after a '
+  'failure within failure_upgrade_minutes, before min_executions outcomes on its own rung''s model, or when the evidence on '
+  'the cheaper model already says it falls short of the target.';
 
 -- -----------------------------------------------------------------------------
 -- The decision rules, first match wins
@@ -295,9 +301,12 @@ begin
 
   -- Exploration (spec §10): a routed tier or learned_tier decision may try the next cheaper rung. Never a
   -- preference, the control cohort, a forced model or an upgrade (they matched above); never in a shadow.
+  -- The draw is sticky per execution (routing._explore_bucket); a lone call (no execution to learn from) never explores.
   if routed.cohort = 'routed' and routed.reason in ('tier', 'learned_tier') then
     cheaper := routing._explore_model(c, a, rung);
-    if cheaper is not null then
+    routed.explore_model := cheaper;
+    if cheaper is not null and a.execution_id is not null
+       and routing._explore_bucket(a.agent_id, a.execution_id) < c.explore_percentage then
       routed.reasoning := format('Exploring %s (%s%% of executions) - one rung below %s', cheaper, c.explore_percentage, routed.model);
       routed.model := cheaper;
       routed.reason := 'explore_cheaper';

@@ -8,7 +8,10 @@
 -- execution, reads the effective config (routing._effective_config), loads the
 -- agent, asks _choose_model, applies the adjustments of rule 9 (routing._adjust)
 -- and writes exactly one routing.decisions row. The answer lists the targets:
--- how to call each model of the decision (routing._targets).
+-- how to call each model of the decision (routing._targets). That full path
+-- stores its decision in routing.prepared_decisions (previous migration); the
+-- next call for the same agent, env and requested model, while nothing it
+-- depends on has changed, reads it instead (one row) and writes its audit row.
 --
 -- Explicit model choice: the caller may name a catalog model (requested_model,
 -- the `model` of an OpenAI-compatible request; null or 'auto' lets the router
@@ -165,6 +168,12 @@ declare
   shadow_subs jsonb;
   d routing.decisions;
   requested text;
+  p routing.prepared_decisions;
+  key_env text;
+  key_requested text;
+  seen_inputs_version bigint;
+  seen_agent_version bigint;
+  result jsonb;
 begin
   -- 1. The caller: anon is refused; env and acting_user only from trusted callers.
   if who.api_role = 'anon' or (who.api_role = 'authenticated' and who.user_id is null) then
@@ -177,9 +186,67 @@ begin
 
   -- 2. The input.
   perform routing.validate_route_input(route_model.agent_id, route_model.execution_id, route_model.env);
+
+  -- 3. The prepared decision (previous migration), if it carries the current versions: one indexed
+  --    read. Found, and this execution not drawn to explore: it is the decision. The audit table's
+  --    lock first (the insert takes it anyway): a catalog row this decision names cannot be deleted
+  --    from here to commit (routing._keep_decided_catalog, decisions migration).
+  lock table routing.decisions in row exclusive mode;
+  key_env := case when route_model.env is null or route_model.env = '{}'::jsonb then '' else md5(route_model.env::text) end;
+  key_requested := coalesce(nullif(route_model.requested_model, 'auto'), '');
+  select x.* into p
+  from routing.prepared_decisions x
+  where x.agent_id = route_model.agent_id and x.env_key = key_env and x.requested_key = key_requested
+    and x.inputs_version = (select coalesce(sum(v.version), 0) from routing.decision_inputs_version v)
+    and x.agent_version = (select coalesce(sum(v.version), 0) from routing.agent_decision_versions v where v.agent_id = route_model.agent_id)
+    and x.valid_until > now();
+  if found
+     and (route_model.execution_id is null or p.explore_model is null
+          or routing._explore_bucket(route_model.agent_id, route_model.execution_id) >= p.explore_percentage) then
+    -- The agent check of step 4, on the owner the prepared row carries.
+    if (not who.trusted and p.user_id is distinct from who.user_id)
+       or (who.trusted and route_model.acting_user is not null and p.user_id <> route_model.acting_user) then
+      raise exception 'agent % not found', route_model.agent_id using errcode = 'P0002';
+    end if;
+    if route_model.execution_id is not null then
+      select * into d from routing.decisions x
+      where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
+      if found then
+        return routing._replay_json(d);
+      end if;
+    end if;
+    if p.tenant_limited then
+      perform routing._admit_tenant(p.user_id);
+    end if;
+    insert into routing.decisions as x (
+      agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
+      intensity_score, success_rate, total_executions, shadow_model, shadow_reason, baseline_model,
+      fallback_chain, adjustments, warnings, routing_enabled)
+    values (
+      p.agent_id, p.user_id, route_model.execution_id, p.model, p.provider, p.tier, p.reason, p.reasoning, p.cohort,
+      p.intensity_score, p.success_rate, p.total_executions, p.shadow_model, p.shadow_reason, p.baseline_model,
+      p.fallback_chain, p.adjustments, p.warnings, p.routing_enabled)
+    on conflict on constraint decisions_agent_id_execution_id_key do nothing
+    returning x.* into d;
+    if not found then
+      if p.tenant_limited then
+        perform routing._release_tenant_request(p.user_id);
+      end if;
+      select * into d from routing.decisions x
+      where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
+      return routing._replay_json(d);
+    end if;
+    return p.answer || jsonb_build_object('decision_id', d.id, 'execution_id', d.execution_id, 'created_at', d.created_at);
+  end if;
+
+  -- Not prepared (or stale): the full path, which prepares it for the next call where it can. The
+  -- versions are read before any input, so the prepared row is never newer than its label.
+  select (select coalesce(sum(v.version), 0) from routing.decision_inputs_version v),
+         (select coalesce(sum(v.version), 0) from routing.agent_decision_versions v where v.agent_id = route_model.agent_id)
+    into seen_inputs_version, seen_agent_version;
   requested := routing.validate_requested_model(route_model.requested_model);
 
-  -- 3. The agent: a user sees their own, acting_user narrows a trusted caller; one message, no leak.
+  -- 4. The agent: a user sees their own, acting_user narrows a trusted caller; one message, no leak.
   a := routing._load_agent(route_model.agent_id);
   if a.agent_id is null
      or (not who.trusted and a.user_id is distinct from who.user_id)
@@ -187,7 +254,7 @@ begin
     raise exception 'agent % not found', route_model.agent_id using errcode = 'P0002';
   end if;
 
-  -- 4. An execution already decided gets the same decision back; nothing is written.
+  -- 5. An execution already decided gets the same decision back; nothing is written.
   if route_model.execution_id is not null then
     select * into d from routing.decisions x
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
@@ -196,10 +263,10 @@ begin
     end if;
   end if;
 
-  -- 4b. The tenant's request rate and daily spend (tenant limits migration): RL429 past a limit.
+  -- 5b. The tenant's request rate and daily spend (tenant limits migration): RL429 past a limit.
   perform routing._admit_tenant(a.user_id);
 
-  -- 5. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
+  -- 6. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
   c := routing._effective_config(case when who.trusted then route_model.env end);
   a.bucket := routing._rollout_bucket(c.rollout_salt, a.agent_id);
   a.execution_id := route_model.execution_id;
@@ -218,7 +285,7 @@ begin
     ch.shadow_model := coalesce(shadow_subs -> -1 ->> 'to', ch.shadow_model);
   end if;
 
-  -- 6. Exactly one audit row, in this transaction.
+  -- 7. Exactly one audit row, in this transaction.
   insert into routing.decisions as x (
     agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
     intensity_score, success_rate, total_executions, shadow_model, shadow_reason, baseline_model,
@@ -237,8 +304,44 @@ begin
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
     return routing._replay_json(d);
   end if;
-  return routing._decision_json(d, adj.fallback_providers, c.max_retries, adj.breakers, c.log_level, false,
-                                routing._targets(adj.model || adj.fallback_chain, adj.provider || adj.fallback_providers));
+  result := routing._decision_json(d, adj.fallback_providers, c.max_retries, adj.breakers, c.log_level, false,
+                                   routing._targets(adj.model || adj.fallback_chain, adj.provider || adj.fallback_providers));
+
+  -- 8. Prepare it for the next call, unless it holds a per-call part: an explored execution, or a breaker
+  --    whose trial was claimable (a write). Labelled with the versions read before the inputs.
+  if ch.reason <> 'explore_cheaper' and not c.breaker_states @? '$.* ? (@ == "ready")' then
+    insert into routing.prepared_decisions as x (
+      agent_id, env_key, requested_key, inputs_version, agent_version, valid_until, user_id, tenant_limited,
+      explore_model, explore_percentage, model, provider, tier, reason, reasoning, cohort,
+      intensity_score, success_rate, total_executions, shadow_model, shadow_reason, baseline_model,
+      fallback_chain, adjustments, warnings, routing_enabled, answer)
+    select a.agent_id, key_env, key_requested, seen_inputs_version, seen_agent_version,
+           -- What changes with time alone: the agent's recent-failure window (rule 5, exploration), the
+           -- next retirement of an active model, the next end of a breaker's cooldown.
+           coalesce(least(
+             nullif(greatest(a.last_failure_at + make_interval(mins => c.failure_upgrade_minutes), now()), now()),
+             (select min(m.retires_at) from routing.models m where m.active and m.retires_at > now()),
+             (select min(case b.state when 'open' then b.opened_at else b.trial_started_at end
+                         + make_interval(secs => c.breaker_cooldown_seconds))
+              from routing.provider_breakers b where b.state <> 'closed')), 'infinity'),
+           a.user_id, cfg.tenant_requests_per_minute > 0 or cfg.tenant_daily_spend_usd > 0,
+           ch.explore_model, c.explore_percentage, d.model, d.provider, d.tier, d.reason, d.reasoning, d.cohort,
+           d.intensity_score, d.success_rate, d.total_executions, d.shadow_model, d.shadow_reason, d.baseline_model,
+           d.fallback_chain, d.adjustments, d.warnings, d.routing_enabled,
+           result - 'decision_id' - 'execution_id' - 'created_at'
+    from routing.config cfg where cfg.id
+    on conflict on constraint prepared_decisions_pkey do update set
+      inputs_version = excluded.inputs_version, agent_version = excluded.agent_version, valid_until = excluded.valid_until,
+      user_id = excluded.user_id, tenant_limited = excluded.tenant_limited, explore_model = excluded.explore_model,
+      explore_percentage = excluded.explore_percentage, model = excluded.model, provider = excluded.provider,
+      tier = excluded.tier, reason = excluded.reason, reasoning = excluded.reasoning, cohort = excluded.cohort,
+      intensity_score = excluded.intensity_score, success_rate = excluded.success_rate,
+      total_executions = excluded.total_executions, shadow_model = excluded.shadow_model,
+      shadow_reason = excluded.shadow_reason, baseline_model = excluded.baseline_model,
+      fallback_chain = excluded.fallback_chain, adjustments = excluded.adjustments, warnings = excluded.warnings,
+      routing_enabled = excluded.routing_enabled, answer = excluded.answer;
+  end if;
+  return result;
 end
 $$;
 comment on function public.route_model(uuid, text, jsonb, uuid, text) is

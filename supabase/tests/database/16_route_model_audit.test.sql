@@ -2,7 +2,7 @@
 -- replay of a known execution id, RLS on decisions, and the documented answer.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(26);
+select plan(32);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): the named actors owner and stranger, one agent each
@@ -85,6 +85,40 @@ select tests.authenticate_as('stranger');
 select is_empty($$ select id from routing.decisions where agent_id = tests.get_agent_id('audited agent') $$,
   'A stranger sees none of the owner''s decisions.');
 select is((select count(*)::integer from routing.decisions), 1, 'A stranger sees only their own decision.');
+
+-- -----------------------------------------------------------------------------
+-- The catalog rows decisions name stay (routing._keep_decided_catalog, in place of foreign keys)
+-- -----------------------------------------------------------------------------
+select tests.clear_authentication();
+insert into routing.providers (provider, kind, base_url, api_key_env, description)
+values ('decided-provider-test', 'openai-compatible', 'http://127.0.0.1:9/v1', 'DECIDED_TEST_KEY', 'test only');
+insert into routing.models (model, provider, wire_id, description) values
+  ('decided-test', 'decided-provider-test', 'decided-test', 'test only'),
+  ('decided-baseline-test', 'decided-provider-test', 'decided-baseline-test', 'test only'),
+  ('never-decided-test', 'decided-provider-test', 'never-decided-test', 'test only');
+select tests.create_decision('audited agent', 'decided-test', 'low', 2.1, baseline_model => 'decided-baseline-test');
+select throws_ok($$ delete from routing.models where model = 'decided-test' $$,
+  '23503', 'model decided-test is named by routing.decisions: it cannot be deleted or renamed',
+  'A model a decision names cannot be deleted ...');
+select throws_ok($$ update routing.models set model = 'renamed-test' where model = 'decided-baseline-test' $$,
+  '23503', 'model decided-baseline-test is named by routing.decisions: it cannot be deleted or renamed',
+  '... nor renamed, as the baseline it was measured against neither.');
+-- A provider that serves a forced model without being its catalog provider (FORCE_PROVIDER): no model names it.
+insert into routing.providers (provider, kind, base_url, api_key_env, description)
+values ('serving-provider-test', 'openai-compatible', 'http://127.0.0.1:9/v1', 'SERVING_TEST_KEY', 'test only');
+insert into routing.decisions (agent_id, user_id, model, provider, reason, reasoning, cohort, baseline_model, routing_enabled)
+select a.id, a.user_id, 'decided-test', 'serving-provider-test', 'forced', 'Forced by FORCE_MODEL', 'forced', 'decided-baseline-test', true
+from public.agents a where a.id = tests.get_agent_id('audited agent');
+delete from routing.provider_breakers where provider = 'serving-provider-test';  -- its breaker row has a foreign key
+select throws_ok($$ delete from routing.providers where provider = 'serving-provider-test' $$,
+  '23503', 'provider serving-provider-test is named by routing.decisions: it cannot be deleted or renamed',
+  'A provider a decision names cannot be deleted.');
+select lives_ok($$ update routing.models set description = 'still test only' where model = 'decided-test' $$,
+  'A catalog row a decision names changes freely otherwise ...');
+select lives_ok($$ delete from routing.models where model = 'never-decided-test' $$, '... and a model no decision names is deleted.');
+select is((select count(*)::integer from routing.decisions d left join routing.models m on m.model = d.model
+           left join routing.providers p on p.provider = d.provider where m.model is null or p.provider is null), 0,
+  'Every decision still names a catalog model and provider.');
 
 -- -----------------------------------------------------------------------------
 -- Anon: no access to decisions
