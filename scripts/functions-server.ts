@@ -89,9 +89,18 @@ const server = realServe({ port, hostname: "127.0.0.1", onListen: () => console.
     return json(401, { code: 401, message: "Invalid JWT" });
   }
   // The function sees the path without the /functions/v1 prefix, as on Supabase.
-  const inner = new URL(`/${match[1]}${match[2] ?? ""}${url.search}`, url.origin);
-  return await handler(new Request(inner, req));
+  return await handler(asSeenByFunction(req, `${url.origin}/${match[1]}${match[2] ?? ""}${url.search}`));
 });
+
+/**
+ * The request as the function sees it on Supabase: its path without the /functions/v1 prefix.
+ * The same Request with its `url` shadowed, not a copy: `new Request(url, req)` re-reads every
+ * header and wraps the body stream, a cost per call Supabase's runtime does not add (issue 12).
+ */
+function asSeenByFunction(req: Request, url: string): Request {
+  Object.defineProperty(req, "url", { value: url, enumerable: true });
+  return req;
+}
 
 const graceSetting = Number(Deno.env.get("ROUTER_SHUTDOWN_GRACE_MS") ?? "10000");
 const graceMs = Number.isFinite(graceSetting) && graceSetting >= 0 ? graceSetting : 10_000;

@@ -4,6 +4,7 @@
 import postgres from "postgres";
 import { startProviderSimulator, type ProviderSimulator } from "../simulator/provider-simulator.ts";
 import { localKeys, signUserToken } from "../../scripts/local-keys.mjs";
+import { type PendingRecord, pendingInLog } from "../../functions/_shared/recording/outbox-store.ts";
 
 export const OPENAI_TEST_KEY = "test-openai-key";
 export const ANTHROPIC_TEST_KEY = "test-anthropic-key";
@@ -55,6 +56,15 @@ export function freePort(): number {
  */
 const stackDatabases = new Map<string, Sql>();
 
+/** The records an outbox directory holds not yet stored, as a new function server would read them (its logs, outbox-store.ts). */
+export function outboxRecords(dir: string): PendingRecord[] {
+  return outboxSegments(dir).flatMap((name) => pendingInLog(Deno.readTextFileSync(`${dir}/${name}`)));
+}
+
+/** The outbox's log segments (outbox-<created>-<uuid>.jsonl), sorted. */
+export const outboxSegments = (dir: string): string[] =>
+  [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".jsonl")).sort();
+
 /** Starts the simulator and a function server with the given extra environment. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const dbUrl = await databaseUrl();
@@ -65,7 +75,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const port = freePort();
   const supabaseUrl = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(new URL("node_modules/.bin/deno", root).pathname, {
-    args: ["run", "-A", "--no-prompt", new URL("scripts/functions-server.ts", root).pathname],
+    // FUNCTIONS_SERVER_FLAGS: extra deno flags for the server (profiling: `--inspect=127.0.0.1:9229`).
+    args: ["run", "-A", "--no-prompt", ...(Deno.env.get("FUNCTIONS_SERVER_FLAGS") ?? "").split(" ").filter(Boolean), new URL("scripts/functions-server.ts", root).pathname],
     cwd: root.pathname,
     clearEnv: true,
     env: {

@@ -1,12 +1,12 @@
 // Nothing lost (issue 11): a recording failure injected after the provider answered. The fault
 // is real: public.record_completion is renamed away (every record fails with 42883, as with a
 // broken or locked-out RPC) while the provider answers; the caller still gets its 200 (the record
-// is written ahead into the outbox, memory and a file in ROUTER_OUTBOX_DIR, before the answer, and
+// is written ahead into the outbox, memory and a log line in ROUTER_OUTBOX_DIR, before the answer, and
 // sent after it), the background send gives up and leaves it there, and once the RPC is back the
 // record appears exactly once, drained by the timer or, after a restart (a new function server
 // process with the same directory), by the next call.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { createUserWithAgent, e2e, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
+import { createUserWithAgent, e2e, outboxRecords, outboxSegments, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "Record me once." }];
 
@@ -24,7 +24,9 @@ const callsOf = async (sql: Sql, decisionId: string) =>
     key: string | null;
   };
 
-const files = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+/** The call keys waiting in the outbox's log. */
+const waiting = (dir: string) => outboxRecords(dir).map((p) => p.call.call_key).sort();
+const nothingWaits = (dir: string) => waitFor("the outbox emptied", () => Promise.resolve(waiting(dir)), (w) => w.length === 0);
 
 /** The background send tried and gave up: the record waits in the outbox. */
 const deferred = (logs: () => string) =>
@@ -41,19 +43,19 @@ Deno.test("a record that fails after the provider answered: 200 now, recorded ex
     equal(res.status, 200, JSON.stringify(res.body));
     const routing = res.body.routing as Record<string, unknown>;
     const decisionId = String(routing.decision_id);
-    const pending = files(dir);
-    deepStrictEqual(pending, [`${routing.call_key}.json`], "one outbox file, under the key the answer names, written before the answer returned");
-    const saved = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`));
+    const [saved, ...more] = outboxRecords(dir);
+    deepStrictEqual([saved?.call.call_key, more.length], [routing.call_key, 0], "one record in the outbox, under the key the answer names, written before the answer returned");
     equal(saved.decisionId, decisionId);
-    ok(!JSON.stringify(saved).includes("test-openai-key") && !JSON.stringify(saved).includes("test-anthropic-key"), "no secret in the outbox");
+    const log = outboxSegments(dir).map((name) => Deno.readTextFileSync(`${dir}/${name}`)).join("");
+    ok(!log.includes("test-openai-key") && !log.includes("test-anthropic-key"), "no secret in the outbox");
     await deferred(stack.logs);
     deepStrictEqual(await callsOf(stack.sql, decisionId), { n: 0, key: null });
-    deepStrictEqual(files(dir), pending, "the record still waits after the background send gave up");
+    deepStrictEqual(waiting(dir), [routing.call_key], "the record still waits after the background send gave up");
 
     await restoreRecording(stack.sql);
     const after = await waitFor("the drained record", () => callsOf(stack.sql, decisionId), (c) => c.n > 0);
     deepStrictEqual(after, { n: 1, key: saved.call.call_key }, "stored once, under the call's key");
-    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+    await nothingWaits(dir);
 
     // Another call drains again (nothing left) and records itself (post waits for its record): the first is still there once.
     const again = await post(stack.endpoint, token, { agent_id: agentId, messages });
@@ -81,14 +83,15 @@ Deno.test("a restart (a new function server process) drains the outbox file the 
     equal(res.status, 200, JSON.stringify(res.body));
     decisionId = String((res.body.routing as Record<string, unknown>).decision_id);
     await deferred(first.logs);
-    const pending = files(dir);
+    const pending = outboxRecords(dir);
     equal(pending.length, 1);
-    callKey = JSON.parse(Deno.readTextFileSync(`${dir}/${pending[0]}`)).call.call_key;
+    callKey = pending[0].call.call_key;
   } finally {
     await restoreRecording(first.sql);
     await first.close();
   }
 
+  const left = outboxSegments(dir);
   const second = await startStack(env);
   try {
     deepStrictEqual(await callsOf(second.sql, decisionId), { n: 0, key: null }, "the first process died with the record unsent");
@@ -96,7 +99,8 @@ Deno.test("a restart (a new function server process) drains the outbox file the 
     equal(res.status, 200, JSON.stringify(res.body));
     const drained = await waitFor("the drained record", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
     deepStrictEqual(drained, { n: 1, key: callKey }, "the new process stored the old record once, under its key");
-    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+    await nothingWaits(dir);
+    await waitFor("the old process's log deleted", () => Promise.resolve(outboxSegments(dir)), (s) => s.every((name) => !left.includes(name)));
   } finally {
     await second.close();
     await Deno.remove(dir, { recursive: true });
@@ -126,7 +130,7 @@ Deno.test("a crash between the answer and its record loses nothing: the answer d
     const routing = res.body.routing as Record<string, unknown>;
     callKey = String(routing.call_key);
     decisionId = String(routing.decision_id);
-    deepStrictEqual(files(dir), [`${callKey}.json`], "the record was written ahead of the answer");
+    deepStrictEqual(waiting(dir), [callKey], "the record was written ahead of the answer");
     deepStrictEqual(await callsOf(first.sql, decisionId), { n: 0, key: null }, "and is not stored yet");
   } finally {
     // Killed mid-send (the signal leaves at once): no shutdown, no drain. Its session ends with the stack, once the lock is released.
@@ -142,7 +146,7 @@ Deno.test("a crash between the answer and its record loses nothing: the answer d
     const res = await post(second.endpoint, await userToken(second, userId), { agent_id: agentId, messages });
     equal(res.status, 200, JSON.stringify(res.body));
     const stored = await waitFor("the record the crash left", () => callsOf(second.sql, decisionId), (c) => c.n > 0);
-    await waitFor("the outbox file removed", () => Promise.resolve(files(dir)), (f) => f.length === 0);
+    await nothingWaits(dir);
     deepStrictEqual(stored, { n: 1, key: callKey });
     deepStrictEqual(await callsOf(second.sql, decisionId), { n: 1, key: callKey }, "exactly once");
   } finally {

@@ -49,13 +49,13 @@ export async function verifyCaller(
   const key = apikey?.trim() || null;
   // Keys first, on either header (supabase-js sends its key in both).
   for (const candidate of [bearer, key]) {
-    if (candidate && await matchesAnyKey({ candidate, keys: settings.serviceKeys })) return { kind: "service_role", claims: null };
+    if (candidate && matchesAnyKey({ candidate, keys: settings.serviceKeys })) return { kind: "service_role", claims: null };
   }
   if (!bearer) {
-    if (key && await matchesAnyKey({ candidate: key, keys: settings.publishableKeys })) throw anonRefused(wording);
+    if (key && matchesAnyKey({ candidate: key, keys: settings.publishableKeys })) throw anonRefused(wording);
     throw missing();
   }
-  if (await matchesAnyKey({ candidate: bearer, keys: settings.publishableKeys })) throw anonRefused(wording);
+  if (matchesAnyKey({ candidate: bearer, keys: settings.publishableKeys })) throw anonRefused(wording);
   if (/^sb_(secret|publishable)_/.test(bearer)) throw invalidToken("The API key is not one of this project's keys.");
 
   const claims = await verifyJwt({ token: bearer, settings });

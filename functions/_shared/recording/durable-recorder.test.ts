@@ -2,7 +2,11 @@ import { deepStrictEqual, equal } from "node:assert/strict";
 import type { CallRecord, RecordedCall } from "../db/router-db.ts";
 import { RouterHttpError } from "../http/openai-error.ts";
 import { durableRecorder } from "./durable-recorder.ts";
-import { outboxStore, type PendingRecord } from "./outbox-store.ts";
+import { outboxStore, type PendingRecord, pendingInLog } from "./outbox-store.ts";
+
+/** The records the outbox directory holds, as a new process would read them. */
+const waitingOnDisk = (dir: string): PendingRecord[] =>
+  [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl")).flatMap((e) => pendingInLog(Deno.readTextFileSync(`${dir}/${e.name}`)));
 
 const KEY = "0b7c2a0e-5a55-4c2e-9d6e-000000000001";
 const call: CallRecord = Object.freeze({
@@ -63,16 +67,17 @@ for (const row of rows) {
   });
 }
 
-Deno.test("durable recorder: write-ahead: the record's file is in place when keep resolves, before the database answered", async () => {
+Deno.test("durable recorder: write-ahead: the record is in the log when keep resolves, before the database answered", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const s = setup({ failures: 0, dir, hold: true });
     const { sent } = await s.recorder.keep(decided);
-    deepStrictEqual(JSON.parse(Deno.readTextFileSync(`${dir}/${KEY}.json`)), decided, "on disk while the send is under way");
+    deepStrictEqual(waitingOnDisk(dir), [decided], "on disk while the send is under way");
     equal(await s.recorder.drain(), 0, "a drain leaves a record being sent to its sender");
     s.release();
     deepStrictEqual((await sent).kind, "stored");
-    deepStrictEqual({ sends: s.sends.length, files: [...Deno.readDirSync(dir)].length }, { sends: 1, files: 0 }, "removed once stored");
+    deepStrictEqual({ sends: s.sends.length, waiting: waitingOnDisk(dir) }, { sends: 1, waiting: [] }, "done once stored");
+    s.outbox.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -84,13 +89,18 @@ Deno.test("durable recorder: the outbox file outlives the process; a new recorde
     // A process that died before its send: the record is in the file only.
     const first = setup({ failures: 3, dir });
     deepStrictEqual((await (await first.recorder.keep(decided)).sent).kind, "deferred");
-    deepStrictEqual([...Deno.readDirSync(dir)].map((e) => e.name), [`${KEY}.json`]);
+    deepStrictEqual(waitingOnDisk(dir), [decided]);
+    const alive = setup({ failures: 0, dir });
+    equal(await alive.recorder.drain(), 0, "a live process's log is its own to send (it holds the lock)");
+    first.outbox.close(); // the process dies: its lock goes, its log stays
 
-    // A new process: nothing in memory, the file on disk.
+    // A new process: nothing in memory, the log on disk.
     const second = setup({ failures: 0, dir });
     deepStrictEqual(await second.recorder.drain(), 1);
-    deepStrictEqual({ sends: second.sends, files: [...Deno.readDirSync(dir)].length }, { sends: [decided], files: 0 });
+    deepStrictEqual({ sends: second.sends, files: [...Deno.readDirSync(dir)].length }, { sends: [decided], files: 0 }, "the dead process's log deleted once stored");
     deepStrictEqual(await second.recorder.drain(), 0, "a second drain has nothing left to send");
+    second.outbox.close();
+    alive.outbox.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -104,10 +114,13 @@ Deno.test("durable recorder: a fail-open record keeps its decision through the f
       failOpen: { agent_id: "a", execution_id: "e", acting_user: null, model: "gpt-5.6-sol", decided_at: "2026-12-02T10:00:00.000Z" },
       call,
     };
-    await (await setup({ failures: 3, dir }).recorder.keep(failOpen)).sent;
+    const first = setup({ failures: 3, dir });
+    await (await first.recorder.keep(failOpen)).sent;
+    first.outbox.close();
     const next = setup({ failures: 0, dir });
     deepStrictEqual(await next.recorder.drain(), 1);
     deepStrictEqual(next.sends, [failOpen]);
+    next.outbox.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,94 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { CallRecord } from "../db/router-db.ts";
+import { outboxStore, type PendingRecord, pendingInLog, ROTATE_MS } from "./outbox-store.ts";
+
+const record = (n: number): PendingRecord => ({
+  decisionId: "d",
+  call: {
+    call_key: `0b7c2a0e-5a55-4c2e-9d6e-${String(n).padStart(12, "0")}`, status: "succeeded", model: "m", provider: "openai",
+    fallback_used: false, latency_ms: 5, attempts: [], warnings: [],
+  } as CallRecord,
+});
+const keysOf = (records: PendingRecord[]) => records.map((p) => p.call.call_key).sort();
+const segments = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".jsonl")).sort();
+const onDisk = (dir: string) => keysOf(segments(dir).flatMap((n) => pendingInLog(Deno.readTextFileSync(`${dir}/${n}`))));
+
+async function inTempDir(test: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("outbox log: records put in a row share one segment, a line each; done lines settle them; the file stays while it takes records", () =>
+  inTempDir(async (dir) => {
+    const outbox = outboxStore({ dir, onError: () => {} });
+    for (const n of [1, 2, 3]) await outbox.put(record(n));
+    equal(segments(dir).length, 1, "one segment for the three");
+    deepStrictEqual(onDisk(dir), keysOf([record(1), record(2), record(3)]), "each on disk once put resolved");
+    await outbox.remove(record(2).call.call_key);
+    deepStrictEqual(onDisk(dir), keysOf([record(1), record(3)]));
+    deepStrictEqual(outbox.size(), 2);
+    outbox.close();
+  }));
+
+Deno.test("outbox log: a segment is deleted once it no longer takes records and all its records are done", () =>
+  inTempDir(async (dir) => {
+    let now = 1_000_000;
+    const outbox = outboxStore({ dir, onError: () => {}, now: () => now });
+    await outbox.put(record(1));
+    const first = segments(dir);
+    now += ROTATE_MS;
+    await outbox.put(record(2));
+    equal(segments(dir).length, 2, "a new segment after ROTATE_MS; the old one still holds record 1");
+    await outbox.remove(record(1).call.call_key);
+    deepStrictEqual(segments(dir).filter((n) => first.includes(n)), [], "the old segment deleted with its last record");
+    deepStrictEqual(onDisk(dir), keysOf([record(2)]));
+    outbox.close();
+  }));
+
+Deno.test("outbox log: a line cut short by a crash is skipped; the lines before it count", () => {
+  const whole = `${JSON.stringify({ put: record(1) })}\n${JSON.stringify({ put: record(2) })}\n${JSON.stringify({ done: record(1).call.call_key })}\n`;
+  const cut = `${whole}${JSON.stringify({ put: record(3) }).slice(0, 40)}`;
+  deepStrictEqual(keysOf(pendingInLog(cut)), keysOf([record(2)]));
+  deepStrictEqual(pendingInLog(`{"put": {"decisionId": "d", "call": {"call_key": "not-a-key"}}}\n`), [], "not a record of ours");
+});
+
+Deno.test("outbox log: a process that is gone leaves its segment; the next one lists what was not done, once, and deletes the segment when stored", () =>
+  inTempDir(async (dir) => {
+    const gone = outboxStore({ dir, onError: () => {} });
+    for (const n of [1, 2, 3]) await gone.put(record(n));
+    await gone.remove(record(1).call.call_key);
+    const alive = outboxStore({ dir, onError: () => {} });
+    deepStrictEqual(await alive.list(), [], "a live process's segment is its own: it holds the lock");
+    gone.close();
+
+    const next = outboxStore({ dir, onError: () => {} });
+    deepStrictEqual(keysOf(await next.list()), keysOf([record(2), record(3)]));
+    await next.remove(record(2).call.call_key);
+    deepStrictEqual(keysOf(await next.list()), keysOf([record(3)]), "a stored record is not listed again");
+    equal(segments(dir).length, 1, "kept while a record in it waits");
+    await next.reject(record(3).call.call_key);
+    deepStrictEqual(segments(dir), [], "deleted once nothing in it waits");
+    deepStrictEqual(JSON.parse(Deno.readTextFileSync(`${dir}/${record(3).call.call_key}.rejected`)), record(3), "the refused record set aside");
+    deepStrictEqual(await next.list(), []);
+    next.close();
+    alive.close();
+  }));
+
+Deno.test("outbox log: an unwritable directory leaves the records in memory and says so once", async () => {
+  const errors: string[] = [];
+  const file = await Deno.makeTempFile();
+  try {
+    const outbox = outboxStore({ dir: `${file}/outbox`, onError: (what) => errors.push(what) });
+    await outbox.put(record(1));
+    await outbox.put(record(2));
+    deepStrictEqual({ errors, size: outbox.size() }, { errors: ["outbox_dir_unwritable"], size: 2 });
+    ok(keysOf(await outbox.list()).length === 2);
+    outbox.close();
+  } finally {
+    await Deno.remove(file);
+  }
+});
