@@ -104,6 +104,8 @@ create table routing.config (
     constraint learning_confidence_between_half_and_1 check (learning_confidence > 0.5 and learning_confidence < 1),
   learning_prior_weight numeric(8, 2) not null default 20
     constraint learning_prior_weight_not_negative check (learning_prior_weight >= 0),
+  learning_moved_prior_weight numeric(8, 2) not null default 0
+    constraint learning_moved_prior_weight_not_negative check (learning_moved_prior_weight >= 0),
   explore_percentage integer not null default 5
     constraint explore_percentage_between_0_and_20 check (explore_percentage between 0 and 20),
   alert_success_confidence numeric(5, 4) not null default 0.99
@@ -181,6 +183,9 @@ comment on column routing.config.learning_confidence is
   'Confidence of the learning bounds (one-sided): up when the upper bound < target, down when the lower bound > target.';
 comment on column routing.config.learning_prior_weight is
   'Pseudo-executions of the learning prior (its mean: the agent''s earlier record, kept within target .. (target + 100) / 2).';
+comment on column routing.config.learning_moved_prior_weight is
+  'Pseudo-executions of the learning prior on a rung ABOVE the agent''s score band (it was moved up: its outcomes refuted '
+  'its score, so its earlier record vouches for nothing there); 0 = that rung is judged on its own outcomes alone.';
 comment on column routing.config.explore_percentage is
   'Share (%) of an agent''s executions offered the next cheaper rung when its evidence allows (sticky per execution); 0 = off.';
 comment on column routing.config.alert_success_confidence is

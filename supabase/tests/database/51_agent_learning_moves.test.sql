@@ -2,11 +2,13 @@
 -- an agent and the one before it - with its audit row, the prior from the agent's earlier
 -- record, the cost rule (expected shortfall x baseline price against the price step), the
 -- top of the ladder, and the move down once the cheaper model clears the target.
+-- Above the score's band (an agent moved up) the prior weighs learning_moved_prior_weight (0):
+-- that rung is judged on its own outcomes alone.
 -- Defaults: target 98%, confidence 0.95, prior weight 20 (bounds checked against scipy; the Beta
 -- posterior's figures against an independent implementation of I_x(a, b)).
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(25);
+select plan(34);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): default config, the named actor owner and their agents
@@ -21,7 +23,8 @@ select tests.create_user('owner');
 select tests.create_agent('owner', 'Fresh agent', 2.0, 0),          -- low band, no earlier record
        tests.create_agent('owner', 'Seasoned agent', 2.0, 40),      -- low band, 40 of 40 earlier
        tests.create_agent('owner', 'Top agent', 8.4, 40),           -- high band: already on the top rung
-       tests.create_agent('owner', 'Overrated agent', 5.2, 10);     -- medium band, 10 of 10 earlier
+       tests.create_agent('owner', 'Overrated agent', 5.2, 10),     -- medium band, 10 of 10 earlier
+       tests.create_agent('owner', 'Refuted agent', 2.0, 0);        -- low band, moved up then failing early
 -- 132 executions of the Overrated agent answered by gpt-4o-mini, the next cheaper rung (as explored decisions are).
 select count(tests.create_decision(agent => 'Overrated agent', model => 'gpt-4o-mini', tier => 'medium', score => 5.2,
                                    execution_id => 'cheap-' || g))
@@ -78,6 +81,34 @@ select is(
    where agent_id = tests.get_agent_id('Fresh agent') and model = 'claude-3-haiku'),
   '(18,18)', 'Outcomes after the move count for claude-3-haiku.');
 
+-- Above its score's band the agent is judged on that rung's outcomes alone (learning_moved_prior_weight 0).
+select is(pg_temp.run('Fresh agent', 'fresh-41', false) ->> 'recorded', 'true', 'A failure on claude-3-haiku is recorded.');
+select is(pg_temp.moves('Fresh agent'), 1::bigint,
+  'One failure in 19 on claude-3-haiku (upper bound 98.82% with no prior) does not move it again.');
+select is(pg_temp.run('Fresh agent', 'fresh-42', false) ->> 'recorded', 'true', 'A second failure on claude-3-haiku is recorded.');
+select results_eq(
+  $$select direction, from_rung, to_rung, judged_model, executions, successes, prior_weight, bound
+    from routing.agent_model_moves where agent_id = tests.get_agent_id('Fresh agent') order by id desc limit 1$$,
+  $$values ('up'::text, 2::smallint, 3::smallint, 'claude-3-haiku'::text, 20, 18, 0::numeric, 96.6337::numeric)$$,
+  'The second failure (18 of 20) moves it up 2 -> 3: prior weight 0 above its band, upper bound 96.6337% < 98%, audited.');
+
+-- The boundary of a rung above the band: one failure in its first 11 executions there moves the agent.
+select count(pg_temp.run('Refuted agent', 'refuted-' || g, g <= 20)) from generate_series(1, 22) g;
+select is((select rung from routing.agent_learning where agent_id = tests.get_agent_id('Refuted agent')), 2::smallint,
+  'The refuted agent is moved up to claude-3-haiku as the fresh agent was.');
+select count(pg_temp.run('Refuted agent', 'refuted-' || g, true)) from generate_series(23, 32) g;
+select is(pg_temp.moves('Refuted agent'), 1::bigint, 'Ten successes on claude-3-haiku keep it there.');
+select is(pg_temp.run('Refuted agent', 'refuted-33', false) ->> 'recorded', 'true', 'A first failure on claude-3-haiku is recorded.');
+select results_eq(
+  $$select direction, to_rung, executions, successes, prior_weight, bound
+    from routing.agent_model_moves where agent_id = tests.get_agent_id('Refuted agent') order by id desc limit 1$$,
+  $$values ('up'::text, 3::smallint, 11, 10, 0::numeric, 97.9450::numeric)$$,
+  'One failure in 11 on the rung above its band moves it up 2 -> 3 (upper bound 97.9450% < 98%).');
+reset role;  -- routing._judge is the database's own helper: read it as the owner
+select ok((routing._judge(11, 10, 33, 30, 98, 20, 0.95)).upper >= 98,
+  'The same record on the score''s own rung (prior weight 20) would not move it: the prior is the score''s benefit of the doubt.');
+select tests.authenticate_as_service_role();
+
 -- -----------------------------------------------------------------------------
 -- Service role: the prior - the same outcomes after 40 of 40 earlier executions
 -- -----------------------------------------------------------------------------
@@ -127,12 +158,12 @@ select is(
 -- Owner: the figures are theirs to read
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as('owner');
-select is((select count(*) from public.routing_learning_moves), 3::bigint,
-  'The owner reads their agents'' three moves in public.routing_learning_moves.');
+select is((select count(*) from public.routing_learning_moves), 6::bigint,
+  'The owner reads their agents'' six moves in public.routing_learning_moves.');
 select is((select (agents_moved_up, agents_moved_down, moves_up, moves_down, agents_moved)::text
            from public.routing_learning_moves_between(current_date - 1, current_date + 1)),
-  '(2,1,2,1,3)', 'routing_learning_moves_between counts two agents moved up and one moved down.');
-select is((select why from public.routing_learning_moves where agent_name = 'Fresh agent'),
+  '(3,1,5,1,4)', 'routing_learning_moves_between counts three agents moved up (five moves) and one moved down.');
+select is((select why from public.routing_learning_moves where agent_name = 'Fresh agent' and to_rung = 2),
   'gpt-4o-mini succeeded 20 of 22: upper 95% bound 97.91% < target 98%', 'Each move says why in words.');
 
 select * from finish();

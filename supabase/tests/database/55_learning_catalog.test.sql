@@ -91,17 +91,19 @@ $$, 'No API role may write a learning table: only the recording functions do.');
 select is_empty($$
   select a.attname from pg_catalog.pg_attribute a
   where a.attrelid = 'routing.config'::regclass
-    and a.attname in ('target_success_rate', 'learning_confidence', 'learning_prior_weight', 'explore_percentage',
+    and a.attname in ('target_success_rate', 'learning_confidence', 'learning_prior_weight', 'learning_moved_prior_weight',
+                      'explore_percentage',
                       'alert_success_confidence', 'alert_control_margin')
     and col_description(a.attrelid, a.attnum) is null
 $$, 'Every learning setting is a commented column of routing.config.');
 select is(
   (select jsonb_build_object('target', target_success_rate, 'confidence', learning_confidence, 'weight', learning_prior_weight,
+                             'moved_weight', learning_moved_prior_weight,
                              'explore', explore_percentage, 'trip_confidence', alert_success_confidence,
                              'margin', alert_control_margin, 'min', alert_success_min_executions)
    from routing.config),
-  '{"target": 98.00, "confidence": 0.9500, "weight": 20.00, "explore": 5, "trip_confidence": 0.9900, "margin": 3.00, "min": 30}'::jsonb,
-  'The defaults: target 98%, confidence 0.95, prior weight 20, explore 5%, trip confidence 0.99, control margin 3, 30 executions.');
+  '{"target": 98.00, "confidence": 0.9500, "weight": 20.00, "moved_weight": 0.00, "explore": 5, "trip_confidence": 0.9900, "margin": 3.00, "min": 30}'::jsonb,
+  'The defaults: target 98%, confidence 0.95, prior weight 20 (0 above the score''s band), explore 5%, trip confidence 0.99, control margin 3, 30 executions.');
 
 select * from finish();
 ROLLBACK;
