@@ -64,7 +64,7 @@ async function seedAgents(sql: postgres.Sql): Promise<void> {
  * (stepFrom..stepTo) spreads its rows over the whole span in time order, as a router appends them:
  * a day's rows sit together in the heap (one cluster per step), not one per page.
  */
-async function generate(sql: postgres.Sql, from: number, to: number, stepFrom: number, stepTo: number): Promise<void> {
+async function generate(sql: Pick<postgres.Sql, "unsafe">, from: number, to: number, stepFrom: number, stepTo: number): Promise<void> {
   const rows = `
     select g,
            date_trunc('day', now()) - make_interval(secs => ${SPAN_DAYS * 86400} * (1 - (g - ${stepFrom})::float8 / ${stepTo - stepFrom})) as ts,
@@ -232,13 +232,18 @@ async function profile(url: string, text: string) {
  */
 async function grow(sql: postgres.Sql, have: number, size: number, label: string) {
   const genStarted = performance.now();
-  await sql.unsafe("set session_replication_role = replica; set synchronous_commit = off; set maintenance_work_mem = '256MB'");
   for (let from = have; from < size; from += BATCH) {
     const to = Math.min(size, from + BATCH);
-    await generate(sql, from, to, have, size);
+    // Each batch in a transaction of its own with the settings local to it: a session setting is lost
+    // when the client replaces its connection (postgres.js retires one after 30-60 min), and a batch
+    // loaded with triggers on takes an advisory lock per execution (out of shared memory at 10M).
+    await sql.begin(async (tx) => {
+      await tx.unsafe("set local session_replication_role = replica; set local synchronous_commit = off");
+      await generate(tx, from, to, have, size);
+    });
     say(PART, `${label}generated calls ${to.toLocaleString("en")}/${size.toLocaleString("en")} (${secondsSince(genStarted)} s)`);
   }
-  await sql.unsafe("set session_replication_role = origin");
+  await sql.unsafe("set maintenance_work_mem = '256MB'");
   await sql.unsafe("vacuum analyze routing.decisions, routing.calls, routing.attempts, routing.executions");
   const generateSeconds = secondsSince(genStarted);
   const rollupStarted = performance.now();
