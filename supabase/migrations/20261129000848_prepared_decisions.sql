@@ -138,33 +138,21 @@ comment on trigger bump_agent_decision on routing.agent_model_records is
   'The agent''s prepared decisions follow its track record (routing.agent_decision_versions).';
 
 -- TRUNCATE has no rows: any input truncated bumps the shared version (which every prepared row carries).
-create trigger bump_decision_inputs_on_truncate after truncate on routing.config
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.models
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.providers
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.provider_breakers
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.overridable_settings
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on public.agents
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on public.agent_intensity_metrics
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.agent_learning
-  for each statement execute function routing._bump_decision_inputs();
-create trigger bump_decision_inputs_on_truncate after truncate on routing.agent_model_records
-  for each statement execute function routing._bump_decision_inputs();
-comment on trigger bump_decision_inputs_on_truncate on routing.config is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.models is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.providers is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.provider_breakers is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.overridable_settings is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on public.agents is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on public.agent_intensity_metrics is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.agent_learning is 'A truncated input invalidates every prepared decision.';
-comment on trigger bump_decision_inputs_on_truncate on routing.agent_model_records is 'A truncated input invalidates every prepared decision.';
+-- One statement trigger per input table, the shared ones and the per-agent ones alike.
+do $$
+declare
+  input regclass;
+begin
+  foreach input in array array['routing.config', 'routing.models', 'routing.providers', 'routing.provider_breakers',
+                               'routing.overridable_settings', 'public.agents', 'public.agent_intensity_metrics',
+                               'routing.agent_learning', 'routing.agent_model_records']::regclass[] loop
+    execute format('create trigger bump_decision_inputs_on_truncate after truncate on %s
+                      for each statement execute function routing._bump_decision_inputs()', input);
+    execute format('comment on trigger bump_decision_inputs_on_truncate on %s is %L', input,
+                   'A truncated input invalidates every prepared decision.');
+  end loop;
+end
+$$;
 
 -- -----------------------------------------------------------------------------
 -- routing.prepared_decisions
