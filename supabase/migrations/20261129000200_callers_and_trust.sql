@@ -36,12 +36,22 @@ declare
   has_claims boolean := coalesce(current_setting('request.jwt.claims', true), '') <> ''
                         or coalesce(current_setting('request.jwt.claim.role', true), '') <> ''
                         or coalesce(current_setting('request.jwt.claim.sub', true), '') <> '';
-  claims_role text := case when has_claims then auth.role() end;
+  claims_role text;
   db_rank integer;
   claims_rank integer;
   rank integer;
   who routing.caller;
 begin
+  -- The edge function's own connection (issue 12: the common case, answered first): no JWT, and the
+  -- session is the owner of the calling SECURITY DEFINER function (current_user here), so rank 3 below.
+  if not has_claims and db_role = current_user::text
+     and db_role not in ('anon', 'authenticator', 'authenticated', 'service_role') then
+    who.api_role := 'owner';
+    who.trusted := true;
+    who.db_role := db_role;
+    return who;
+  end if;
+  claims_role := case when has_claims then auth.role() end;
   -- Ranks: -1 other, 0 anon, 1 authenticated, 2 service_role, 3 database owner / superuser.
   db_rank := case db_role
     when 'anon' then 0
