@@ -6,9 +6,13 @@
 //   reference  one indexed read of the agent's metrics and one insert of a decision-sized row into
 //              a copy of routing.decisions (same columns, defaults and indexes, no triggers, no
 //              foreign keys), in one transaction: the floor of "decide and audit".
-// Per-transaction latencies come from pgbench's own log (-l), so p50/p99 are over every
-// transaction. Writes bench/results/decision-cost.json.
-//   deno run -A bench/decision-cost.ts [--seconds 10] [--agents 200] [--clients 1,4,16]
+// This machine is shared and its speed drifts within seconds (the reference alone measured 8.7k and
+// 18.2k tps at 4 clients on the same code, hours apart), so each client count runs the two scripts
+// in paired rounds, side by side: --rounds R (default 4) rounds of --seconds / R each, the order
+// swapped every round; the ratio is the median of the rounds' ratios, each script's tps the median
+// of its rounds. Per-transaction latencies come from pgbench's own log (-l), so p50/p99 are over
+// every transaction of every round. Writes bench/results/decision-cost.json.
+//   deno run -A bench/decision-cost.ts [--seconds 10] [--rounds 4] [--agents 200] [--clients 1,4,16]
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { databaseUrl } from "../tests/function/harness.ts";
@@ -20,11 +24,14 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     seconds: { type: "string", default: "10" },
+    rounds: { type: "string", default: "4" },
     agents: { type: "string", default: "200" },
     clients: { type: "string", default: "1,4,16" },
   },
 });
 const SECONDS = Number(values.seconds);
+const ROUNDS = Math.max(1, Number(values.rounds));
+const SECONDS_PER_ROUND = Math.max(1, Math.round(SECONDS / ROUNDS));
 const AGENTS = Number(values.agents);
 const CLIENTS = (values.clients ?? "").split(",").map(Number);
 const USERS = Math.max(1, Math.ceil(AGENTS / 10));
@@ -68,19 +75,33 @@ END;\n`,
   };
 }
 
+/** One pgbench run of one script. */
+interface Round {
+  tps: number;
+  samples: number[];
+}
+
+/** A script at one client count, over its rounds. */
 interface Run {
   clients: number;
+  /** The median of the rounds' tps. */
   tps: number;
+  rounds_tps: number[];
   transactions: number;
   latency_ms: ReturnType<typeof percentiles>;
 }
 
-async function pgbench(url: string, script: string, clients: number, dir: string): Promise<Run> {
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function pgbench(url: string, script: string, clients: number, dir: string): Promise<Round> {
   const file = `${dir}/script.sql`;
   await Deno.writeTextFile(file, script);
   for await (const e of Deno.readDir(dir)) if (e.name.startsWith("log")) await Deno.remove(`${dir}/${e.name}`);
   const out = await new Deno.Command(PGBENCH, {
-    args: ["-n", "-M", "prepared", "-f", file, "-c", String(clients), "-j", String(Math.min(clients, 2)), "-T", String(SECONDS),
+    args: ["-n", "-M", "prepared", "-f", file, "-c", String(clients), "-j", String(Math.min(clients, 2)), "-T", String(SECONDS_PER_ROUND),
       "-l", "--log-prefix", `${dir}/log`, url],
     cwd: dir, stdout: "piped", stderr: "piped",
   }).output();
@@ -98,7 +119,16 @@ async function pgbench(url: string, script: string, clients: number, dir: string
       if (line && Number.isFinite(us)) samples.push(us / 1000);
     }
   }
-  return { clients, tps: +tps.toFixed(1), transactions: samples.length, latency_ms: percentiles(samples) };
+  return { tps, samples };
+}
+
+/** A script's rounds at one client count as one run: median tps, latencies over every transaction. */
+function run(clients: number, rounds: Round[]): Run {
+  const samples = rounds.flatMap((r) => r.samples);
+  return {
+    clients, tps: +median(rounds.map((r) => r.tps)).toFixed(1), rounds_tps: rounds.map((r) => +r.tps.toFixed(1)),
+    transactions: samples.length, latency_ms: percentiles(samples),
+  };
 }
 
 const started = performance.now();
@@ -110,17 +140,28 @@ try {
   const texts = scripts(models);
   const rows = [];
   for (const clients of CLIENTS) {
-    const route = await pgbench(url, texts.route, clients, dir);
+    const routeRounds: Round[] = [];
+    const referenceRounds: Round[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Side by side, the order swapped every round, so a drift of the machine weighs on both.
+      if (r % 2 === 0) routeRounds.push(await pgbench(url, texts.route, clients, dir));
+      referenceRounds.push(await pgbench(url, texts.reference, clients, dir));
+      if (r % 2 === 1) routeRounds.push(await pgbench(url, texts.route, clients, dir));
+      say(PART, `c=${clients} round ${r + 1}/${ROUNDS}: route_model ${routeRounds[r].tps.toFixed(1)} tps, reference ${referenceRounds[r].tps.toFixed(1)} tps`);
+    }
+    const route = run(clients, routeRounds);
+    const reference = run(clients, referenceRounds);
+    const roundRatios = routeRounds.map((x, r) => +(x.tps / referenceRounds[r].tps).toFixed(3));
+    const ratio = +median(roundRatios).toFixed(3);
     say(PART, `route_model   c=${clients}: ${route.tps} tps, p50 ${route.latency_ms.p50} ms, p99 ${route.latency_ms.p99} ms`);
-    const reference = await pgbench(url, texts.reference, clients, dir);
     say(PART, `reference     c=${clients}: ${reference.tps} tps, p50 ${reference.latency_ms.p50} ms, p99 ${reference.latency_ms.p99} ms`);
-    const ratio = +(route.tps / reference.tps).toFixed(3);
-    say(PART, `ratio         c=${clients}: ${ratio}`);
-    rows.push({ clients, route, reference, tps_ratio: ratio });
+    say(PART, `ratio         c=${clients}: ${ratio} (median of the rounds: ${roundRatios.join(", ")})`);
+    rows.push({ clients, route, reference, round_ratios: roundRatios, tps_ratio: ratio });
   }
   const path = await writeResult(PART, {
-    what: "pgbench TPS and per-transaction latency: route_model as the function calls it vs one indexed read + one audit-sized insert",
-    pgbench: { seconds_per_run: SECONDS, protocol: "prepared", agents: AGENTS, users: USERS },
+    what: "pgbench TPS and per-transaction latency: route_model as the function calls it vs one indexed read + one audit-sized insert, " +
+      "in paired rounds side by side (tps_ratio: the median of the rounds' ratios)",
+    pgbench: { seconds_per_run: SECONDS_PER_ROUND * ROUNDS, rounds: ROUNDS, seconds_per_round: SECONDS_PER_ROUND, protocol: "prepared", agents: AGENTS, users: USERS },
     scripts: texts,
     runs: rows,
     target: { tps_ratio_at_least: 0.7, at_clients: [4, 16] },

@@ -78,12 +78,13 @@ set search_path = ''
 as $$
 declare
   agent uuid;
+  moved boolean;
   changed text := case tg_table_name when 'agents' then 'agents' when 'agent_intensity_metrics' then 'metrics'
                                     when 'agent_learning' then 'learning' end;
 begin
   -- Separate statements: a field of OLD / NEW is resolved only where it is read.
   if tg_table_name = 'agents' then
-    agent := old.id;
+    agent := old.id;  -- id is not updatable (column grants): one agent
   else
     agent := coalesce(new.agent_id, old.agent_id);
   end if;
@@ -92,6 +93,20 @@ begin
   end if;
   insert into routing.agent_decision_versions as v (agent_id, source, version) values (agent, changed, 1)
   on conflict on constraint agent_decision_versions_pkey do update set version = v.version + 1;
+  -- An update that moved the row (another agent, or another model's record) changed what it left too:
+  -- that version is bumped as well.
+  if tg_op = 'UPDATE' and tg_table_name <> 'agents' then
+    moved := old.agent_id is distinct from new.agent_id;
+    agent := old.agent_id;
+    if tg_table_name = 'agent_model_records' then
+      moved := moved or old.model is distinct from new.model;
+      changed := 'records:' || old.model;
+    end if;
+    if moved then
+      insert into routing.agent_decision_versions as v (agent_id, source, version) values (agent, changed, 1)
+      on conflict on constraint agent_decision_versions_pkey do update set version = v.version + 1;
+    end if;
+  end if;
   if tg_table_name = 'agents' and tg_op = 'DELETE' then
     delete from routing.prepared_decisions p where p.agent_id = old.id;
   end if;
@@ -160,7 +175,7 @@ $$;
 create table routing.prepared_decisions (
   agent_id uuid not null,
   env_key text not null,             -- '' without env overrides, else md5 of the trusted caller's env
-  requested_key text not null,       -- '' when the router decides, else the requested catalog model
+  requested_key text not null,       -- '' when the router decides, else 'model:' || the requested catalog model
   inputs_version bigint not null,    -- sum of routing.decision_inputs_version when it was computed
   agent_version bigint not null,     -- sum of the agent's routing.agent_decision_versions then
   valid_until timestamptz not null,  -- what changes with time alone (see the header)

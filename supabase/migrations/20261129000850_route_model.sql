@@ -193,7 +193,10 @@ begin
   --    from here to commit (routing._keep_decided_catalog, decisions migration).
   lock table routing.decisions in row exclusive mode;
   key_env := case when route_model.env is null or route_model.env = '{}'::jsonb then '' else md5(route_model.env::text) end;
-  key_requested := coalesce(nullif(route_model.requested_model, 'auto'), '');
+  -- '' when the router decides (null, 'auto'), else 'model:' and the name: an empty or unknown name has a key of
+  -- its own that no prepared row carries (the full path refuses it), never the router-decides row's.
+  key_requested := case when route_model.requested_model is null or route_model.requested_model = 'auto' then ''
+                        else 'model:' || route_model.requested_model end;
   select x.* into p
   from routing.prepared_decisions x
   where x.agent_id = route_model.agent_id and x.env_key = key_env and x.requested_key = key_requested

@@ -4,7 +4,7 @@
 -- A tampered prepared row makes the hit path visible: its reasoning shows only if it is used.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(13);
+select plan(17);
 
 select tests.create_user('owner'), tests.create_user('stranger');
 select tests.create_agent('owner', 'prepared agent', 2.1, 40, 99);
@@ -60,6 +60,27 @@ select tests.reset_routing();
 select pg_temp.route() as lone \gset
 select is((select explore_model from routing.prepared_decisions where agent_id = tests.get_agent_id('prepared agent')),
   null, 'An agent without outcomes on its own rung''s model has no cheaper rung to explore.');
+
+-- -----------------------------------------------------------------------------
+-- Database owner: a requested model outside the catalog, and a metrics row moved to another agent
+-- -----------------------------------------------------------------------------
+select pg_temp.route();
+select throws_ok($$ select public.route_model(tests.get_agent_id('prepared agent'), null, null, null, '') $$, '22023',
+  'route_model: requested_model must be an active model of routing.models, or auto',
+  'An empty requested model is refused while the agent has a prepared row, as without one.');
+select is((select count(*)::integer from routing.prepared_decisions
+           where agent_id = tests.get_agent_id('prepared agent') and requested_key <> ''), 0,
+  'A refused requested model prepares nothing.');
+select tests.create_agent('owner', 'agent without metrics');
+select pg_temp.route();
+select pg_temp.tamper();
+update public.agent_intensity_metrics set agent_id = tests.get_agent_id('agent without metrics')
+where agent_id = tests.get_agent_id('prepared agent');
+select is(pg_temp.route() ->> 'reason', 'new_agent',
+  'A metrics row moved to another agent: the agent it left is decided again (new agent now).');
+select is((public.route_model(tests.get_agent_id('agent without metrics')) ->> 'intensity_score')::numeric, 8.4,
+  'The agent it moved to is decided on it.');
+
 select tests.authenticate_as('stranger');
 select throws_ok($$ select public.route_model(tests.get_agent_id('prepared agent')) $$, 'P0002',
   format('agent %s not found', tests.get_agent_id('prepared agent')),
