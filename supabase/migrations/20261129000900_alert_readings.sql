@@ -16,7 +16,8 @@
 --                        the caller's fault in routing.error_types) / attempts above
 --                        alert_provider_error_rate_max (10%) over 5 min, >= 20 attempts.
 --   cost_per_execution   cost of all calls of the executions recorded in the last
---                        60 min / those executions above $0.05, >= 20 executions.
+--                        60 min / those executions above $0.05, >= 20 executions
+--                        (executions with calls recorded by record_completion only).
 --   cost_savings_below_target  savings of the ROUTED cohort's calls (baseline cost vs
 --                        actual) below alert_savings_min_pct (50%) over
 --                        alert_savings_window_minutes (60), >= alert_savings_min_calls
@@ -33,12 +34,17 @@
 --     (learning) but not the global guard; one outcome per execution (the
 --     primary key of routing.executions);
 --   * per cohort, each tenant (user) weighs at most as much as the second largest
---     one (its counts scaled down to that size), and the tenant with the most
---     (weighted) failures - for control: the most successes - is left out, when
---     at least two tenants reported. So one tenant can neither trip the rollback
---     for everyone with fabricated failures nor mask the others' breach with
---     fabricated successes; a window with a single tenant is judged as it is
---     (there is nobody else's evidence to forge, and its calls are real ones).
+--     one (its counts scaled down to that size); then, with three or more tenants,
+--     the tenant whose removal raises the judged rate most (the failing end) AND
+--     the one whose removal lowers it most (the succeeding end) are left out, with
+--     two tenants the one at the failing end (for control: the succeeding end).
+--     So one tenant can neither trip the rollback for everyone with fabricated
+--     failures (left out at the failing end) nor mask the others' breach with
+--     fabricated successes (left out at the succeeding end). A window with a single tenant is judged only when no other
+--     tenant has counted outcomes of the cohort in routing.outcome_counters (kept
+--     two days: a one-team project, nobody else's evidence to forge); in a shared
+--     project one tenant alone in a quiet window decides nothing, and its own
+--     agents are still moved by their outcomes (learning).
 --   * incremental: routing.outcome_counters holds per-minute counts by cohort and
 --     tenant, one upsert per counted outcome; the reading sums at most
 --     (window + 1) minutes x tenants rows, never the outcomes themselves.
@@ -62,6 +68,9 @@ comment on table routing.outcome_counters is
   'Outcomes that count for the global guard (their execution has calls recorded by record_completion), per minute, cohort '
   'and tenant; written by record_agent_execution''s hook, read by the routed success rule. Buckets older than two days are '
   'pruned by evaluate_routing_alerts.';
+create index outcome_counters_cohort_user_idx on routing.outcome_counters (cohort, user_id);
+comment on index routing.outcome_counters_cohort_user_idx is
+  'The first and last tenant of a cohort (two index probes): whether a lone tenant in a window is the only one that reported.';
 comment on column routing.outcome_counters.bucket is
   'The minute (date_trunc) of the outcomes, or the time of the last rollback clear when that is later, so a window that '
   'restarts at a clear leaves out what came before it in the same minute.';
@@ -90,8 +99,11 @@ create type routing.window_evidence as (
   raw_successes bigint,
   tenants integer,
   capped_at numeric,           -- the second largest tenant's executions: nobody weighs more (null: one tenant)
-  left_out uuid,               -- the tenant left out (null: one tenant)
-  left_out_executions bigint
+  left_out uuid,               -- the tenant left out at leave_out's end (null: one tenant)
+  left_out_executions bigint,
+  also_left_out uuid,          -- with three or more tenants, the one left out at the other end
+  also_left_out_executions bigint,
+  lone_tenant_unjudged boolean -- one tenant alone in the window while others reported in the cohort: nothing judged
 );
 comment on type routing.window_evidence is 'A cohort''s counted outcomes over a window, raw and as judged under the tenant rule.';
 
@@ -119,26 +131,59 @@ begin
            t.s * least(t.n, coalesce(cap.second, t.n)) / t.n as ws
     from t, cap
     where t.n > 0
+  ), k as (
+    select count(*) as tenants, sum(x.wn) as wn, sum(x.ws) as ws from weighted x
+  ), influence as (
+    -- Each tenant's pull on the judged rate: the rate of the others without it. The failing end is the tenant
+    -- whose removal raises the rate most, the succeeding end the one whose removal lowers it most.
+    select x.user_id, x.n, (k.ws - x.ws) / nullif(k.wn - x.wn, 0) as others_rate
+    from weighted x, k
   ), out as (
-    select x.user_id from weighted x
-    where (select count(*) from weighted) >= 2
-    order by case leave_out when 'failures' then x.wn - x.ws else x.ws end desc, x.n desc, x.user_id
+    -- The end leave_out names, from two tenants on.
+    select i.user_id from influence i, k
+    where k.tenants >= 2
+    order by case leave_out when 'failures' then i.others_rate else -i.others_rate end desc, i.n desc, i.user_id
     limit 1
+  ), also_out as (
+    -- The other end, from three tenants on.
+    select i.user_id from influence i, k
+    where k.tenants >= 3 and i.user_id <> (select user_id from out)
+    order by case leave_out when 'failures' then -i.others_rate else i.others_rate end desc, i.n desc, i.user_id
+    limit 1
+  ), lone as (
+    -- One tenant alone: judged only when no other tenant reported in this cohort (the counters' first and
+    -- last tenant are the same one, two index probes): a one-team project.
+    select k.tenants = 1
+           and (select o.user_id from routing.outcome_counters o where o.cohort = _window_evidence.cohort
+                order by o.user_id limit 1)
+               is distinct from
+               (select o.user_id from routing.outcome_counters o where o.cohort = _window_evidence.cohort
+                order by o.user_id desc limit 1) as unjudged
+    from k
+  ), judged as (
+    select x.* from weighted x, lone
+    where not lone.unjudged
+      and x.user_id is distinct from (select user_id from out)
+      and x.user_id is distinct from (select user_id from also_out)
   )
-  select coalesce(sum(x.wn) filter (where x.user_id is distinct from (select user_id from out)), 0),
-         coalesce(sum(x.ws) filter (where x.user_id is distinct from (select user_id from out)), 0),
+  select coalesce((select sum(j.wn) from judged j), 0), coalesce((select sum(j.ws) from judged j), 0),
          coalesce(sum(x.n), 0)::bigint, coalesce(sum(x.s), 0)::bigint, count(*)::integer,
          (select second from cap), (select user_id from out),
-         (sum(x.n) filter (where x.user_id = (select user_id from out)))::bigint
-    into w.executions, w.successes, w.raw_executions, w.raw_successes, w.tenants, w.capped_at, w.left_out, w.left_out_executions
+         (sum(x.n) filter (where x.user_id = (select user_id from out)))::bigint,
+         (select user_id from also_out),
+         (sum(x.n) filter (where x.user_id = (select user_id from also_out)))::bigint,
+         (select unjudged from lone)
+    into w.executions, w.successes, w.raw_executions, w.raw_successes, w.tenants, w.capped_at, w.left_out, w.left_out_executions,
+         w.also_left_out, w.also_left_out_executions, w.lone_tenant_unjudged
   from weighted x;
   return w;
 end
 $$;
 comment on function routing._window_evidence(timestamptz, text, text) is
   'A cohort''s counted outcomes since window_start (routing.outcome_counters) under the tenant rule: each tenant capped at '
-  'the second largest tenant''s executions, then the tenant with the most weighted failures (leave_out = failures) or '
-  'successes (leave_out = successes) left out when two or more reported.';
+  'the second largest tenant''s executions; with two tenants the one whose removal raises the rate most (leave_out = '
+  'failures) or lowers it most (leave_out = successes) left out, with three or more also the one at the other end; a lone '
+  'tenant judged only when no other tenant has counted outcomes of the cohort (routing.outcome_counters).';
 
 -- -----------------------------------------------------------------------------
 -- routing.alert_reading
@@ -211,7 +256,8 @@ begin
     'breach', case when below_min then 'threshold' when below_control then 'control' end,
     'counted_executions', routed.raw_executions, 'counted_succeeded', routed.raw_successes,
     'tenants', routed.tenants, 'capped_at', routed.capped_at, 'left_out_tenant', routed.left_out,
-    'left_out_executions', routed.left_out_executions,
+    'left_out_executions', routed.left_out_executions, 'also_left_out_tenant', routed.also_left_out,
+    'also_left_out_executions', routed.also_left_out_executions, 'lone_tenant_unjudged', routed.lone_tenant_unjudged,
     'control', jsonb_build_object('executions', trim_scale(round(control.executions, 4)),
                                   'succeeded', trim_scale(round(control.successes, 4)),
                                   'lower_bound', trim_scale(control_lower), 'margin', trim_scale(cfg.alert_control_margin)),
@@ -291,11 +337,14 @@ declare
   per_execution numeric;
   r routing.alert_reading;
 begin
+  -- Only executions with calls recorded by record_completion (trusted): a user's direct route_model +
+  -- record_agent_execution, with no provider call, would otherwise dilute the figure at no cost.
   select count(*), coalesce(sum(k.cost), 0) into n, cost
   from routing.executions e
-  cross join lateral (select coalesce(sum(c.cost_usd), 0) as cost from routing.calls c where c.decision_id = e.decision_id) k
+  cross join lateral (select sum(c.cost_usd) as cost from routing.calls c where c.decision_id = e.decision_id) k
   where e.recorded_at > window_start
-    and e.decision_id is not null;
+    and e.decision_id is not null
+    and k.cost is not null;
   per_execution := cost / nullif(n, 0);
   r.alert := 'cost_per_execution';
   r.rule := 'cost_per_execution';
@@ -315,7 +364,8 @@ begin
 end
 $$;
 comment on function routing._read_cost_per_execution(routing.config) is
-  'Cost of all calls of the executions recorded in the window / those executions (all cohorts), in exact USD.';
+  'Cost of all calls of the executions recorded in the window / those executions (all cohorts; executions with at least '
+  'one call recorded by record_completion), in exact USD.';
 
 create function routing._read_cost_savings(cfg routing.config)
 returns routing.alert_reading

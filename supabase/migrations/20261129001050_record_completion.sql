@@ -227,6 +227,36 @@ comment on function routing._stored_call_json(routing.calls) is
   'call and attempts, the breaker states now, repeated true.';
 
 -- -----------------------------------------------------------------------------
+-- routing._after_first_call_recorded: an outcome that came before its execution's first call record
+-- -----------------------------------------------------------------------------
+-- The edge function answers first and records the call in the background, so an agent's outcome
+-- (record_agent_execution) can arrive before the record of its execution's only call. Its hook then
+-- found no trusted call and counted nothing for the global guard; the execution's first recorded
+-- call counts it now, once, evaluated as its outcome would have been. Under the execution's lock
+-- (routing._lock_execution, which record_agent_execution holds while it counts): an outcome being
+-- recorded at the same time either sees this call and counts itself, or is seen here.
+create function routing._after_first_call_recorded(d routing.decisions, call_id uuid)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  e routing.executions;
+begin
+  perform routing._lock_execution(d.agent_id, d.execution_id);
+  select x.* into e from routing.executions x
+  where x.agent_id = d.agent_id and x.execution_id = d.execution_id and x.decision_id = d.id;
+  if not found or exists (select 1 from routing.calls c where c.decision_id = d.id and c.id <> call_id) then
+    return;  -- no outcome yet (its own hook will see this call), or an earlier call's record counted it
+  end if;
+  perform routing._after_execution_recorded(e);
+end
+$$;
+comment on function routing._after_first_call_recorded(routing.decisions, uuid) is
+  'HOOK of record_completion for a new call of a decision with an execution_id: when the execution''s outcome was reported '
+  'before any of its calls was recorded, counts it for the global guard now (routing._after_execution_recorded), once.';
+
+-- -----------------------------------------------------------------------------
 -- public.record_completion
 -- -----------------------------------------------------------------------------
 create function public.record_completion(decision_id uuid, call jsonb) returns jsonb
@@ -395,6 +425,11 @@ begin
     breakers := routing._stored_breaker_states();
   end if;
 
+  -- 5b. An outcome reported before this execution's first call record: counted for the global guard now.
+  if d.execution_id is not null then
+    perform routing._after_first_call_recorded(d, c.id);
+  end if;
+
   -- 6. Models the provider no longer serves: route_model avoids them from now on.
   if r.model_unavailable then
     marked := routing._mark_models_unavailable(c.id);
@@ -419,6 +454,7 @@ comment on function public.record_completion(uuid, jsonb) is
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
+revoke all on function routing._after_first_call_recorded(routing.decisions, uuid) from public;
 revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb),
   routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb), routing._stored_call_json(routing.calls)
   from public;

@@ -24,6 +24,7 @@ select f::regprocedure as fn from unnest(array[
   'routing.validate_call(jsonb)',
   'routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb)',
   'routing._stored_call_json(routing.calls)',
+  'routing._after_first_call_recorded(routing.decisions, uuid)',
   'routing._after_call_recorded(routing.calls)']) f;
 
 select is_empty(
@@ -79,12 +80,13 @@ language sql set search_path = '' as $$ insert into pg_temp.hook_calls values ('
 
 -- Service role: the hooks run whoever calls.
 select tests.authenticate_as_service_role();
+-- The call first, as the edge function records it before its agent reports (the other order is 54's).
 create temp table outcomes on commit drop as
-select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true) as r
-union all select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true)
-union all select public.record_completion(tests.get_decision_id('the decision'),
+select public.record_completion(tests.get_decision_id('the decision'),
   '{"status": "failed", "model": "gpt-4o", "provider": "openai",
-    "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 503, "error_type": "server_error"}]}');
+    "attempts": [{"model": "gpt-4o", "provider": "openai", "status": 503, "error_type": "server_error"}]}') as r
+union all select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true)
+union all select public.record_agent_execution(tests.get_agent_id('Owner agent'), 'exec-1', true);
 
 select tests.clear_authentication();
 select is((select count(*)::integer from outcomes), 3, 'The three recordings ran.');

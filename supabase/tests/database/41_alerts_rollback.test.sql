@@ -104,7 +104,7 @@ select is(
   (select figures - 'window_start' - 'tripped_at' - 'control' from routing.alert_events where kind = 'trip'),
   '{"executions": 20, "succeeded": 16, "failed": 4, "upper_bound": 93.1447, "confidence": 0.99, "breach": "threshold",
     "counted_executions": 20, "counted_succeeded": 16, "tenants": 1, "capped_at": null, "left_out_tenant": null,
-    "left_out_executions": null, "source": "record_agent_execution", "triggered_by": "service_role"}'::jsonb,
+    "left_out_executions": null, "also_left_out_tenant": null, "also_left_out_executions": null, "lone_tenant_unjudged": false, "source": "record_agent_execution", "triggered_by": "service_role"}'::jsonb,
   'The trip event keeps the counts, the bound, the tenant rule''s figures, where it was evaluated and whose outcome tripped it.');
 select ok(
   (select new_values ? 'rollback_tripped_at' and new_values ->> 'rollback_reason' like 'auto-rollback: %'

@@ -2,7 +2,7 @@
 -- readings, minimum samples, fire / resolve events, thresholds one line each.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(28);
+select plan(29);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): a clean slate, default thresholds, the named actor owner's agents, a call builder
@@ -108,6 +108,13 @@ select is((select message from public.routing_alerts where alert = 'cost_per_exe
   'cost per execution $0.0525 over 60 min ($1.05 for 20 executions; fires above $0.05, judged from 20 executions)',
   'The cost alert says what it measured.');
 select is((select rollback_tripped_at from routing.config), null, 'The cost alert notifies; it does not trip the rollback.');
+-- Thirty executions decided and reported by direct RPC, with no call recorded: they cost nothing and count for nothing.
+select count(public.record_agent_execution(tests.get_agent_id('High agent (gpt-4o)'),
+         (public.route_model(tests.get_agent_id('High agent (gpt-4o)'), 'free-' || g) ->> 'execution_id'), true))
+from generate_series(1, 30) g;
+select is(
+  (select (state, value, sample)::text from public.evaluate_routing_alerts() where alert = 'cost_per_execution'),
+  '(firing,0.0525,20)', 'Executions without a recorded call do not dilute the cost per execution.');
 
 -- -----------------------------------------------------------------------------
 -- Service role: auto_rollback_enabled = false makes the routed rule notify only

@@ -1,10 +1,11 @@
 -- Rollback on evidence (ROUTING-SPEC §7, §10): the routed success rule trips when the 99%
 -- upper bound of the counted window is below 95% (or below control's lower bound minus 3
 -- points), not on the point estimate of a noisy sample; it counts only outcomes whose
--- execution has calls recorded by record_completion, and no single tenant decides it.
+-- execution has calls recorded by record_completion, and no single tenant decides it: not with
+-- fabricated failures, not with fabricated successes, not alone in a quiet window of a shared project.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(20);
+select plan(28);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): default thresholds (95%, 0.99, 30 executions), the named actors, one agent each
@@ -89,6 +90,29 @@ select is((select count(*) from routing.agent_model_moves where agent_id = tests
   'They still move mallory''s own agent up its ladder, to the top (its first failures on each rung).');
 
 -- -----------------------------------------------------------------------------
+-- Service role: an outcome reported before its call record counts once the call is recorded
+-- -----------------------------------------------------------------------------
+select tests.clear_authentication();
+select tests.clear_routing_history(), tests.clear_alert_history();
+select tests.authenticate_as_service_role();
+select pg_temp.run('alice', 'early', true, false) is not null as early_outcome \gset
+select is((select count(*)::integer from routing.outcome_counters), 0,
+  'An outcome whose call is not recorded yet counts nothing for the global guard ...');
+create function pg_temp.record_call(execution text) returns jsonb language sql as $$
+  select public.record_completion((select d.id from routing.decisions d where d.execution_id = execution), jsonb_build_object(
+    'status', 'succeeded', 'model', 'gpt-4o-mini', 'provider', 'openai', 'call_key', gen_random_uuid(),
+    'attempts', jsonb_build_array(jsonb_build_object('model', 'gpt-4o-mini', 'provider', 'openai', 'status', 200,
+                                                      'input_tokens', 50, 'output_tokens', 50))))
+$$;
+grant execute on function pg_temp.record_call(text) to service_role;
+select pg_temp.record_call('early') is not null as first_call \gset
+select is((select (sum(executions), sum(successes))::text from routing.outcome_counters), '(1,1)',
+  '... and counts once its execution''s first call is recorded.');
+select pg_temp.record_call('early') is not null as second_call \gset
+select is((select sum(executions)::integer from routing.outcome_counters), 1,
+  'The execution''s second call does not count it again.');
+
+-- -----------------------------------------------------------------------------
 -- Service role: one tenant's failures with real calls cannot trip for everyone
 -- -----------------------------------------------------------------------------
 select tests.clear_authentication();
@@ -102,6 +126,38 @@ select is(((pg_temp.reading()).figures ->> 'left_out_tenant')::uuid, tests.get_u
   'The tenant with the most failures is left out of the judged window.');
 select is(((pg_temp.reading()).figures ->> 'counted_executions')::integer, 140,
   'All 140 outcomes are counted in the window; 80 are judged.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: one tenant alone in a quiet window of a shared project decides nothing
+-- -----------------------------------------------------------------------------
+select tests.clear_authentication();
+select tests.clear_routing_history(), tests.clear_alert_history();
+select tests.authenticate_as_service_role();
+select count(pg_temp.run('alice', 'earlier-' || g, true)) from generate_series(1, 40) g;
+-- alice reported an hour ago (outside the 15-minute window; as the owner, who may move the counters); now only
+-- mallory reports, with calls.
+select tests.clear_authentication();
+update routing.outcome_counters set bucket = bucket - interval '1 hour' where user_id = tests.get_user_id('alice');
+select tests.authenticate_as_service_role();
+select count(pg_temp.run('mallory', 'alone-' || g, false)) from generate_series(1, 60) g;
+select is((select rollback_tripped_at from routing.config), null,
+  'Sixty failures of a tenant alone in the window, with calls, do not trip when another tenant reported earlier.');
+select is(((pg_temp.reading()).figures ->> 'lone_tenant_unjudged')::boolean, true,
+  'The reading says the lone tenant''s window is not judged.');
+
+-- -----------------------------------------------------------------------------
+-- Service role: a few fabricated successes cannot mask two tenants' breach
+-- -----------------------------------------------------------------------------
+select tests.clear_authentication();
+select tests.clear_routing_history(), tests.clear_alert_history();
+select tests.authenticate_as_service_role();
+select count(pg_temp.run('masker', 'few-' || g, true)) from generate_series(1, 30) g;
+select pg_temp.until_trip(array['bob', 'carol'], 'pair-', 200, 5) as pair_trip \gset
+select diag(format('two tenants failing 20%% beside 30 successes of a third tripped after %s of their executions', :'pair_trip'));
+select isnt(:'pair_trip'::text, ''::text, 'Two tenants failing 20% beside 30 successes of a third trip the rollback.');
+select is((select figures ->> 'also_left_out_tenant' from routing.alert_events where kind = 'trip'),
+  tests.get_user_id('masker')::text, 'The third tenant is left out at the succeeding end.');
+select is((public.clear_routing_rollback('pair test over') ->> 'cleared')::boolean, true, 'The operator clears the trip.');
 
 -- -----------------------------------------------------------------------------
 -- Service role: one tenant's successes cannot mask the others' breach
