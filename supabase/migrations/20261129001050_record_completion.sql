@@ -243,11 +243,16 @@ as $$
 declare
   e routing.executions;
 begin
+  -- A later call of the execution (an earlier one is committed): that one's record, or the outcome's own
+  -- hook, counted it. No lock needed for that: a committed call is seen by every outcome recorded after it.
+  if exists (select 1 from routing.calls c where c.decision_id = d.id and c.id <> call_id) then
+    return;
+  end if;
   perform routing._lock_execution(d.agent_id, d.execution_id);
   select x.* into e from routing.executions x
   where x.agent_id = d.agent_id and x.execution_id = d.execution_id and x.decision_id = d.id;
   if not found or exists (select 1 from routing.calls c where c.decision_id = d.id and c.id <> call_id) then
-    return;  -- no outcome yet (its own hook will see this call), or an earlier call's record counted it
+    return;  -- no outcome yet (its own hook will see this call), or a concurrent first call's record counted it
   end if;
   perform routing._after_execution_recorded(e);
 end
