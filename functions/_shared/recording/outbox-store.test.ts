@@ -56,6 +56,50 @@ Deno.test("outbox log: a line cut short by a crash is skipped; the lines before 
   deepStrictEqual(pendingInLog(`{"put": {"decisionId": "d", "call": {"call_key": "not-a-key"}}}\n`), [], "not a record of ours");
 });
 
+Deno.test("outbox log: a write torn part way (a full disk) does not glue the next record to its cut line", () =>
+  inTempDir(async (dir) => {
+    const errors: string[] = [];
+    const outbox = outboxStore({ dir, onError: (what) => errors.push(what) });
+    await outbox.put(record(1));
+    const writeSync = Deno.FsFile.prototype.writeSync;
+    // The next write puts half its bytes on disk, then fails as a full disk would.
+    Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, p: Uint8Array) {
+      Deno.FsFile.prototype.writeSync = writeSync;
+      writeSync.call(this, p.subarray(0, Math.floor(p.length / 2)));
+      throw new Deno.errors.WriteZero("no space left on device");
+    };
+    try {
+      await outbox.put(record(2));
+    } finally {
+      Deno.FsFile.prototype.writeSync = writeSync;
+    }
+    await outbox.put(record(3));
+    deepStrictEqual(errors, ["outbox_write_failed"], "the torn write was reported");
+    deepStrictEqual(onDisk(dir), keysOf([record(1), record(3)]), "the record after the torn line is on disk whole");
+    deepStrictEqual(keysOf(await outbox.list()), keysOf([record(1), record(2), record(3)]), "the torn one waits in memory");
+    outbox.close();
+  }));
+
+Deno.test("outbox log: a refused record that cannot be set aside keeps waiting instead of being dropped", () =>
+  inTempDir(async (dir) => {
+    const errors: string[] = [];
+    const outbox = outboxStore({ dir, onError: (what) => errors.push(what) });
+    await outbox.put(record(1));
+    const writeTextFile = Deno.writeTextFile;
+    Deno.writeTextFile = () => Promise.reject(new Deno.errors.WriteZero("no space left on device"));
+    try {
+      await outbox.reject(record(1).call.call_key);
+    } finally {
+      Deno.writeTextFile = writeTextFile;
+    }
+    deepStrictEqual(errors, ["outbox_write_failed"]);
+    deepStrictEqual(keysOf(await outbox.list()), keysOf([record(1)]), "still listed for the next drain");
+    deepStrictEqual(onDisk(dir), keysOf([record(1)]), "still in the log");
+    await outbox.reject(record(1).call.call_key);
+    deepStrictEqual(await outbox.list(), [], "set aside once the file can be written");
+    outbox.close();
+  }));
+
 Deno.test("outbox log: a process that is gone leaves its segment; the next one lists what was not done, once, and deletes the segment when stored", () =>
   inTempDir(async (dir) => {
     const gone = outboxStore({ dir, onError: () => {} });

@@ -42,7 +42,7 @@ export interface OutboxStore {
   list: () => Promise<PendingRecord[]>;
   /** The record was stored (or is a repeat): forget it. */
   remove: (callKey: string) => Promise<void>;
-  /** The database refused the record itself (it can never be stored): kept aside for an operator, not retried. */
+  /** The database refused the record itself (it can never be stored): kept aside for an operator, not retried (kept waiting if it cannot be set aside). */
   reject: (callKey: string) => Promise<void>;
   /** How many records wait in this isolate's memory. */
   size: () => number;
@@ -66,6 +66,8 @@ interface Segment {
   records: number;
   /** Keys put here and not done yet. */
   open: Set<string>;
+  /** A write failed part way (a full disk): the next line starts on a line of its own. */
+  torn: boolean;
 }
 
 /** The records of a log's text without a `done` line; lines that do not parse (cut short by a crash) are skipped. */
@@ -110,11 +112,15 @@ export function outboxStore(
   let writable: boolean | null = dir === null ? false : null;
 
   const append = (segment: Segment, event: unknown): boolean => {
-    const bytes = encoder.encode(`${JSON.stringify(event)}\n`);
+    // After a torn write the bytes it left end with a newline first: the cut line is skipped when read and
+    // this one parses, instead of being glued to it (pendingInLog skips empty lines).
+    const bytes = encoder.encode(`${segment.torn ? "\n" : ""}${JSON.stringify(event)}\n`);
     try {
       for (let at = 0; at < bytes.length;) at += segment.file.writeSync(bytes.subarray(at));
+      segment.torn = false;
       return true;
     } catch (error) {
+      segment.torn = true;
       onError("outbox_write_failed", error);
       return false;
     }
@@ -137,7 +143,7 @@ export function outboxStore(
       const file = Deno.openSync(path, { append: true, createNew: true });
       lockQuietly(file);
       const old = current;
-      current = { path, file, created: t, records: 0, open: new Set() };
+      current = { path, file, created: t, records: 0, open: new Set(), torn: false };
       if (old !== null) closeIfDone(old);
       return current;
     } catch (error) {
@@ -255,7 +261,13 @@ export function outboxStore(
     reject: async (callKey) => {
       const pending = memory.get(callKey) ?? foreignOf.get(callKey)?.waiting.get(callKey);
       if (dir !== null && pending !== undefined) {
-        await Deno.writeTextFile(`${dir}/${callKey}.rejected`, JSON.stringify(pending)).catch((error) => onError("outbox_write_failed", error));
+        try {
+          await Deno.writeTextFile(`${dir}/${callKey}.rejected`, JSON.stringify(pending));
+        } catch (error) {
+          // Not set aside: kept where it is (memory and log), so the record is not lost; the next drain tries again.
+          onError("outbox_write_failed", error);
+          return;
+        }
       }
       settle(callKey);
       dropSettledForeign();
