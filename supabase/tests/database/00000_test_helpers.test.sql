@@ -469,6 +469,28 @@ comment on function tests.record_completion_for(jsonb, integer, integer, integer
   'attempt (HTTP 200) with these tokens and latency; returns record_completion''s answer.';
 
 -- -----------------------------------------------------------------------------
+-- Concurrent sessions: dblink connections of the database owner
+-- -----------------------------------------------------------------------------
+create or replace function tests.connect_owner_sessions(variadic names text[])
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Each a session of its own on this database as the session user (a trusted caller, as the edge
+  -- function's connection), through the server's socket: a concurrency test plays one actor per session.
+  -- plpgsql: dblink is created by the test that uses it, after this file.
+  perform extensions.dblink_connect(n, pg_catalog.format('dbname=%s host=%s port=%s user=%s', pg_catalog.current_database(),
+            pg_catalog.split_part(pg_catalog.current_setting('unix_socket_directories'), ',', 1),
+            pg_catalog.current_setting('port'), session_user))
+  from unnest(names) n;
+end
+$$;
+comment on function tests.connect_owner_sessions(text[]) is
+  'Opens one dblink connection per name, each a new session of the session user on this database (needs the dblink '
+  'extension in schema extensions); a concurrency test sends each actor''s statements to its own connection.';
+
+-- -----------------------------------------------------------------------------
 -- Privileges: the API roles may switch actor and look names up (a test does so
 -- while it is one of them); only the owner may build fixtures.
 -- -----------------------------------------------------------------------------

@@ -11,9 +11,7 @@ select plan(6);
 -- -----------------------------------------------------------------------------
 -- Two sessions of the database owner (trusted callers, as the edge function's connection)
 -- -----------------------------------------------------------------------------
-select extensions.dblink_connect(s.name, format('dbname=%s host=%s port=%s user=%s', current_database(),
-         split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'), session_user))
-from (values ('decider'), ('reporter')) as s(name);
+select tests.connect_owner_sessions('decider', 'reporter');
 
 create function pg_temp.remove_race_fixtures() returns text language sql as $$
   select extensions.dblink_exec('decider', format($q$
