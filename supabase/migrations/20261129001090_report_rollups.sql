@@ -20,9 +20,14 @@
 -- Late rows: each refresh rebuilds the last `days` closed days (default 2) as
 -- well as every day after the old rolled_through, so an outcome linked to its
 -- decision after midnight, or a call of an execution reported the day before,
--- is counted once the next refresh runs. Rows written with a time older than
--- that (an import, a backfill) need routing._refresh_report_rollups(N) with N
--- reaching back to them.
+-- is counted once the next refresh runs. Later than that, the two changes that
+-- move an older closed day without a row dated on it rebuild that day too: an
+-- outcome linked to its decision when the decision came days after it (noted in
+-- routing.report_stale_days by a trigger on the link), and a call recorded
+-- since the last refresh for an execution whose outcome day is older (found by
+-- the refresh from the calls of the last hour before it). Rows written with a
+-- time older than that (an import, a backfill) need
+-- routing._refresh_report_rollups(N) with N reaching back to them.
 -- Ownership: call rows are keyed by routing.calls.user_id, outcome rows by
 -- routing.executions.user_id (the decision's owner, as route_model and the
 -- recorders write them), and the RLS policy below shows a user their own rows,
@@ -87,37 +92,52 @@ comment on function routing._first_live_day() is
   'The first UTC day the report views compute from the audit tables: the day after routing.report_rollup_state.rolled_through, '
   '-infinity without rollups. Stable, so an index scan on the day expression can use it as a bound.';
 
-create function routing._refresh_report_rollups(days integer default 2)
-returns integer
+-- -----------------------------------------------------------------------------
+-- routing.report_stale_days: older closed days an outcome's late link changed
+-- -----------------------------------------------------------------------------
+create table routing.report_stale_days (
+  day date not null,
+  noted_at timestamptz not null default now()
+);
+comment on table routing.report_stale_days is
+  'UTC days of outcomes linked to their decision after the day closed (the decision came later): the next '
+  'routing._refresh_report_rollups rebuilds them and deletes the rows it read. Written by routing._note_late_link.';
+comment on column routing.report_stale_days.day is 'The UTC day the linked outcome was recorded (its rollup day).';
+comment on column routing.report_stale_days.noted_at is 'When the link was made.';
+
+create function routing._note_late_link()
+returns trigger
+language plpgsql
+set search_path = ''  -- runs as the linking writer: route_model's owner (link_early_outcome)
+as $$
+begin
+  if (timezone('UTC', new.recorded_at))::date < (timezone('UTC', now()))::date then
+    insert into routing.report_stale_days (day) values ((timezone('UTC', new.recorded_at))::date);
+  end if;
+  return null;
+end
+$$;
+comment on function routing._note_late_link() is
+  'Trigger: an outcome of a closed UTC day that gets its decision now changes that day''s figures: its day is noted in '
+  'routing.report_stale_days for the next refresh.';
+
+create trigger note_late_link
+  after update of decision_id on routing.executions
+  for each row when (old.decision_id is null and new.decision_id is not null)
+  execute function routing._note_late_link();
+comment on trigger note_late_link on routing.executions is
+  'Notes the rollup day of an outcome linked late (routing._link_early_outcome) when that day is already closed.';
+
+-- -----------------------------------------------------------------------------
+-- routing._rebuild_report_days and routing._refresh_report_rollups
+-- -----------------------------------------------------------------------------
+create function routing._rebuild_report_days(from_day date, to_day date)
+returns void
 language plpgsql volatile
-security definer  -- rebuilds routing.report_rollups, which API roles cannot write; reads every owner's rows
 set search_path = ''
 as $$
-declare
-  through date := (timezone('UTC', now()))::date - 1;  -- the last closed day
-  watermark date;
-  from_day date;
 begin
-  perform routing._require_operator('_refresh_report_rollups');
-  if days is null or days < 0 then
-    raise exception 'days must be >= 0' using errcode = '22023';
-  end if;
-  -- One refresh at a time (cron and a manual run); the row lock orders them.
-  select s.rolled_through into watermark from routing.report_rollup_state s where s.id for update;
-  if watermark is null then
-    -- First run: from the first day with a call or an outcome (the day indexes answer both).
-    select least((select min((timezone('UTC', c.created_at))::date) from routing.calls c),
-                 (select min((timezone('UTC', e.recorded_at))::date) from routing.executions e))
-      into from_day;
-  else
-    from_day := least(watermark + 1, through - days + 1);
-  end if;
-  if from_day is null or from_day > through then
-    update routing.report_rollup_state s set rolled_through = coalesce(s.rolled_through, through), refreshed_at = now() where s.id;
-    return 0;
-  end if;
-
-  delete from routing.report_rollups r where r.day between from_day and through;
+  delete from routing.report_rollups r where r.day between from_day and to_day;
   insert into routing.report_rollups (day, user_id, model, provider, tier, cohort, calls, fallback_calls, cost_usd,
                                       baseline_cost_usd, executions, succeeded, execution_cost_usd, execution_calls,
                                       execution_baseline_cost_usd)
@@ -133,7 +153,7 @@ begin
            0::numeric as execution_baseline_cost_usd
     from routing.calls c
     join routing.decisions d on d.id = c.decision_id
-    where (timezone('UTC', c.created_at))::date between from_day and through
+    where (timezone('UTC', c.created_at))::date between from_day and to_day
     group by 1, c.user_id, d.model, d.provider, d.tier, d.cohort
     union all
     select (timezone('UTC', e.recorded_at))::date, e.user_id, d.model, d.provider, d.tier, d.cohort,
@@ -144,34 +164,90 @@ begin
     -- The calls of the outcome's decision, whenever made (what the cohort comparison counts).
     cross join lateral (select count(*) as calls, sum(c.cost_usd) as cost_usd, sum(c.baseline_cost_usd) as baseline_cost_usd
                         from routing.calls c where c.decision_id = e.decision_id) ec
-    where (timezone('UTC', e.recorded_at))::date between from_day and through
+    where (timezone('UTC', e.recorded_at))::date between from_day and to_day
     group by 1, e.user_id, d.model, d.provider, d.tier, d.cohort
   ) x
   group by x.day, x.user_id, x.model, x.provider, x.tier, x.cohort;
   -- The cohort comparison's latency buckets of the same days (routing._latency_buckets, below).
-  delete from routing.latency_rollups r where r.day between from_day and through;
+  delete from routing.latency_rollups r where r.day between from_day and to_day;
   insert into routing.latency_rollups (day, user_id, cohort, measure, bucket, n, lo, hi)
   select b.day, b.user_id, b.cohort, b.measure, b.bucket, b.n, b.lo, b.hi
   from routing._latency_buckets b
-  where b.day between from_day and through
+  where b.day between from_day and to_day
   order by b.day;  -- a day's rows together in the heap
   insert into routing.latency_rollups (day, user_id, cohort, measure, bucket, n, lo, hi)
   select l.day, null, l.cohort, l.measure, l.bucket, sum(l.n), min(l.lo), max(l.hi)
   from routing.latency_rollups l
-  where l.day between from_day and through and l.user_id is not null
+  where l.day between from_day and to_day and l.user_id is not null
   group by l.day, l.cohort, l.measure, l.bucket
   order by l.day;
   -- The projection's sums of the same days (defined with public.routing_projection, projections migration).
-  perform routing._roll_up_projection(from_day, through);
+  perform routing._roll_up_projection(from_day, to_day);
   -- The threshold advice's sums of the same days (threshold advice migration).
-  perform routing._roll_up_advice(from_day, through);
+  perform routing._roll_up_advice(from_day, to_day);
+end
+$$;
+comment on function routing._rebuild_report_days(date, date) is
+  'Rebuilds every rollup (report, latency, projection, advice) of the UTC days from_day..to_day from the audit rows. Only '
+  'routing._refresh_report_rollups calls it.';
+
+create function routing._refresh_report_rollups(days integer default 2)
+returns integer
+language plpgsql volatile
+security definer  -- rebuilds routing.report_rollups, which API roles cannot write; reads every owner's rows
+set search_path = ''
+as $$
+declare
+  through date := (timezone('UTC', now()))::date - 1;  -- the last closed day
+  watermark date;
+  last_refresh timestamptz;
+  from_day date;
+  stale date[];
+  stale_day date;
+begin
+  perform routing._require_operator('_refresh_report_rollups');
+  if days is null or days < 0 then
+    raise exception 'days must be >= 0' using errcode = '22023';
+  end if;
+  -- One refresh at a time (cron and a manual run); the row lock orders them.
+  select s.rolled_through, s.refreshed_at into watermark, last_refresh from routing.report_rollup_state s where s.id for update;
+  if watermark is null then
+    -- First run: from the first day with a call or an outcome (the day indexes answer both).
+    select least((select min((timezone('UTC', c.created_at))::date) from routing.calls c),
+                 (select min((timezone('UTC', e.recorded_at))::date) from routing.executions e))
+      into from_day;
+  else
+    from_day := least(watermark + 1, through - days + 1);
+  end if;
+  if from_day is null or from_day > through then
+    update routing.report_rollup_state s set rolled_through = coalesce(s.rolled_through, through), refreshed_at = now() where s.id;
+    return 0;
+  end if;
+
+  perform routing._rebuild_report_days(from_day, through);
+  -- Older closed days changed since the last refresh (see "Late rows" above): noted late links (the rows
+  -- read are deleted in the same statement; one noted meanwhile waits for the next refresh), and the
+  -- outcome days of the calls recorded since an hour before the last refresh.
+  with noted as (delete from routing.report_stale_days s returning s.day)
+  select coalesce(array_agg(distinct x.day order by x.day), '{}') into stale
+  from (select n.day from noted n
+        union
+        select (timezone('UTC', e.recorded_at))::date
+        from routing.calls c
+        join routing.executions e on e.decision_id = c.decision_id
+        where last_refresh is not null and c.created_at >= last_refresh - interval '1 hour') x
+  where x.day < from_day;
+  foreach stale_day in array stale loop
+    perform routing._rebuild_report_days(stale_day, stale_day);
+  end loop;
   update routing.report_rollup_state s set rolled_through = through, refreshed_at = now() where s.id;
-  return through - from_day + 1;
+  return through - from_day + 1 + cardinality(stale);
 end
 $$;
 comment on function routing._refresh_report_rollups(integer) is
   'Rebuilds routing.report_rollups for every closed UTC day after rolled_through and the last `days` closed days (default 2: '
-  'late links and late calls), or from the first recorded day on the first run; sets rolled_through to yesterday. Returns '
+  'late links and late calls), or from the first recorded day on the first run, and any older day changed since the last '
+  'refresh (routing.report_stale_days, calls of older outcomes); sets rolled_through to yesterday. Returns '
   'the number of days rebuilt. Off the hot path: pg_cron every 5 minutes where available, the service role otherwise; '
   '22023 for negative days.';
 
@@ -262,6 +338,7 @@ select routing._schedule_where_cron('routing-report-rollups', '*/5 * * * *', 'se
 -- The rollups: read through the views with the caller's rights, a user their own rows;
 -- written only by routing._refresh_report_rollups (owner).
 alter table routing.report_rollups enable row level security;
+alter table routing.report_stale_days enable row level security;  -- no policy: only the owner's functions touch it
 alter table routing.report_rollup_state enable row level security;
 alter table routing.latency_rollups enable row level security;
 create policy "Owners can see their rollups" on routing.report_rollups
@@ -277,5 +354,8 @@ grant select on routing._latency_buckets to authenticated, service_role;
 grant select on routing.report_rollups, routing.report_rollup_state, routing.latency_rollups to authenticated, service_role;
 revoke all on function routing._first_live_day() from public, anon, authenticated, service_role;
 grant execute on function routing._first_live_day() to authenticated, service_role;
+revoke all on routing.report_stale_days from public, anon, authenticated, service_role;
+revoke all on function routing._note_late_link() from public;
+revoke all on function routing._rebuild_report_days(date, date) from public;
 revoke all on function routing._refresh_report_rollups(integer) from public, anon, authenticated, service_role;
 grant execute on function routing._refresh_report_rollups(integer) to service_role;

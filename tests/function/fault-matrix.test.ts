@@ -64,8 +64,10 @@ const FAULTS: Fault[] = [
   { name: "truncated JSON body", step: { malformed: true }, errorType: same("malformed_response"), status: none, action: "retry" },
   { name: "200 with an error body", step: { body: { error: { message: "Internal error", type: "server_error", code: null } } }, errorType: same("malformed_response"), status: ok200, action: "retry" },
   { name: "stream stalled before its first byte", step: { stallAfterEvents: 0 }, errorType: same("timeout"), status: none, action: "fallback", stream: true },
-  { name: "stream stalled mid-answer", step: { stallAfterEvents: 3 }, errorType: same("timeout"), status: none, action: "cut", stream: true },
-  { name: "stream dropped mid-answer", step: { dropAfterEvents: 3 }, errorType: same("connection"), status: none, action: "cut", stream: true },
+  // Mid-answer: after the first text reached the caller (Anthropic: message_start, content_block_start, ping, the first
+  // text delta; OpenAI: the role chunk and three content chunks). Before it, nothing was sent: a failed attempt (fallback).
+  { name: "stream stalled mid-answer", step: { stallAfterEvents: 4 }, errorType: same("timeout"), status: none, action: "cut", stream: true },
+  { name: "stream dropped mid-answer", step: { dropAfterEvents: 4 }, errorType: same("connection"), status: none, action: "cut", stream: true },
 ];
 
 type Mode = "first attempt" | "every attempt" | "every other attempt";

@@ -118,7 +118,7 @@ function generate({ agentId, anonKey, forged, seed }: { agentId: string; anonKey
     ["stop", () => Array.from({ length: int(5, 40) }, () => word())],
     ["tool_choice", () => pick(["garbage", "any", "force", "NONE", "", { type: "function" }, { type: "bogus" }, { type: "function", function: { name: 5 } }])],
     ["service_tier", () => pick(["premium", "fast", "", "AUTO"])],
-    ["reasoning_effort", () => pick(["extreme", "max", "", "HIGH", "ultra"])],
+    ["reasoning_effort", () => pick(["extreme", "maximum", "", "HIGH", "ultra"])],
     ["response_format", () => pick([{ type: "xml" }, { type: "yaml" }, {}, { type: "json_schema" }, { type: "json_schema", json_schema: { name: "bad name!" } }])],
     ["metadata", () => Object.fromEntries(Array.from({ length: int(17, 40) }, (_, i) => [`k${i}`, "v"]))],
     ["metadata", () => ({ [word(65 + int(0, 20))]: "v" })],

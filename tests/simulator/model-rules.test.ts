@@ -55,6 +55,11 @@ Deno.test("openai model rules: reasoning parameters, sampling by effort, output 
     param: k,
     code: "unsupported_value",
   });
+  const unsupportedParameter = (k: string) => ({
+    message: `Unsupported parameter: '${k}' is not supported with this model.`,
+    param: k,
+    code: "unsupported_parameter",
+  });
   const cases: [string, string, JsonObject, unknown][] = [
     ["temperature on gpt-4o", "gpt-4o", { temperature: 0.2, top_p: 0.5 }, null],
     ["max_completion_tokens over gpt-4o's limit", "gpt-4o", { max_completion_tokens: 16_385 }, {
@@ -75,6 +80,12 @@ Deno.test("openai model rules: reasoning parameters, sampling by effort, output 
     ["tools with effort on gpt-5.1", "gpt-5.1", { tools: [{}], reasoning_effort: "low" }, null],
     ["tools with effort none on gpt-5.6-luna", "gpt-5.6-luna", { tools: [{}], reasoning_effort: "none" }, null],
     ["max_completion_tokens at gpt-5.6-terra's limit", "gpt-5.6-terra", { max_completion_tokens: 128_000 }, null],
+    ["logprobs on gpt-5.6-luna (effort medium by default)", "gpt-5.6-luna", { logprobs: true }, unsupportedParameter("logprobs")],
+    ["logprobs on gpt-5.6-luna at effort none", "gpt-5.6-luna", { logprobs: true, top_logprobs: 2, reasoning_effort: "none" }, null],
+    ["top_logprobs on gpt-5 at effort minimal", "gpt-5", { top_logprobs: 2, reasoning_effort: "minimal" }, unsupportedParameter("top_logprobs")],
+    ["presence_penalty 0 on gpt-5.6-sol", "gpt-5.6-sol", { presence_penalty: 0 }, unsupportedParameter("presence_penalty")],
+    ["logit_bias on gpt-5.4 at effort none", "gpt-5.4", { logit_bias: { "50256": -100 } }, unsupportedParameter("logit_bias")],
+    ["penalties and log probabilities on gpt-4o", "gpt-4o", { frequency_penalty: 0.5, logprobs: true, top_logprobs: 3, logit_bias: {} }, null],
   ];
   for (const [name, id, extra, expected] of cases) {
     const body = { model: id, messages: hi, ...extra };

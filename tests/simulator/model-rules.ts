@@ -105,6 +105,13 @@ export function openaiModelRule(body: JsonObject, model: OpenAIServedModel): Inv
       };
     }
   }
+  // Log probabilities, like temperature and top_p, only where sampling is taken (effort none); the penalties and
+  // logit_bias never (the reasoning models' documented limitations). Any value is refused, a default too.
+  const refused = [...(samplingAllowed ? [] : ["logprobs", "top_logprobs"]), "presence_penalty", "frequency_penalty", "logit_bias"]
+    .find((key) => present(body, key));
+  if (refused) {
+    return { message: `Unsupported parameter: '${refused}' is not supported with this model.`, param: refused, code: "unsupported_parameter" };
+  }
   const tools = Array.isArray(body.tools) && body.tools.length > 0;
   if (tools && !reasoning.toolsWithEffort && present(body, "reasoning_effort") && effort !== "none") {
     return {

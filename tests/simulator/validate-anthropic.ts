@@ -50,11 +50,32 @@ function validateImage(block: JsonObject, at: string): string | null {
     if (typeof source.media_type !== "string" || !IMAGE_TYPES.includes(source.media_type)) {
       return `${at}.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
     }
-    return typeof source.data === "string" && source.data !== "" ? null : `${at}.source.base64.data: Field required`;
+    if (typeof source.data !== "string" || source.data === "") return `${at}.source.base64.data: Field required`;
+    // The API reads the bytes: a declared type they do not carry is refused.
+    const carried = imageSignature(source.data);
+    return carried !== null && carried !== source.media_type
+      ? `${at}.source.base64: Image does not match the provided media type ${source.media_type}`
+      : null;
   }
   if (source.type === "url") return typeof source.url === "string" ? null : `${at}.source.url.url: Field required`;
   if (source.type === "file") return null;
   return `${at}.source: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'url', 'file'`;
+}
+
+/** The image type the first bytes of base64 `data` carry (PNG, JPEG, GIF, WebP signatures), null for none of them. */
+function imageSignature(data: string): string | null {
+  let bytes: number[];
+  try {
+    bytes = [...atob(data.slice(0, 16))].map((c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  const at = (offset: number, ...expected: number[]) => expected.every((b, i) => bytes[offset + i] === b);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return "image/png";
+  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return "image/gif";
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return "image/webp";
+  return null;
 }
 
 /** A `document` block's source: a base64 PDF, plain text, content blocks, a URL or a Files API id. */
@@ -317,6 +338,13 @@ export function validateAnthropicRequest(body: unknown, version: string): string
     if (!isRecord(body.metadata)) return "metadata: Input should be a valid dictionary";
     const bad = extraKey(body.metadata, ["user_id"], "metadata");
     if (bad) return bad;
+    const userId = body.metadata.user_id;
+    if (userId !== undefined && userId !== null) {
+      if (typeof userId !== "string") return "metadata.user_id: Input should be a valid string";
+      if (userId.length > 256) return "metadata.user_id: String should have at most 256 characters";
+      // Meant to be opaque (a uuid or a hash): personal data is refused.
+      if (/[^\s@]+@[^\s@]+\.[^\s@]+/.test(userId)) return "metadata.user_id: user_id appears to contain an email address";
+    }
   }
   if (body.stop_sequences !== undefined) {
     const stops = body.stop_sequences;

@@ -135,8 +135,27 @@ function validateTools(tools: unknown, toolChoice: unknown): Invalid | null {
 }
 
 /** Null when the real API would accept the body (in the parts checked), else its 400. */
+/** The body's fields, as the openai SDK's ChatCompletionCreateParams lists them: any other is refused. */
+const PARAMS = new Set([
+  "messages", "model", "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+  "max_completion_tokens", "max_tokens", "metadata", "modalities", "moderation", "n", "parallel_tool_calls", "prediction",
+  "presence_penalty", "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "reasoning_effort",
+  "response_format", "safety_identifier", "seed", "service_tier", "stop", "store", "stream", "stream_options",
+  "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "user", "verbosity", "web_search_options",
+]);
+const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"];
+
 export function validateOpenAIRequest(body: unknown): Invalid | null {
   if (!isRecord(body)) return { message: "We could not parse the JSON body of your request.", param: null };
+  const unknown = Object.keys(body).find((key) => !PARAMS.has(key));
+  if (unknown !== undefined) return { message: `Unrecognized request argument supplied: ${unknown}`, param: null, code: null };
+  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null && !EFFORTS.includes(String(body.reasoning_effort))) {
+    return {
+      message: `Invalid value: '${String(body.reasoning_effort)}'. Supported values are: ${EFFORTS.map((e) => `'${e}'`).join(", ")}.`,
+      param: "reasoning_effort",
+      code: "invalid_value",
+    };
+  }
   if (typeof body.model !== "string" || body.model === "") {
     return { message: "you must provide a model parameter", param: null };
   }

@@ -62,6 +62,9 @@ Deno.test("anthropic validation: rejects what the real API rejects", () => {
     ["tool_choice names a missing tool", claude([user("a")], { tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "tool", name: "g" } }), /not found/],
     ["none with disable_parallel_tool_use", claude([user("a")], { tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "none", disable_parallel_tool_use: true } }), /tool_choice\.none\.disable_parallel_tool_use: Extra inputs/],
     ["metadata beyond user_id", claude([user("a")], { metadata: { user_id: "u", tag: "x" } }), /^metadata\.tag: Extra inputs are not permitted$/],
+    ["an email address as metadata.user_id", claude([user("a")], { metadata: { user_id: "alice@example.com" } }), /^metadata\.user_id: user_id appears to contain an email address$/],
+    ["a metadata.user_id over 256 characters", claude([user("a")], { metadata: { user_id: "u".repeat(257) } }), /^metadata\.user_id: String should have at most 256/],
+    ["PNG bytes declared image/jpeg", claude([user([{ type: "image", source: { type: "base64", media_type: "image/jpeg", data: "iVBORw0KGgoAAAANSUhEUg==" } }])]), /Image does not match the provided media type image\/jpeg$/],
     ["top_p on 2026-10-21", claude([user("a")], { top_p: 0.9 }), /^top_p: Extra inputs are not permitted$/],
     ["user citations on 2026-10-21", claude([user([{ type: "text", text: "a", citations: [{ type: "char_location" }] }])]), /citations are not allowed/],
     ["document in assistant on 2026-10-21", claude([user("a"), assistant([{ type: "document", source: {} }])]), /`document` blocks are not allowed/],
@@ -119,6 +122,9 @@ Deno.test("openai validation: rejects what the real API rejects", () => {
     ["tool without tool_call_id", gpt([{ role: "user", content: "u" }, { role: "tool", content: "x" }]), /tool_call_id/, "messages[1].tool_call_id"],
     ["bad tool name", gpt([{ role: "user", content: "u" }], { tools: [{ type: "function", function: { name: "a b" } }] }), /does not match pattern/, "tools[0].function.name"],
     ["tool_choice without tools", gpt([{ role: "user", content: "u" }], { tool_choice: "auto" }), /only allowed when 'tools'/, "tool_choice"],
+    ["a parameter the API does not have", gpt([{ role: "user", content: "u" }], { top_k: 40 }), /^Unrecognized request argument supplied: top_k$/, null],
+    ["the router's own agent_id", gpt([{ role: "user", content: "u" }], { agent_id: "a" }), /^Unrecognized request argument supplied: agent_id$/, null],
+    ["an unknown reasoning_effort", gpt([{ role: "user", content: "u" }], { reasoning_effort: "bogus" }), /^Invalid value: 'bogus'\. Supported values are: 'none', /, "reasoning_effort"],
   ];
   for (const [name, body, expected, param] of cases) {
     const invalid = validateOpenAIRequest(body);

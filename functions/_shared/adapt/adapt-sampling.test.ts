@@ -47,15 +47,40 @@ const rows: Array<{
       warnings: [
         "temperature 0.2 dropped: o4-mini accepts only the default (1)",
         "top_p 0.5 dropped: o4-mini accepts only the default (1)",
-        "presence_penalty 0.4 dropped: o4-mini accepts only the default (0)",
+        "presence_penalty dropped: o4-mini (a reasoning model) does not take it",
       ],
     },
   },
   {
-    name: "none: values equal to the default stay, silently",
+    name: "none: temperature and top_p at their default stay, silently",
     model: REASONER,
-    request: { temperature: 1, top_p: 1, frequency_penalty: 0 },
-    expected: { request: { temperature: 1, top_p: 1, frequency_penalty: 0 }, warnings: [] },
+    request: { temperature: 1, top_p: 1 },
+    expected: { request: { temperature: 1, top_p: 1 }, warnings: [] },
+  },
+  {
+    name: "none: penalties, logit_bias and log probabilities are dropped, said so only when they ask for something",
+    model: REASONER,
+    request: { frequency_penalty: 0, presence_penalty: -0.5, logit_bias: {}, logprobs: true, top_logprobs: 3, seed: 1 },
+    expected: {
+      request: { seed: 1 },
+      warnings: [
+        "presence_penalty dropped: o4-mini (a reasoning model) does not take it",
+        "logprobs dropped: o4-mini (a reasoning model) does not take it",
+        "top_logprobs dropped: o4-mini (a reasoning model) does not take it",
+      ],
+    },
+  },
+  {
+    name: "none: a logit_bias that biases a token is dropped with its warning; logprobs false silently",
+    model: REASONER,
+    request: { logit_bias: { "50256": -100 }, logprobs: false },
+    expected: { request: {}, warnings: ["logit_bias dropped: o4-mini (a reasoning model) does not take it"] },
+  },
+  {
+    name: "any: log probabilities and penalties pass",
+    model: GPT,
+    request: { logprobs: true, top_logprobs: 2, presence_penalty: 0.5 },
+    expected: { request: { logprobs: true, top_logprobs: 2, presence_penalty: 0.5 }, warnings: [] },
   },
   {
     name: "none: temperature 0 is not the default",

@@ -3,19 +3,30 @@
  *
  * Claude 4 and later (`temperature_or_top_p`) refuse `temperature` together
  * with `top_p`: `temperature` is what callers tune, so `top_p` goes. Reasoning
- * models (`none`) refuse any value but the default, so a parameter equal to
- * its default stays (it changes nothing) and any other is dropped. Values that
- * are not numbers are left for the provider's own validation to name.
+ * models (`none`: the o-series and the GPT-5 family) take `temperature` and
+ * `top_p` only at their default, so one equal to it stays (it changes nothing)
+ * and any other is dropped; the penalties, `logit_bias` and log probabilities
+ * are among their documented limitations (GPT-5.1 and later take log
+ * probabilities only at reasoning effort none), so they are dropped whatever
+ * their value, said so when they asked for something. Values that are not
+ * numbers are left for the provider's own validation to name.
  */
 import type { AdaptInput, AdaptStep, OpenAIChatRequest } from "./types.ts";
 
-/** The sampling parameters of the chat-completions API and their defaults. */
-const DEFAULTS = [
+/** What a reasoning model takes at its default only, and the default. */
+const DEFAULT_ONLY = [
   ["temperature", 1],
   ["top_p", 1],
+] as const satisfies ReadonlyArray<readonly [keyof OpenAIChatRequest, number]>;
+
+/** What a reasoning model does not take, and the value that asks for nothing. */
+const NOT_TAKEN = [
   ["frequency_penalty", 0],
   ["presence_penalty", 0],
-] as const satisfies ReadonlyArray<readonly [keyof OpenAIChatRequest, number]>;
+  ["logit_bias", null],
+  ["logprobs", false],
+  ["top_logprobs", 0],
+] as const satisfies ReadonlyArray<readonly [keyof OpenAIChatRequest, number | boolean | null]>;
 
 export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
   const rule = model.sampling;
@@ -33,13 +44,21 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
     case "none": {
       const adapted: OpenAIChatRequest = { ...request };
       const warnings: string[] = [];
-      for (const [param, fallback] of DEFAULTS) {
+      for (const [param, fallback] of DEFAULT_ONLY) {
         const value: unknown = request[param];
         if (!isSet(value) || value === fallback) continue;
         delete adapted[param];
         warnings.push(`${param} ${String(value)} dropped: ${model.model} accepts only the default (${fallback})`);
       }
-      return { request: warnings.length > 0 ? adapted : request, warnings };
+      for (const [param, nothing] of NOT_TAKEN) {
+        const value: unknown = request[param];
+        if (!isSet(value)) continue;
+        delete adapted[param];
+        if (value === nothing || (param === "logit_bias" && isEmptyObject(value))) continue;
+        warnings.push(`${param} dropped: ${model.model} (a reasoning model) does not take it`);
+      }
+      const changed = NOT_TAKEN.some(([param]) => isSet(request[param])) || warnings.length > 0;
+      return { request: changed ? adapted : request, warnings };
     }
     default: {
       const unknownRule: never = rule;
@@ -47,6 +66,9 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
     }
   }
 }
+
+const isEmptyObject = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && Object.keys(value).length === 0;
 
 /** OpenAI takes null for "not set". */
 function isSet(value: unknown): boolean {

@@ -1,10 +1,13 @@
 /**
  * The streaming driver: a provider's event iterator in, the caller's SSE body
- * and the record out. It reads until the first chunk the caller would see
- * before it answers, so a failure before the first byte (an HTTP error, an
- * error event or a stall before any content) is an ordinary failed attempt
- * the router may retry or fall back on; after it, a failure ends the body
- * with OpenAI's streaming error, and `done` says what to record.
+ * and the record out. It reads until the first chunk that carries something
+ * (content, a tool call, a finish reason, usage) before it answers: the opening
+ * role-only chunk is held back with it, since Anthropic opens with
+ * message_start and may send an error (overloaded_error, the stream's 529)
+ * right after it. So a failure before the first byte (an HTTP error, an error
+ * event or a stall before any content) is an ordinary failed attempt the
+ * router may retry or fall back on; after it, a failure ends the body with
+ * OpenAI's streaming error, and `done` says what to record.
  *
  *   const started = await startSseStream({ source: sdkStream, chunks: anthropicChunkSource({ options }),
  *     stallMs, signal: request.signal, abortUpstream: () => sdkStream.controller.abort(), failureFromError });
@@ -102,7 +105,13 @@ export async function startSseStream<E>(
     }
   };
 
-  const first = await next();
+  // The opening role-only chunks are held until something follows them (see the header).
+  const opening: ChatCompletionChunk[] = [];
+  let first = await next();
+  while (first.kind === "chunks" && first.chunks.every(carriesNothing)) {
+    opening.push(...first.chunks);
+    first = await next();
+  }
   if (first.kind === "end" && first.end?.type !== "complete") {
     release();
     const usage = chunks.usage();
@@ -135,7 +144,10 @@ export async function startSseStream<E>(
   };
 
   const body = new ReadableStream<Uint8Array>({
-    start: (controller) => write(controller, first),
+    start: (controller) => {
+      if (opening.length > 0) write(controller, { kind: "chunks", chunks: opening });
+      write(controller, first);
+    },
     async pull(controller) {
       if (finished) return;
       const piece = await next();
@@ -149,6 +161,15 @@ export async function startSseStream<E>(
     },
   });
   return { ok: true, body, done };
+}
+
+/** A chunk that only opens the answer (the role, empty content): nothing the caller could act on. */
+function carriesNothing(chunk: ChatCompletionChunk): boolean {
+  return (chunk.usage === undefined || chunk.usage === null) && chunk.choices.length > 0 &&
+    chunk.choices.every(({ delta, finish_reason }) =>
+      finish_reason === null && !delta.content && !delta.refusal && (delta.tool_calls ?? []).length === 0 &&
+      delta.function_call === undefined
+    );
 }
 
 function endPiece(end: StreamEnd): Piece {

@@ -161,6 +161,25 @@ Deno.test("e2e: a failure before the first byte is retried; after it, the caller
     assert.deepEqual([record.usage.cached_tokens, record.usageFinal], [40, false], "cache reads counted from message_start, output not final");
   }));
 
+Deno.test("e2e: an error event right after message_start (nothing sent yet) is a failure before the first byte: retried", () =>
+  withStack(1000, async (stack) => {
+    // Anthropic's overloaded_error arrives inside a 200 stream, after message_start: the held role chunk never left.
+    stack.sim.script({ provider: "anthropic", errorAfterEvents: 1 });
+    let text = "";
+    const roles: string[] = [];
+    for await (const chunk of await stack.openai.chat.completions.create({ model: "auto", messages, stream: true })) {
+      if (chunk.choices[0]?.delta.role) roles.push(chunk.choices[0].delta.role);
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
+    assert.equal(stack.failedAttempts.length, 1, "the first attempt failed before the first byte");
+    const failed = stack.failedAttempts[0];
+    assert.deepEqual(failed.ok === false && [failed.ending, failed.failure?.status], ["provider_error", 529]);
+    assert.deepEqual(roles, ["assistant"], "one role chunk: the second attempt's");
+    assert.ok(text.length > 0, "the retried attempt's answer arrived whole");
+    const record = await stack.records[0];
+    assert.deepEqual([record.ending, record.completed], ["complete", true]);
+  }));
+
 Deno.test("e2e: a stall ends the caller's stream with a timeout error and aborts the upstream request", () =>
   withStack(150, async (stack) => {
     stack.sim.script({ provider: "anthropic", stallAfterEvents: 5 });

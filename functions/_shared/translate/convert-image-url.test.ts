@@ -21,6 +21,26 @@ const rows: Array<{ name: string; url: string; expected: ImageBlockParam }> = [
     expected: { type: "image", source: { type: "base64", media_type: "image/webp", data: "UklGRg==" } },
   },
   {
+    name: "PNG bytes labelled image/jpeg → the type the bytes carry (Anthropic refuses a mismatch)",
+    url: "data:image/jpeg;base64,iVBORw0KGgoAAAANSUhEUg==",
+    expected: { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgoAAAANSUhEUg==" } },
+  },
+  {
+    name: "GIF bytes labelled image/png → image/gif",
+    url: "data:image/png;base64,R0lGODlhAQABAAAAACw=",
+    expected: { type: "image", source: { type: "base64", media_type: "image/gif", data: "R0lGODlhAQABAAAAACw=" } },
+  },
+  {
+    name: "WebP bytes labelled image/jpeg → image/webp",
+    url: "data:image/jpeg;base64,UklGRiQAAABXRUJQVlA4",
+    expected: { type: "image", source: { type: "base64", media_type: "image/webp", data: "UklGRiQAAABXRUJQVlA4" } },
+  },
+  {
+    name: "bytes of no known signature keep the declared type (the provider judges them)",
+    url: "data:image/png;base64,AAAAAAAAAAAAAAAA",
+    expected: { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAAAAAAAAAAAAAA" } },
+  },
+  {
     name: "https URL → url source",
     url: "https://example.com/cat.gif?size=large",
     expected: { type: "image", source: { type: "url", url: "https://example.com/cat.gif?size=large" } },

@@ -3,6 +3,11 @@
  * becomes a base64 source with its media type, an http(s) URL a url source
  * (Anthropic fetches it). Anything else cannot reach Anthropic: a 400 naming
  * the field, rather than a provider error that would count against it.
+ * The media type sent is the one the bytes carry (their signature), where it is
+ * one of the four Anthropic takes: Anthropic refuses an image whose bytes do not
+ * match the declared type (400 "Image does not match the provided media type"),
+ * and clients that label every image `image/jpeg` are common; OpenAI, where such
+ * a request was written first, reads the bytes.
  */
 import { TranslationError } from "./translation-error.ts";
 import type { ImageBlockParam } from "./types.ts";
@@ -56,5 +61,20 @@ function fromDataUrl(
   if (!isBase64 || data === "") {
     throw new TranslationError({ param, message: `${param} must be a base64 data URL with data` });
   }
-  return { type: "image", source: { type: "base64", media_type, data } };
+  return { type: "image", source: { type: "base64", media_type: sniffMediaType(data) ?? media_type, data } };
+}
+
+/** The image type the first bytes of base64 `data` announce, if one of the four. */
+function sniffMediaType(data: string): Base64MediaType | undefined {
+  let head: string;
+  try {
+    head = atob(data.slice(0, 16)); // 12 bytes
+  } catch {
+    return undefined; // not base64: left to the provider's own validation
+  }
+  if (head.startsWith("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (head.startsWith("\xff\xd8\xff")) return "image/jpeg";
+  if (head.startsWith("GIF87a") || head.startsWith("GIF89a")) return "image/gif";
+  if (head.startsWith("RIFF") && head.slice(8, 12) === "WEBP") return "image/webp";
+  return undefined;
 }

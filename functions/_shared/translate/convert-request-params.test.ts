@@ -85,14 +85,20 @@ const rows: Array<{
     },
   },
   {
-    name: "user → metadata.user_id; n = 1 is fine",
-    request: { user: "user-42", n: 1 },
-    expected: { params: { max_tokens: 4096, metadata: { user_id: "user-42" } }, warnings: [] },
+    name: "user → metadata.user_id as its SHA-256 (an email never reaches Anthropic); n = 1 is fine",
+    request: { user: "alice@example.com", n: 1 },
+    expected: {
+      params: { max_tokens: 4096, metadata: { user_id: "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976" } },
+      warnings: [],
+    },
   },
   {
     name: "safety_identifier → metadata.user_id when user is absent",
     request: { safety_identifier: "hash-9" },
-    expected: { params: { max_tokens: 4096, metadata: { user_id: "hash-9" } }, warnings: [] },
+    expected: {
+      params: { max_tokens: 4096, metadata: { user_id: "8440fcd91d633d1c2b1d3e203072a7429331dafc510aa98dab2af3560ccf939b" } },
+      warnings: [],
+    },
   },
   {
     name: "parameters without an Anthropic equivalent are dropped with warnings",

@@ -6,6 +6,7 @@
  * fields, `n`, `user`) follow it. Values arrive off the wire, so every rule
  * checks its type and names the field in its TranslationError (a 400).
  */
+import { createHash } from "node:crypto";
 import { TranslationError } from "./translation-error.ts";
 import type { AnthropicRequest, OpenAIChatRequest } from "./types.ts";
 
@@ -151,14 +152,18 @@ function maxTokens(request: OpenAIChatRequest, defaultMaxTokens: number): number
 
 /**
  * Anthropic's only metadata field identifies the end user for abuse monitoring,
- * as OpenAI's `user` (and its successor `safety_identifier`) does.
+ * as OpenAI's `user` (and its successor `safety_identifier`) does. It must be
+ * opaque: Anthropic refuses a `user_id` that holds an email address or a phone
+ * number (400), and OpenAI callers commonly send an email as `user`. So it goes
+ * as its SHA-256 (hex, 64 characters): the same end user keeps the same id, and
+ * no personal data leaves for a provider the caller did not choose.
  */
 function endUserId(request: OpenAIChatRequest): string | undefined {
   for (const param of ["user", "safety_identifier"] as const) {
     const value: unknown = request[param];
     if (value === undefined || value === null) continue;
     if (typeof value !== "string") throw typeError(param, "a string");
-    return value;
+    return createHash("sha256").update(value).digest("hex");
   }
   return undefined;
 }

@@ -19,6 +19,16 @@ const rows: Array<{ name: string; body: unknown; expected: OpenAIRequestProblem 
     },
     expected: null,
   },
+  {
+    name: "the newer fields of the OpenAI SDK at valid values, null where it allows null",
+    body: {
+      messages: hi, reasoning_effort: "max", prompt_cache_retention: "in_memory", prompt_cache_key: null, safety_identifier: null,
+      prompt_cache_options: { mode: "explicit", ttl: "30m" }, moderation: { model: "omni-moderation-latest", policy: { input: { mode: "block" }, output: null } },
+    },
+    expected: null,
+  },
+  { name: "prompt_cache_retention 24h", body: { messages: hi, prompt_cache_retention: "24h" }, expected: null },
+  { name: "prompt_cache_retention in-memory (not the API's spelling)", body: { messages: hi, prompt_cache_retention: "in-memory" }, expected: p("prompt_cache_retention", "invalid_value", "Invalid value: 'in-memory'. Supported values are: 'in_memory' and '24h'.") },
   { name: "temperature 5", body: { messages: hi, temperature: 5 }, expected: p("temperature", "decimal_above_max_value", "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 5 instead.") },
   { name: "an unknown parameter", body: { messages: hi, foo: 1 }, expected: p("foo", "unknown_parameter", "Unrecognized request argument supplied: foo") },
   { name: "an unknown role", body: { messages: [...hi, { role: "wizard", content: "x" }] }, expected: p("messages[1].role", "invalid_value", `Invalid value: 'wizard'. ${ROLES}`) },

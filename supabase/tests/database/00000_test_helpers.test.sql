@@ -388,12 +388,13 @@ as $$
   delete from routing.agent_model_moves;
   delete from routing.report_rollups;
   delete from routing.latency_rollups;
+  delete from routing.report_stale_days;
   update routing.report_rollup_state set rolled_through = null, refreshed_at = null;
 $$;
 comment on function tests.clear_routing_history() is
   'A clean slate for reports: deletes every decision (with its calls and attempts), every execution outcome, the '
   'outcome counters of the routed success rule, every track record, learned rung and move, and the report and latency rollups '
-  '(every report live again).';
+  'with the days noted for rebuilding (every report live again).';
 
 create or replace function tests.clear_alert_history()
 returns void

@@ -8,7 +8,7 @@
 --   day 2020-05-02  stranger: str-1 (haiku)
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(26);
+select plan(36);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (as postgres)
@@ -198,6 +198,43 @@ select is((select calls from public.routing_cost_savings where day = '2020-05-02
   'Once rebuilt, the day counts the late call.');
 select throws_ok($$select routing._refresh_report_rollups(-1)$$, '22023', 'days must be >= 0',
   'A negative number of days is refused with 22023.');
+
+-- -----------------------------------------------------------------------------
+-- An older closed day changed later: an outcome linked late, a call recorded late (as postgres)
+-- -----------------------------------------------------------------------------
+-- The outcome of 2020-05-03 is reported before its decision, which comes today (route_model links them).
+select public.record_agent_execution((select id from agents where name = 'low'), 'late-link-1', false, 2000, 1500);
+update routing.executions e set recorded_at = timestamptz '2020-05-03 13:00Z' where e.execution_id = 'late-link-1';
+select is(routing._refresh_report_rollups(), 2, 'A refresh before the link rebuilds the last two closed days only.');
+select public.route_model((select id from agents where name = 'low'), 'late-link-1');
+select is((select array_agg(day) from routing.report_stale_days), '{2020-05-03}'::date[],
+  'The late link notes the outcome''s closed day (2020-05-03) for the next refresh.');
+select is((select coalesce(sum(executions), 0) from public.routing_success_rates where day = '2020-05-03'), 0::numeric,
+  'Until then the rolled-up 2020-05-03 does not count the linked outcome.');
+select is(routing._refresh_report_rollups(), 3,
+  'The next refresh rebuilds the last two closed days and the noted one.');
+select is((select (sum(executions), sum(failed))::text from public.routing_success_rates where day = '2020-05-03'), '(1,1)',
+  'Now 2020-05-03 counts the outcome linked late: one execution, failed.');
+select is((select count(*) from routing.report_stale_days), 0::bigint, 'The refresh deletes the noted days it rebuilt.');
+
+-- A further call today for med-2, whose outcome day (2020-05-02) is closed and older than the last two days.
+select tests.record_completion_for((select fx.decision from fx where fx.execution_id = 'med-2'), 1000, 1000, latency_ms => 777);
+select is((select routing._refresh_report_rollups()), 3,
+  'The refresh rebuilds the outcome day of a call recorded since the last refresh (2020-05-02) as well.');
+select is((select sum(calls)::bigint from public.routing_cohort_comparison where day = '2020-05-02' and cohort = 'routed'),
+  (select count(*) from routing.calls c join routing.executions e on e.decision_id = c.decision_id
+   join routing.decisions d on d.id = e.decision_id
+   where (timezone('UTC', e.recorded_at))::date = '2020-05-02' and d.cohort = 'routed'),
+  'The rolled-up 2020-05-02 counts every call of its outcomes, the late one too.');
+
+select tests.authenticate_as_service_role();
+select throws_ok($$select * from routing.report_stale_days$$, '42501', null,
+  'The service role may not read or write the noted stale days (only the refresh does).');
+select tests.clear_authentication();
+select tests.authenticate_as((select id from actors where name = 'owner'));
+select throws_ok($$insert into routing.report_stale_days (day) values ('2020-05-01')$$, '42501', null,
+  'A user may not note a day for rebuilding (no one forces another tenant''s rebuilds).');
+select tests.clear_authentication();
 
 select * from finish();
 ROLLBACK;
