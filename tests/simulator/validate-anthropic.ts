@@ -192,6 +192,11 @@ function validateMessages(messages: unknown, version: string): string | null {
     if (blocks.length === 0 && !isFinalAssistant) {
       return `${at}: all messages must have non-empty content except for the optional final assistant message`;
     }
+    const lastBlock = blocks[blocks.length - 1];
+    if (isFinalAssistant && isRecord(lastBlock) && lastBlock.type === "text" && typeof lastBlock.text === "string" &&
+        /\s$/.test(lastBlock.text)) {
+      return "messages: final assistant content cannot end with trailing whitespace";
+    }
     const toolUses = new Set<string>();
     const answered = new Set<string>();
     let seenOther = false;

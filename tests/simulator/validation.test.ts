@@ -62,6 +62,7 @@ Deno.test("anthropic validation: rejects what the real API rejects", () => {
     ["tool_choice names a missing tool", claude([user("a")], { tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "tool", name: "g" } }), /not found/],
     ["none with disable_parallel_tool_use", claude([user("a")], { tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "none", disable_parallel_tool_use: true } }), /tool_choice\.none\.disable_parallel_tool_use: Extra inputs/],
     ["metadata beyond user_id", claude([user("a")], { metadata: { user_id: "u", tag: "x" } }), /^metadata\.tag: Extra inputs are not permitted$/],
+    ["a prefill ending in whitespace", claude([user("a"), assistant("The answer is ")]), /^messages: final assistant content cannot end with trailing whitespace$/],
     ["an email address as metadata.user_id", claude([user("a")], { metadata: { user_id: "alice@example.com" } }), /^metadata\.user_id: user_id appears to contain an email address$/],
     ["a metadata.user_id over 256 characters", claude([user("a")], { metadata: { user_id: "u".repeat(257) } }), /^metadata\.user_id: String should have at most 256/],
     ["PNG bytes declared image/jpeg", claude([user([{ type: "image", source: { type: "base64", media_type: "image/jpeg", data: "iVBORw0KGgoAAAANSUhEUg==" } }])]), /Image does not match the provided media type image\/jpeg$/],

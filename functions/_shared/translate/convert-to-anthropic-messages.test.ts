@@ -17,6 +17,15 @@ const rows: Array<{ name: string; messages: ChatCompletionMessageParam[]; expect
     expected: { system: undefined, messages: [user(text("Hi"))], warnings: [] },
   },
   {
+    name: "only system / developer instructions → they are the user turn, no system prompt",
+    messages: [{ role: "system", content: "Tell a joke." }, { role: "developer", content: [{ type: "text", text: "Keep it short." }] }],
+    expected: {
+      system: undefined,
+      messages: [user(text("Tell a joke.\nKeep it short."))],
+      warnings: ["messages hold only system / developer instructions: sent as the user turn"],
+    },
+  },
+  {
     name: "system in the middle and developer join the system prompt in order",
     messages: [
       { role: "developer", content: "Be brief." },
@@ -189,7 +198,6 @@ Deno.test("messages: ids with dots and colons are rewritten the same way on both
 const errorRows: Array<{ name: string; messages: unknown; error: Record<string, unknown> }> = [
   { name: "messages empty", messages: [], error: { param: "messages" } },
   { name: "messages not an array", messages: "hi", error: { param: "messages" } },
-  { name: "only system messages", messages: [{ role: "system", content: "x" }], error: { param: "messages" } },
   { name: "an entry that is not an object", messages: [null], error: { param: "messages[0]", code: "invalid_type" } },
   {
     name: "unknown role",

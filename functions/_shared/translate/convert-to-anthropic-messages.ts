@@ -69,13 +69,21 @@ export function convertToAnthropicMessages(
       }
     }
   });
+  const warnings: string[] = [];
+  if (turns.length === 0 && instructions.length > 0) {
+    // A one-shot prompt written as instructions only: OpenAI answers it; Anthropic needs a turn, so they are the turn.
+    return {
+      system: undefined,
+      messages: [{ role: "user", content: [{ type: "text", text: instructions.join("\n") }] }],
+      warnings: ["messages hold only system / developer instructions: sent as the user turn"],
+    };
+  }
   if (turns.length === 0) {
     throw new TranslationError({
       param: "messages",
       message: "messages must contain a user or assistant message with content",
     });
   }
-  const warnings: string[] = [];
   const ordered = turns.map(orderBlocks);
   if (ordered[0].role === "assistant") {
     ordered.unshift({ role: "user", content: [{ type: "text", text: CONVERSATION_CONTINUES }] });
