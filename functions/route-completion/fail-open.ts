@@ -21,6 +21,7 @@ export const FAIL_OPEN_TARGET: DecisionTarget = {
   supports_json_schema: true,
   supports_prefill: false,
   sampling: "none",
+  reasoning_effort: "none_with_tools",
 };
 
 /** A decision made without the database: no row yet, and what its row will need. */

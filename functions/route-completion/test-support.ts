@@ -10,13 +10,13 @@ export const HAIKU: DecisionTarget = {
   model: "claude-haiku-4-5", provider: "anthropic", provider_kind: "anthropic", wire_id: "claude-haiku-4-5-20251001",
   base_url: null, base_url_env: "ANTHROPIC_BASE_URL", api_key_env: "ANTHROPIC_API_KEY", context_window: 200_000,
   max_output_tokens: 64_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
-  supports_prefill: true, sampling: "temperature_or_top_p",
+  supports_prefill: true, sampling: "temperature_or_top_p", reasoning_effort: "unsupported",
 };
 export const SOL: DecisionTarget = {
   model: "gpt-5.6-sol", provider: "openai", provider_kind: "openai-compatible", wire_id: "gpt-5.6-sol",
   base_url: null, base_url_env: "OPENAI_BASE_URL", api_key_env: "OPENAI_API_KEY", context_window: 1_050_000,
   max_output_tokens: 128_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
-  supports_prefill: false, sampling: "none",
+  supports_prefill: false, sampling: "none", reasoning_effort: "none_with_tools",
 };
 export const decision: RoutingDecision = {
   decision_id: DECISION, agent_id: AGENT, execution_id: null,

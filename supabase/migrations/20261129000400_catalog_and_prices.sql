@@ -84,6 +84,7 @@ create table routing.models (
   supports_json_schema boolean not null default false,
   supports_prefill boolean not null default false,
   sampling text not null default 'any' check (sampling in ('any', 'temperature_or_top_p', 'none')),
+  reasoning_effort text not null default 'unsupported' check (reasoning_effort in ('unsupported', 'any', 'none_with_tools')),
   -- Lifecycle.
   deprecated_at timestamptz,
   retires_at timestamptz,
@@ -115,6 +116,10 @@ comment on column routing.models.supports_json_schema is
 comment on column routing.models.supports_prefill is
   'A trailing assistant message is continued (Anthropic prefill); false: it must be sent as a normal turn. false for '
   'OpenAI, which has no prefill.';
+comment on column routing.models.reasoning_effort is
+  'What the model does with OpenAI''s reasoning_effort (and verbosity) in chat completions: unsupported (not a reasoning '
+  'model: both are refused, so they are dropped), any (taken at every effort), none_with_tools (function tools only at '
+  'effort none, which must be sent: the GPT-5.6 family refuses tools at its default effort and at any other).';
 comment on column routing.models.sampling is
   'The sampling parameters the model accepts: any (temperature and top_p together), temperature_or_top_p (one of them), '
   'none (reasoning models that take only the default sampling: non-default values are refused).';
@@ -304,7 +309,11 @@ comment on column public.routing_model_lifecycle.unavailable_reason is 'Why the 
 -- capable). Limits and capabilities from the model pages read 2026-12-02:
 --   gpt-5.6-*          developers.openai.com/api/docs/models/gpt-5.6-{luna,terra,sol}: 1,050,000 context,
 --                      128,000 output; reasoning models (default effort medium): temperature / top_p only at
---                      the default, so sampling none; tools, images, PDF file parts, response_format json_schema.
+--                      the default, so sampling none; tools, images, PDF file parts, response_format json_schema;
+--                      function tools in chat completions only with reasoning_effort none sent (a request with
+--                      tools and no effort, or another one, is a 400: "Function tools with reasoning_effort are not
+--                      supported for gpt-5.6-luna in /v1/chat/completions ... set reasoning_effort to 'none'",
+--                      BerriAI/litellm#34569, fazer-ai/agents#66), so reasoning_effort none_with_tools.
 --   claude-haiku-4-5   platform.claude.com/docs/en/models/haiku-4-5/overview: 200K / 64K; one of temperature or
 --                      top_p; prefill accepted; structured outputs GA for Haiku 4.5 (build-with-claude/
 --                      structured-outputs). Wire id: the dated snapshot of the SDK's list.
@@ -312,17 +321,17 @@ comment on column public.routing_model_lifecycle.unavailable_reason is 'Why the 
 --                      top_p or top_k refused (sampling none); prefill refused; forced tool use refused;
 --                      output_config.format JSON schema.
 insert into routing.models (model, provider, wire_id, context_window, max_output_tokens, supports_tools, supports_images,
-                            supports_pdf, supports_json_schema, supports_prefill, sampling, description) values
-  ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, true, true, true, true, false, 'none',
+                            supports_pdf, supports_json_schema, supports_prefill, sampling, reasoning_effort, description) values
+  ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
    'Most capable band: high tier, premium and baseline of a fresh install'),
-  ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, true, true, true, true, false, 'none',
+  ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
    'Balanced band on OpenAI'),
-  ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, true, true, true, true, false, 'none',
+  ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
    'Efficient band: low tier, new agents and Anthropic substitute of a fresh install'),
   ('claude-sonnet-5-5', 'anthropic', 'claude-sonnet-5-5', 1000000, 128000, true, true, true, true, false, 'none',
-   'Balanced band on Anthropic (current Sonnet)'),
+   'unsupported', 'Balanced band on Anthropic (current Sonnet)'),
   ('claude-haiku-4-5', 'anthropic', 'claude-haiku-4-5-20251001', 200000, 64000, true, true, true, true, true,
-   'temperature_or_top_p', 'Medium tier of a fresh install');
+   'temperature_or_top_p', 'unsupported', 'Medium tier of a fresh install');
 
 -- The plan's 2025 models, kept for the plan-2025 preset and history, with their real lifecycle (read 2026-12-02):
 --   gpt-4o, gpt-4o-mini  deprecated (OpenAI deprecations page, quoted 2026-10-15 by dev.to importstatic and

@@ -4,8 +4,10 @@
 -- routing.config.tenant_requests_per_minute and tenant_daily_spend_usd (0 = no
 -- limit) bound what one tenant (the user an agent belongs to: the decision's
 -- user_id) can make the shared router do. route_model calls
--- routing._admit_tenant in its own transaction, after a replay of an already
--- decided execution (never refused) and before it writes the decision:
+-- routing._admit_tenant in its own transaction for every request, a replay of an
+-- already decided execution included (each call of a multi-call execution is
+-- one, and each is a provider call on the operator's keys: not counting them let
+-- one execution_id make unlimited calls past both limits), before it answers:
 --   * requests: one counter row per tenant per UTC minute, incremented under its
 --     row lock (concurrent deciders of one tenant serialize on it); the request
 --     that would exceed the limit is refused and, the transaction rolled back,
@@ -186,18 +188,9 @@ begin
 end
 $$;
 comment on function routing._admit_tenant(uuid) is
-  'route_model''s per-tenant limits: counts the decision in the tenant''s UTC minute and refuses (RL429, COLUMN the setting, '
+  'route_model''s per-tenant limits: counts the request (a decision or a replay) in the tenant''s UTC minute and refuses (RL429, COLUMN the setting, '
   'DETAIL retry_after_seconds=N) past tenant_requests_per_minute or once the day''s spend reached tenant_daily_spend_usd.';
 
-create function routing._release_tenant_request(tenant_id uuid) returns void
-language sql volatile
-set search_path = ''
-as $$
-  update routing.tenant_request_counts r set requests = r.requests - 1
-  where r.user_id = _release_tenant_request.tenant_id and r.minute = date_trunc('minute', now()) and r.requests > 0
-$$;
-comment on function routing._release_tenant_request(uuid) is
-  'Uncounts a decision route_model did not make after all (a concurrent call decided the execution first: a replay).';
 
 -- -----------------------------------------------------------------------------
 -- Row level security and privileges: the service role reads, only the owner's functions write
@@ -206,6 +199,6 @@ alter table routing.tenant_request_counts enable row level security;
 alter table routing.tenant_daily_spend enable row level security;
 revoke all on routing.tenant_request_counts, routing.tenant_daily_spend from public, anon, authenticated, service_role;
 grant select on routing.tenant_request_counts, routing.tenant_daily_spend to service_role;
-revoke all on function routing._count_tenant_spend(), routing._admit_tenant(uuid), routing._release_tenant_request(uuid),
+revoke all on function routing._count_tenant_spend(), routing._admit_tenant(uuid),
   routing._set_tenant_spend_counting(boolean), routing._follow_tenant_spend_limit()
   from public;

@@ -87,7 +87,7 @@ begin
              'context_window', m.context_window, 'max_output_tokens', m.max_output_tokens,
              'supports_tools', m.supports_tools, 'supports_images', m.supports_images, 'supports_pdf', m.supports_pdf,
              'supports_json_schema', m.supports_json_schema, 'supports_prefill', m.supports_prefill,
-             'sampling', m.sampling)
+             'sampling', m.sampling, 'reasoning_effort', m.reasoning_effort)
            order by u.ord), '[]'::jsonb)
     from unnest(_targets.models, _targets.providers) with ordinality as u(model, provider, ord)
     join routing.models m on m.model = u.model
@@ -96,7 +96,7 @@ end
 $$;
 comment on function routing._targets(text[], text[]) is
   'The decision''s targets, in order: per model (with the provider that serves it in this decision) the provider''s kind, '
-  'base_url, base_url_env and api_key_env, and the model''s wire id, limits, capabilities and sampling.';
+  'base_url, base_url_env and api_key_env, and the model''s wire id, limits, capabilities, sampling and reasoning_effort rule.';
 
 create function routing._decision_json(
   d routing.decisions, fallback_providers text[], max_retries integer, breakers jsonb, log_level text, replayed boolean,
@@ -211,15 +211,16 @@ begin
        or (who.trusted and route_model.acting_user is not null and p.user_id <> route_model.acting_user) then
       raise exception 'agent % not found', route_model.agent_id using errcode = 'P0002';
     end if;
+    -- The tenant's limits count every request, a replay too (tenant limits migration).
+    if p.tenant_limited then
+      perform routing._admit_tenant(p.user_id);
+    end if;
     if route_model.execution_id is not null then
       select * into d from routing.decisions x
       where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
       if found then
         return routing._replay_json(d);
       end if;
-    end if;
-    if p.tenant_limited then
-      perform routing._admit_tenant(p.user_id);
     end if;
     insert into routing.decisions as x (
       agent_id, user_id, execution_id, model, provider, tier, reason, reasoning, cohort,
@@ -232,9 +233,7 @@ begin
     on conflict on constraint decisions_agent_id_execution_id_key do nothing
     returning x.* into d;
     if not found then
-      if p.tenant_limited then
-        perform routing._release_tenant_request(p.user_id);
-      end if;
+      -- A concurrent call decided the same execution first: this request is its replay (counted as one).
       select * into d from routing.decisions x
       where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
       return routing._replay_json(d);
@@ -257,7 +256,11 @@ begin
     raise exception 'agent % not found', route_model.agent_id using errcode = 'P0002';
   end if;
 
-  -- 5. An execution already decided gets the same decision back; nothing is written.
+  -- 5. The tenant's request rate and daily spend (tenant limits migration): RL429 past a limit, for
+  --    every request, a replay too (each call of an execution is one).
+  perform routing._admit_tenant(a.user_id);
+
+  -- 5b. An execution already decided gets the same decision back; nothing else is written.
   if route_model.execution_id is not null then
     select * into d from routing.decisions x
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
@@ -265,9 +268,6 @@ begin
       return routing._replay_json(d);
     end if;
   end if;
-
-  -- 5b. The tenant's request rate and daily spend (tenant limits migration): RL429 past a limit.
-  perform routing._admit_tenant(a.user_id);
 
   -- 6. Decide: effective config, rules 1-8, then rule 9's adjustments (for forced, only the lifecycle ones).
   c := routing._effective_config(case when who.trusted then route_model.env end);
@@ -301,8 +301,7 @@ begin
   on conflict on constraint decisions_agent_id_execution_id_key do nothing  -- unique (agent_id, execution_id)
   returning x.* into d;
   if not found then
-    -- A concurrent call decided the same execution first: return its decision, uncounted.
-    perform routing._release_tenant_request(a.user_id);
+    -- A concurrent call decided the same execution first: this request is its replay (counted as one).
     select * into d from routing.decisions x
     where x.agent_id = route_model.agent_id and x.execution_id = route_model.execution_id;
     return routing._replay_json(d);
@@ -352,7 +351,7 @@ comment on function public.route_model(uuid, text, jsonb, uuid, text) is
   'database owners may pass env overrides and acting_user. requested_model (null or ''auto'': the router decides) is an '
   'active catalog model honoured where routing.config.allow_requested_model (reason requested_model, after rules 1-4), else '
   'named in the warnings. Errors: 42501 refused caller, 22023 bad input (an unknown requested_model too), P0002 agent not found, '
-  'RL429 a tenant limit (routing.config.tenant_requests_per_minute / tenant_daily_spend_usd; a replay is never refused).';
+  'RL429 a tenant limit (routing.config.tenant_requests_per_minute / tenant_daily_spend_usd; every request counts, a replay too).';
 
 -- -----------------------------------------------------------------------------
 -- Privileges

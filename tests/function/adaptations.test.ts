@@ -161,7 +161,8 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
           { name: "lookup_record", arguments: JSON.stringify({ id: "x" }) }, undefined, "function_call",
         ]);
         if (model.provider === "anthropic") deepStrictEqual(r.wire.tool_choice, { type: "auto", disable_parallel_tool_use: true });
-        else deepStrictEqual([r.wire.tool_choice, r.wire.parallel_tool_calls, "functions" in r.wire], ["auto", false, false]);
+        // gpt-5.6 takes function tools only with reasoning_effort "none" sent (the strict simulator refuses them otherwise).
+        else deepStrictEqual([r.wire.tool_choice, r.wire.parallel_tool_calls, "functions" in r.wire, r.wire.reasoning_effort], ["auto", false, false, "none"]);
       }
     });
 
@@ -225,6 +226,12 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
         "service_tier flex dropped: anthropic models have no such tier",
       ]);
       deepStrictEqual(Object.keys(fields).filter((k) => k in claude.wire), []);
+    });
+
+    await t.step(`tools with reasoning_effort high to ${low.model}: sent at effort none, the only one it takes tools at`, async () => {
+      const r = await routed(stack, LOW, { messages: [{ role: "user", content: "Weather in Oslo?" }], tools: [weatherTool], reasoning_effort: "high" });
+      answeredWith(r, low, [`reasoning_effort high sent as none: ${low.model} takes function tools in chat completions only at effort none`]);
+      deepStrictEqual([r.wire.reasoning_effort, (r.wire.tools as Json[]).length], ["none", 1]);
     });
 
     await t.step(`max_tokens to ${low.model} (a reasoning model): sent as max_completion_tokens`, async () => {

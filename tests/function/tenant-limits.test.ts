@@ -70,8 +70,9 @@ Deno.test("tenant limits: OpenAI's 429 past a tenant's limits, hangs fall back a
         deepStrictEqual(await auditCounts(stack.sql, noisy.agentId), { decisions: 2, calls: 2, attempts: 2 },
           "the refused request decided, called and recorded nothing");
 
-        const replay = await noisy.create("noisy-1").then(() => "answered", (e) => (e as { status?: number }).status);
-        ok(replay !== 429, `a replay of a decided execution is not refused (${replay})`);
+        // Each call of an execution is a request: a further call of noisy-1 is refused past the limit too.
+        const replay = await rejection(noisy.create("noisy-1"));
+        equal(replay.status, 429, "a further call of a decided execution is refused past the limit");
         const other = await quiet.create();
         equal(other.choices[0].message.role, "assistant", "another tenant is answered");
       } finally {

@@ -79,6 +79,13 @@ Deno.test("openai model rules: reasoning parameters, sampling by effort, output 
     ["temperature on gpt-5 even at effort minimal", "gpt-5", { temperature: 0.3, reasoning_effort: "minimal" }, unsupportedValue("temperature", 0.3)],
     ["tools with effort on gpt-5.1", "gpt-5.1", { tools: [{}], reasoning_effort: "low" }, null],
     ["tools with effort none on gpt-5.6-luna", "gpt-5.6-luna", { tools: [{}], reasoning_effort: "none" }, null],
+    ["tools and no effort on gpt-5.6-luna (its default, medium, is refused)", "gpt-5.6-luna", { tools: [{}] }, {
+      message: "Function tools with reasoning_effort are not supported for gpt-5.6-luna in /v1/chat/completions. " +
+        "To use function tools, use /v1/responses or set reasoning_effort to 'none'.",
+      param: "reasoning_effort",
+      code: null,
+    }],
+    ["tools and no effort on gpt-5.4 (its default is none)", "gpt-5.4", { tools: [{}] }, null],
     ["max_completion_tokens at gpt-5.6-terra's limit", "gpt-5.6-terra", { max_completion_tokens: 128_000 }, null],
     ["logprobs on gpt-5.6-luna (effort medium by default)", "gpt-5.6-luna", { logprobs: true }, unsupportedParameter("logprobs")],
     ["logprobs on gpt-5.6-luna at effort none", "gpt-5.6-luna", { logprobs: true, top_logprobs: 2, reasoning_effort: "none" }, null],

@@ -113,7 +113,8 @@ export function openaiModelRule(body: JsonObject, model: OpenAIServedModel): Inv
     return { message: `Unsupported parameter: '${refused}' is not supported with this model.`, param: refused, code: "unsupported_parameter" };
   }
   const tools = Array.isArray(body.tools) && body.tools.length > 0;
-  if (tools && !reasoning.toolsWithEffort && present(body, "reasoning_effort") && effort !== "none") {
+  // The effective effort: GPT-5.6 (default medium) refuses tools without an explicit "none" too.
+  if (tools && !reasoning.toolsWithEffort && effort !== "none") {
     return {
       message: `Function tools with reasoning_effort are not supported for ${model.id} in /v1/chat/completions. ` +
         "To use function tools, use /v1/responses or set reasoning_effort to 'none'.",

@@ -23,8 +23,9 @@ const openai = (reasoning: OpenAIServedModel["reasoning"], rows: OpenAIRow[]): O
   }));
 
 // GPT-5.6: reasoning by default (medium); sampling only at effort "none"; chat completions refuse
-// function tools with a reasoning_effort ("Function tools with reasoning_effort are not supported
-// for gpt-5.6-luna in /v1/chat/completions ... set reasoning_effort to 'none'").
+// function tools unless reasoning_effort "none" is sent, its default effort included ("Function tools
+// with reasoning_effort are not supported for gpt-5.6-luna in /v1/chat/completions ... set
+// reasoning_effort to 'none'"; BerriAI/litellm#34569: tools only => 400, tools + none => 200).
 const GPT_5_6 = { defaultEffort: "medium", samplingWhenEffortNone: true, toolsWithEffort: false };
 // GPT-5.4: effort "none" by default (so sampling works unless an effort is asked for); same tool rule.
 const GPT_5_4 = { defaultEffort: "none", samplingWhenEffortNone: true, toolsWithEffort: false };

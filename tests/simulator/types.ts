@@ -52,7 +52,7 @@ export interface OpenAIServedModel extends ServedModelBase {
   /**
    * Reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and sampling other than
    * the default unless `samplingWhenEffortNone` and the effective reasoning effort is "none".
-   * `toolsWithEffort: false`: function tools with an explicit `reasoning_effort` other than "none"
+   * `toolsWithEffort: false`: function tools at an effective `reasoning_effort` (sent, else the default) other than "none"
    * are refused on chat completions.
    */
   reasoning: { defaultEffort: string; samplingWhenEffortNone: boolean; toolsWithEffort: boolean } | null;

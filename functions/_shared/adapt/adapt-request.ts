@@ -13,7 +13,8 @@
  *    tool calls and tool messages only;
  * 2. capability check: refuse before any work, seeing functions as tools;
  * 3. OpenAI-only fields (anthropic): before sampling, so a penalty Anthropic
- *    lacks is said dropped once;
+ *    lacks is said dropped once; reasoning effort (openai-compatible): after 1,
+ *    since converted functions are tools too;
  * 4. sampling, 5. output limit: scalar fields, independent of the rest;
  * 6. structured output (anthropic): may add a forced tool, so before 7;
  * 7. tool schema combinators (anthropic): sees the caller's tools, converted
@@ -23,6 +24,7 @@
  *    message list, since it appends a turn.
  */
 import { TranslationError } from "../translate/translation-error.ts";
+import { adaptReasoningEffort } from "./adapt-reasoning-effort.ts";
 import { adaptSampling } from "./adapt-sampling.ts";
 import { checkCapabilities } from "./check-capabilities.ts";
 import { clampOutputLimit } from "./clamp-output-limit.ts";
@@ -45,7 +47,8 @@ export function adaptRequest({ request, model }: AdaptInput): Adaptation {
   const legacy = convertLegacyFunctions({ request });
   checkCapabilities({ request: legacy.request, model });
   const openaiOnly = dropOpenAIOnlyFields({ request: legacy.request, model });
-  const sampling = adaptSampling({ request: openaiOnly.request, model });
+  const effort = adaptReasoningEffort({ request: openaiOnly.request, model });
+  const sampling = adaptSampling({ request: effort.request, model });
   const limit = clampOutputLimit({ request: sampling.request, model });
   const structured = adaptStructuredOutput({ request: limit.request, model });
   const schemas = flattenToolSchemas({ request: structured.request, model });
@@ -55,7 +58,7 @@ export function adaptRequest({ request, model }: AdaptInput): Adaptation {
   const anthropic: AnthropicParams = { ...openaiOnly.anthropic, ...structured.anthropic };
   return {
     request: prefill.request,
-    warnings: [legacy, openaiOnly, sampling, limit, structured, schemas, ids, prefill].flatMap((step) => step.warnings),
+    warnings: [legacy, openaiOnly, effort, sampling, limit, structured, schemas, ids, prefill].flatMap((step) => step.warnings),
     ...(Object.keys(anthropic).length > 0 ? { anthropic } : {}),
     restore: { toolIds: ids.toCaller, forcedTool: structured.forcedTool, legacyFunctions: legacy.legacyFunctions },
   };

@@ -22,6 +22,7 @@ export type {
   AnthropicParams,
   ModelCapabilities,
   ProviderKind,
+  ReasoningEffortRule,
   ResponseRestore,
   SamplingRule,
 } from "./types.ts";

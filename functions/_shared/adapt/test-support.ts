@@ -16,6 +16,7 @@ export const CLAUDE: ModelCapabilities = {
   supportsJsonSchema: true,
   supportsPrefill: true,
   sampling: "temperature_or_top_p",
+  reasoningEffort: "unsupported",
 };
 
 /** A GPT-4.1-like model. */
@@ -31,6 +32,7 @@ export const GPT: ModelCapabilities = {
   supportsJsonSchema: true,
   supportsPrefill: false,
   sampling: "any",
+  reasoningEffort: "unsupported",
 };
 
 /** A reasoning model that takes only default sampling. */
@@ -41,6 +43,7 @@ export const REASONER: ModelCapabilities = {
   contextWindow: 200_000,
   maxOutputTokens: 100_000,
   sampling: "none",
+  reasoningEffort: "any",
 };
 
 /** A one-choice chat.completion as the translator returns it; rows give the message and finish reason. */

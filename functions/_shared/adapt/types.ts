@@ -36,6 +36,13 @@ export type ProviderKind = "openai-compatible" | "anthropic";
  */
 export type SamplingRule = "any" | "temperature_or_top_p" | "none";
 
+/**
+ * What an OpenAI model does with `reasoning_effort` (and `verbosity`): refuses
+ * both (not a reasoning model); takes any effort; or takes function tools only
+ * at effort "none", which must be sent (the GPT-5.6 family).
+ */
+export type ReasoningEffortRule = "unsupported" | "any" | "none_with_tools";
+
 /** One catalog model, as the router resolved it for this attempt. */
 export interface ModelCapabilities {
   /** Catalog name: what callers, reports and warnings see. */
@@ -54,6 +61,7 @@ export interface ModelCapabilities {
   /** Whether a trailing assistant message is continued (Anthropic prefill). */
   supportsPrefill: boolean;
   sampling: SamplingRule;
+  reasoningEffort: ReasoningEffortRule;
 }
 
 export interface AdaptInput {

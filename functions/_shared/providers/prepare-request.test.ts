@@ -9,19 +9,21 @@ const LUNA: DecisionTarget = {
   model: "gpt-5.6-luna", provider: "openai", provider_kind: "openai-compatible", wire_id: "gpt-5.6-luna",
   base_url: null, base_url_env: "OPENAI_BASE_URL", api_key_env: "OPENAI_API_KEY", context_window: 1_050_000,
   max_output_tokens: 128_000, supports_tools: true, supports_images: true, supports_pdf: true, supports_json_schema: true,
-  supports_prefill: false, sampling: "none",
+  supports_prefill: false, sampling: "none", reasoning_effort: "none_with_tools",
 };
-const GPT4O: DecisionTarget = { ...LUNA, model: "gpt-4o", wire_id: "gpt-4o-2024-08-06", max_output_tokens: 16_384, sampling: "any" };
+const GPT4O: DecisionTarget = {
+  ...LUNA, model: "gpt-4o", wire_id: "gpt-4o-2024-08-06", max_output_tokens: 16_384, sampling: "any", reasoning_effort: "unsupported",
+};
 const HAIKU: DecisionTarget = {
   ...LUNA, model: "claude-haiku-4-5", provider: "anthropic", provider_kind: "anthropic", wire_id: "claude-haiku-4-5-20251001",
   base_url_env: "ANTHROPIC_BASE_URL", api_key_env: "ANTHROPIC_API_KEY", context_window: 200_000, max_output_tokens: 64_000,
-  supports_prefill: true, sampling: "temperature_or_top_p",
+  supports_prefill: true, sampling: "temperature_or_top_p", reasoning_effort: "unsupported",
 };
 const SMALL_CLAUDE: DecisionTarget = { ...HAIKU, model: "claude-small", wire_id: "claude-small-1", max_output_tokens: 1_000, sampling: "any" };
 
 const hi = [{ role: "user" as const, content: "hi" }];
 const none = { toolIds: new Map(), forcedTool: null, legacyFunctions: false };
-const openaiFields = { logprobs: true, top_logprobs: 2, seed: 7, service_tier: "flex", reasoning_effort: "low", store: true, metadata: { k: "v" } };
+const openaiFields = { logprobs: true, top_logprobs: 2, seed: 7, service_tier: "flex", store: true, metadata: { k: "v" } };
 
 const rows: Array<{ name: string; request: unknown; target: DecisionTarget; expected: Omit<PreparedRequest, "wire"> & { wire: unknown } }> = [
   {
@@ -30,6 +32,29 @@ const rows: Array<{ name: string; request: unknown; target: DecisionTarget; expe
     target: GPT4O,
     expected: {
       wire: { kind: "openai-compatible", body: { model: "gpt-4o-2024-08-06", messages: hi, max_tokens: 300, temperature: 0.3, ...openaiFields } },
+      warnings: [],
+      restore: none,
+    },
+  },
+  {
+    name: "OpenAI: reasoning_effort dropped for a model that is not a reasoning model (gpt-4o refuses it)",
+    request: { messages: hi, reasoning_effort: "low", seed: 7 },
+    target: GPT4O,
+    expected: {
+      wire: { kind: "openai-compatible", body: { model: "gpt-4o-2024-08-06", messages: hi, seed: 7 } },
+      warnings: ["reasoning_effort dropped: gpt-4o is not a reasoning model"],
+      restore: none,
+    },
+  },
+  {
+    name: "OpenAI reasoning model with function tools: reasoning_effort none sent (gpt-5.6 refuses tools at its default effort)",
+    request: { messages: hi, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] },
+    target: LUNA,
+    expected: {
+      wire: {
+        kind: "openai-compatible",
+        body: { model: "gpt-5.6-luna", messages: hi, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }], reasoning_effort: "none" },
+      },
       warnings: [],
       restore: none,
     },
@@ -49,7 +74,7 @@ const rows: Array<{ name: string; request: unknown; target: DecisionTarget; expe
   },
   {
     name: "Anthropic: OpenAI-only fields dropped, service_tier mapped, top_p dropped beside temperature, translated",
-    request: { messages: [{ role: "system", content: "Be brief." }, ...hi], temperature: 0.5, top_p: 0.9, ...openaiFields, service_tier: "priority" },
+    request: { messages: [{ role: "system", content: "Be brief." }, ...hi], temperature: 0.5, top_p: 0.9, ...openaiFields, reasoning_effort: "low", service_tier: "priority" },
     target: HAIKU,
     expected: {
       wire: {
@@ -129,6 +154,6 @@ Deno.test("capabilitiesOf: the decision target's catalog columns, as the adaptat
   deepStrictEqual(capabilitiesOf(HAIKU), {
     model: "claude-haiku-4-5", wireId: "claude-haiku-4-5-20251001", providerKind: "anthropic", contextWindow: 200_000,
     maxOutputTokens: 64_000, supportsTools: true, supportsImages: true, supportsPdf: true, supportsJsonSchema: true,
-    supportsPrefill: true, sampling: "temperature_or_top_p",
+    supportsPrefill: true, sampling: "temperature_or_top_p", reasoningEffort: "unsupported",
   });
 });

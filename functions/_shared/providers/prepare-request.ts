@@ -48,6 +48,7 @@ export function capabilitiesOf(target: DecisionTarget): ModelCapabilities {
     supportsJsonSchema: target.supports_json_schema,
     supportsPrefill: target.supports_prefill,
     sampling: target.sampling,
+    reasoningEffort: target.reasoning_effort,
   };
 }
 

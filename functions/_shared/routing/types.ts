@@ -9,8 +9,8 @@ import type { AttemptErrorType } from "./error-types.ts";
 export type Provider = string;
 
 /** How a provider is spoken to: the OpenAI chat-completions wire, or Anthropic Messages. */
-export type { ProviderKind, SamplingRule } from "../adapt/mod.ts";
-import type { ProviderKind, SamplingRule } from "../adapt/mod.ts";
+export type { ProviderKind, ReasoningEffortRule, SamplingRule } from "../adapt/mod.ts";
+import type { ProviderKind, ReasoningEffortRule, SamplingRule } from "../adapt/mod.ts";
 
 /** One provider request, as `record_completion` takes it: its outcome and its tokens. */
 export type AttemptRecord = {
@@ -43,6 +43,7 @@ export interface DecisionTarget {
   supports_json_schema: boolean;
   supports_prefill: boolean;
   sampling: SamplingRule;
+  reasoning_effort: ReasoningEffortRule;
 }
 
 /** The decision `route_model` returns (the keys this code reads). */

@@ -21,17 +21,20 @@ select is((:'decision'::jsonb) -> 'targets',
   '[{"model": "claude-haiku-4-5", "provider": "anthropic", "provider_kind": "anthropic", "wire_id": "claude-haiku-4-5-20251001",
      "base_url": null, "base_url_env": "ANTHROPIC_BASE_URL", "api_key_env": "ANTHROPIC_API_KEY",
      "context_window": 200000, "max_output_tokens": 64000, "supports_tools": true, "supports_images": true,
-     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": true, "sampling": "temperature_or_top_p"},
+     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": true, "sampling": "temperature_or_top_p",
+     "reasoning_effort": "unsupported"},
     {"model": "gpt-5.6-sol", "provider": "openai", "provider_kind": "openai-compatible", "wire_id": "gpt-5.6-sol",
      "base_url": null, "base_url_env": "OPENAI_BASE_URL", "api_key_env": "OPENAI_API_KEY",
      "context_window": 1050000, "max_output_tokens": 128000, "supports_tools": true, "supports_images": true,
-     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": false, "sampling": "none"}]'::jsonb,
+     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": false, "sampling": "none",
+     "reasoning_effort": "none_with_tools"}]'::jsonb,
   'A medium decision of a fresh install targets Claude Haiku 4.5 by its dated wire id, then Sol, each with how to call it.');
 select is(
   (select array_agg(k order by k) from jsonb_object_keys((:'decision'::jsonb) -> 'targets' -> 0) k),
   array['api_key_env', 'base_url', 'base_url_env', 'context_window', 'max_output_tokens', 'model', 'provider', 'provider_kind',
-        'sampling', 'supports_images', 'supports_json_schema', 'supports_pdf', 'supports_prefill', 'supports_tools', 'wire_id'],
-  'Every target has exactly the fifteen documented keys.');
+        'reasoning_effort', 'sampling', 'supports_images', 'supports_json_schema', 'supports_pdf', 'supports_prefill',
+        'supports_tools', 'wire_id'],
+  'Every target has exactly the sixteen documented keys.');
 select is(
   (select jsonb_agg(t ->> 'model' order by o) from jsonb_array_elements((:'decision'::jsonb) -> 'targets') with ordinality a(t, o)),
   jsonb_build_array((:'decision'::jsonb) ->> 'model') || ((:'decision'::jsonb) -> 'fallback_chain'),
@@ -52,7 +55,7 @@ select is((:'adjusted'::jsonb) -> 'targets' -> 0 ->> 'model', tests.configured_m
 select is(
   (public.route_model(tests.get_agent_id('medium agent'), null, '{"FORCE_MODEL": "claude-haiku-4-5", "FORCE_PROVIDER": "openai"}')
     -> 'targets' -> 0) - array['context_window', 'max_output_tokens', 'supports_tools', 'supports_images', 'supports_pdf',
-                               'supports_json_schema', 'supports_prefill', 'sampling'],
+                               'supports_json_schema', 'supports_prefill', 'sampling', 'reasoning_effort'],
   '{"model": "claude-haiku-4-5", "provider": "openai", "provider_kind": "openai-compatible", "wire_id": "claude-haiku-4-5-20251001",
     "base_url": null, "base_url_env": "OPENAI_BASE_URL", "api_key_env": "OPENAI_API_KEY"}'::jsonb,
   'A forced provider serves the forced model: the target is that provider''s, with the model''s wire id.');

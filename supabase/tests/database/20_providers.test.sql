@@ -91,7 +91,8 @@ select is((:'local_decision'::jsonb) -> 'targets' -> 0,
   '{"model": "local-llama", "provider": "local", "provider_kind": "openai-compatible", "wire_id": "llama-3.3-70b-instruct",
     "base_url": "http://127.0.0.1:8080/v1", "base_url_env": "LOCAL_LLM_BASE_URL", "api_key_env": "LOCAL_LLM_API_KEY",
     "context_window": 131072, "max_output_tokens": 8192, "supports_tools": true, "supports_images": false,
-    "supports_pdf": false, "supports_json_schema": false, "supports_prefill": false, "sampling": "any"}'::jsonb,
+    "supports_pdf": false, "supports_json_schema": false, "supports_prefill": false, "sampling": "any",
+    "reasoning_effort": "unsupported"}'::jsonb,
   'Its target says how to call it: the provider''s kind, base URL and key variable, the model''s wire id, limits and capabilities.');
 select is((:'local_decision'::jsonb) -> 'targets' -> 1 ->> 'model', tests.configured_model('premium_model'),
   'The fallback chain ("*": the premium model) follows it in the targets.');

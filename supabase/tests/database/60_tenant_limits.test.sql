@@ -2,7 +2,7 @@
 -- recorded spend per UTC day, each at its boundary, per actor; RL429 with the setting and a retry-after.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(28);
+select plan(30);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): the named actors owner and stranger, one medium agent each, routing on
@@ -44,19 +44,22 @@ select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'),
 select is(pg_temp.refusal($$ select public.route_model(tests.get_agent_id('owner agent'), 'rate-5') $$, 60),
   'RL429 | tenant_requests_per_minute | t',
   'The refusal names the setting and a retry-after of at most the rest of the minute.');
-select is(public.route_model(tests.get_agent_id('owner agent'), 'rate-1') ->> 'replayed', 'true',
-  'A replay of an execution already decided is not refused.');
+select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'), 'rate-1') $$,
+  'RL429', 'route_model: the tenant''s request rate limit is reached (routing.config.tenant_requests_per_minute)',
+  'A replay of a decided execution is a request too (each call of an execution is one): past the limit it is refused.');
 
 -- -----------------------------------------------------------------------------
 -- Stranger (authenticated): another tenant has a counter of its own
 -- -----------------------------------------------------------------------------
 select tests.authenticate_as('stranger');
-select lives_ok($$ select public.route_model(tests.get_agent_id('stranger agent'), 's-1'),
-                         public.route_model(tests.get_agent_id('stranger agent'), 's-2'),
-                         public.route_model(tests.get_agent_id('stranger agent'), 's-3') $$,
-  'A stranger makes their three requests while the owner is refused.');
-select throws_ok($$ select public.route_model(tests.get_agent_id('stranger agent'), 's-4') $$, 'RL429', null,
-  'The stranger''s fourth request is refused too.');
+select lives_ok($$ select public.route_model(tests.get_agent_id('stranger agent'), 's-1') $$,
+  'A stranger makes a request while the owner is refused.');
+select is(public.route_model(tests.get_agent_id('stranger agent'), 's-1') ->> 'replayed', 'true',
+  'The stranger''s second call of execution s-1, under the limit, is answered with the decision replayed.');
+select lives_ok($$ select public.route_model(tests.get_agent_id('stranger agent'), 's-2') $$,
+  'The stranger''s third request of the minute is decided.');
+select throws_ok($$ select public.route_model(tests.get_agent_id('stranger agent'), 's-3') $$, 'RL429', null,
+  'The stranger''s fourth request is refused: the replay counted as a request.');
 
 -- -----------------------------------------------------------------------------
 -- Service role: routing for a tenant counts as that tenant
@@ -65,7 +68,7 @@ select tests.authenticate_as_service_role();
 select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'), 'svc-1', '{}', tests.get_user_id('owner')) $$,
   'RL429', null, 'The service role routing the owner''s agent is refused with the owner''s limit.');
 select is((select requests from routing.tenant_request_counts where user_id = tests.get_user_id('owner')), 3,
-  'Only the decided requests are counted: refusals and replays are not.');
+  'Only the admitted requests are counted: the refused ones (the replay past the limit too) are not.');
 
 -- -----------------------------------------------------------------------------
 -- Database owner: 0 means no limit; the counter keeps one row per tenant
@@ -116,8 +119,9 @@ select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'),
   'At $0.03 of the $0.03 limit the next request is refused with RL429.');
 select is(pg_temp.refusal($$ select public.route_model(tests.get_agent_id('owner agent'), 'spend-5') $$, 86400),
   'RL429 | tenant_daily_spend_usd | t', 'The refusal names the setting and a retry-after of at most a day (to UTC midnight).');
-select is(public.route_model(tests.get_agent_id('owner agent'), 'spend-3') ->> 'replayed', 'true',
-  'A replay of a decided execution is not refused by the spend limit either.');
+select throws_ok($$ select public.route_model(tests.get_agent_id('owner agent'), 'spend-3') $$,
+  'RL429', 'route_model: the tenant''s daily spend limit is reached (routing.config.tenant_daily_spend_usd)',
+  'Past the spend limit a replay of a decided execution is refused too: its call would spend more.');
 
 -- -----------------------------------------------------------------------------
 -- Stranger and service role: another tenant's spend is its own
