@@ -14,8 +14,11 @@
 --     closed -> open at config.breaker_failure_threshold consecutive failures
 --     that come from at least config.breaker_min_tenants tenants (the call's
 --     tenant: its decision's user_id), so one tenant's failures alone never
---     open a circuit all tenants share (it keeps counting, and the first
---     failure of another tenant opens it);
+--     open a circuit other tenants use (it keeps counting, and the first
+--     failure of another tenant opens it); unless no other tenant made an
+--     attempt on that provider within config.alert_provider_window_minutes
+--     (a project whose agents one user owns, or a quiet hour): the circuit is
+--     then the lone tenant's own, and its failures open it;
 --     half_open -> open again on failure; a success resets a row that is not
 --     already (closed, 0 failures); a success on a healthy row neither writes
 --     nor locks it (no hot row). Rows are locked in provider name order
@@ -198,6 +201,30 @@ comment on function routing._breaker_outcomes(uuid) is
   'The recorded attempts of a call folded per provider (routing.breaker_outcome), in provider order.';
 
 -- -----------------------------------------------------------------------------
+-- routing._breaker_tenants_suffice: may a streak of these tenants open the circuit?
+-- -----------------------------------------------------------------------------
+create function routing._breaker_tenants_suffice(provider text, tenants uuid[], min_tenants integer, window_minutes integer)
+returns boolean
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if cardinality(tenants) >= min_tenants then
+    return true;
+  end if;
+  -- Fewer tenants than the rule asks: theirs alone only when no other tenant used the provider in the window
+  -- (attempts_created_provider_idx; read only once a streak reaches the threshold, on the failure path).
+  return not exists (
+    select 1 from routing.attempts a
+    where a.created_at > now() - make_interval(mins => window_minutes) and a.provider = _breaker_tenants_suffice.provider
+      and a.user_id <> all (tenants));
+end
+$$;
+comment on function routing._breaker_tenants_suffice(text, uuid[], integer, integer) is
+  'Whether a failure streak of these tenants may open the provider''s circuit: at least min_tenants of them, or no other '
+  'tenant with an attempt on the provider within window_minutes (the circuit is then theirs alone).';
+
+-- -----------------------------------------------------------------------------
 -- routing._update_breakers: apply a recorded call to the breakers
 -- -----------------------------------------------------------------------------
 create function routing._update_breakers(call_id uuid) returns void
@@ -210,13 +237,16 @@ declare
   threshold integer;
   min_tenants integer;
   tenant uuid;
+  provider_window integer;
   new_tenants uuid[];
+  enough_tenants boolean;
   new_state text;
   new_failures integer;
   new_opened_at timestamptz;
   why text;
 begin
-  select c.breaker_failure_threshold, c.breaker_min_tenants into threshold, min_tenants from routing.config c;
+  select c.breaker_failure_threshold, c.breaker_min_tenants, c.alert_provider_window_minutes
+    into threshold, min_tenants, provider_window from routing.config c;
   threshold := coalesce(threshold, 5);
   min_tenants := coalesce(min_tenants, 2);
   -- The call's tenant: the user its decision was made for.
@@ -246,7 +276,9 @@ begin
       continue when o.trailing_failures = 0 and b.state = 'closed' and b.consecutive_failures = 0;
       new_failures := o.trailing_failures;
       new_tenants := case when new_failures > 0 then array[tenant] else '{}'::uuid[] end;
-      new_state := case when new_failures >= threshold and cardinality(new_tenants) >= min_tenants then 'open' else 'closed' end;
+      enough_tenants := new_failures >= threshold
+                        and routing._breaker_tenants_suffice(o.provider, new_tenants, min_tenants, provider_window);
+      new_state := case when enough_tenants then 'open' else 'closed' end;
       new_opened_at := case when new_state = 'open' then now() end;
     else
       new_failures := b.consecutive_failures + o.trailing_failures;
@@ -258,7 +290,8 @@ begin
       elsif b.state = 'open' then
         new_state := 'open';                  -- calls that got through anyway: keep the cooldown
         new_opened_at := b.opened_at;
-      elsif new_failures >= threshold and cardinality(new_tenants) >= min_tenants then
+      elsif new_failures >= threshold
+            and routing._breaker_tenants_suffice(o.provider, new_tenants, min_tenants, provider_window) then
         new_state := 'open';
         new_opened_at := now();
       else
@@ -358,7 +391,8 @@ grant all on routing.provider_breakers to service_role;
 grant select on routing.breaker_events to service_role;
 revoke all on function routing._breaker_states(integer), routing._claim_trial(text, integer),
   routing._is_availability_failure(text), routing._is_successful_attempt(integer, text),
-  routing._breaker_outcomes(uuid), routing._update_breakers(uuid), routing._stored_breaker_states()
+  routing._breaker_outcomes(uuid), routing._update_breakers(uuid), routing._stored_breaker_states(),
+  routing._breaker_tenants_suffice(text, uuid[], integer, integer)
   from public;
 revoke all on function routing._create_provider_breaker() from public;
 revoke all on function public.reset_circuit_breaker(text) from public, anon, authenticated, service_role;
