@@ -22,8 +22,8 @@ import { allAttemptsFailed, callerFaultError, type Decision } from "./routing-su
 export interface CompletionDeps {
   /** route_model; the environment overrides are the wiring's to add. */
   decide: (args: { agentId: string; executionId: string | null; actingUser: string | null; requestedModel: string | null }) => Promise<RoutingDecision>;
-  /** One attempt at one target with its prepared body; never throws for provider trouble. */
-  callProvider: (target: DecisionTarget, wire: ProviderBody, timeoutMs: number) => Promise<AttemptOutcome<ChatCompletion>>;
+  /** One attempt at one target with its prepared body; never throws for provider trouble. `signal`: the caller's request. */
+  callProvider: (target: DecisionTarget, wire: ProviderBody, timeoutMs: number, signal?: AbortSignal) => Promise<AttemptOutcome<ChatCompletion>>;
   /** One streamed attempt, read up to its first chunk (providers/open-stream.ts); never throws for provider trouble. */
   openStream: (
     args: { target: DecisionTarget; prepared: PreparedRequest; timeoutMs: number; stream: StreamSettings },

@@ -46,13 +46,15 @@ interface Script {
   keepMs?: number;
   caller?: VerifiedCaller;
   policy?: Partial<CompletionPolicy>;
+  /** The HTTP request's signal, handed to every attempt. */
+  signal?: AbortSignal;
 }
 
 /** Runs one completion; every provider attempt takes 100 ms of the fake clock, sleeping advances it. */
 async function run(script: Script) {
   let now = 1_000_000;
   const decided: unknown[] = [];
-  const tried: Array<{ model: string; timeoutMs: number; wire: ProviderBody }> = [];
+  const tried: Array<{ model: string; timeoutMs: number; wire: ProviderBody; signal?: AbortSignal }> = [];
   const records: Array<{ decisionId: string | null; failOpen?: FailOpenDecisionRecord; call: Omit<CallRecord, "call_key"> }> = [];
   const keys: string[] = [];
   let keptAt: number | null = null;
@@ -64,8 +66,8 @@ async function run(script: Script) {
       decided.push(args);
       return script.decide ? script.decide() : Promise.resolve(decision);
     },
-    callProvider: (target, wire, timeoutMs) => {
-      tried.push({ model: target.model, timeoutMs, wire: structuredClone(wire) });
+    callProvider: (target, wire, timeoutMs, signal) => {
+      tried.push({ model: target.model, timeoutMs, wire: structuredClone(wire), signal });
       now += 100;
       return Promise.resolve(queue.shift() ?? fail(500));
     },
@@ -89,7 +91,9 @@ async function run(script: Script) {
   const before = structuredClone(input);
   let outcome: unknown;
   try {
-    outcome = { answer: await routeCompletion({ request: input, caller: script.caller ?? user, policy: { ...policy, ...script.policy }, deps }) };
+    outcome = {
+      answer: await routeCompletion({ request: input, caller: script.caller ?? user, policy: { ...policy, ...script.policy }, deps, signal: script.signal }),
+    };
   } catch (error) {
     if (!(error instanceof RouterHttpError)) throw error;
     outcome = { error: { status: error.status, body: error.toBody(), headers: error.headers } };
@@ -102,6 +106,7 @@ async function run(script: Script) {
     keyShown: keys.length === 1 && withKey.includes(keys[0]),
     keptBeforeAnswer: keptAt !== null && keptAt <= answeredAt,
     decided, tried: tried.map((t) => t.model), timeouts: tried.map((t) => t.timeoutMs), wires: tried.map((t) => t.wire),
+    signals: tried.map((t) => t.signal),
     records, sleeps, logs,
   };
 }
@@ -131,6 +136,21 @@ Deno.test("complete: the decided model answers: 200 with its model and its recor
       attempts: [attempt("claude-haiku-4-5", "anthropic", 200, null, usage)], warnings: [] },
   }]);
   deepStrictEqual({ tried: r.tried, timeouts: r.timeouts, sleeps: r.sleeps }, { tried: ["claude-haiku-4-5"], timeouts: [30_000], sleeps: [] });
+});
+
+Deno.test("complete: a caller who disconnects mid-attempt: no retry, no fallback, the call recorded failed with a client_aborted attempt", async () => {
+  const controller = new AbortController();
+  const aborted: AttemptOutcome<ChatCompletion> = {
+    ok: false,
+    failure: { kind: "aborted", status: null, providerType: null, providerCode: null, param: null, message: "The caller closed the request.", retryAfterMs: null },
+  };
+  // callProvider answers so when the caller's signal fired during the attempt (call-provider.test.ts); more would follow a 529.
+  const r = await run({ outcomes: [aborted, ok, ok], signal: controller.signal });
+  deepStrictEqual({ tried: r.tried, sleeps: r.sleeps }, { tried: ["claude-haiku-4-5"], sleeps: [] });
+  deepStrictEqual(r.signals, [controller.signal], "the attempt got the caller's signal");
+  deepStrictEqual(r.records.map((x) => [x.call.status, x.call.attempts]), [
+    ["failed", [attempt("claude-haiku-4-5", "anthropic", null, "client_aborted")]],
+  ]);
 });
 
 Deno.test("complete: the service role decides with no acting user", async () => {

@@ -30,7 +30,8 @@ export interface CompletionResult {
 /**
  * The answer (whole, or a stream when the body asks for one), or a RouterHttpError: the provider's
  * refusal of the caller's request, a 400, a 502, a 503. `signal` is the HTTP request's: a caller
- * who disconnects aborts a stream's upstream request.
+ * who disconnects aborts the upstream request (a stream's, or a whole answer's attempt: then no
+ * retry or fallback follows, and the call is recorded failed with a client_aborted attempt).
  */
 export async function routeCompletion(
   { request, caller, policy, deps, signal }: {
@@ -52,7 +53,7 @@ export async function routeCompletion(
   const result = await callWithFallback<ChatCompletion, ReadyTarget>(ready, (ready) =>
     attemptWithRetries(
       ready,
-      (timeoutMs) => deps.callProvider(ready.target, ready.prepared.wire, timeoutMs),
+      (timeoutMs) => deps.callProvider(ready.target, ready.prepared.wire, timeoutMs, signal),
       policyFor(ready),
       (a) => attempts.push(a),
     ));

@@ -19,7 +19,7 @@ export function liveDeps(settings: RouterSettings): CompletionDeps {
       keepAlive(recording.recorder.drainIfDue());
       return routeModel(settings.databaseUrl, { ...args, env: readRoutingEnv() });
     },
-    callProvider: (target, wire, timeoutMs) => callProvider({ target, wire, timeoutMs }),
+    callProvider: (target, wire, timeoutMs, signal) => callProvider({ target, wire, timeoutMs, signal }),
     openStream: (args) => openStream(args),
     // Answer first, record after: the record is in the outbox when this resolves; its send runs on.
     record: async (pending) => {

@@ -1,7 +1,13 @@
 // One attempt at one target: send the prepared body (prepare-request.ts) with the SDK of the
 // target's provider KIND to the provider's connection (connection.ts), and hand back an OpenAI
 // chat.completion with normalized usage, or a ProviderFailure. Never throws for provider trouble:
-// the retry and fallback loops decide what a failure means.
+// the retry and fallback loops decide what a failure means. `timeoutMs` bounds the whole attempt:
+// the SDKs' own `timeout` ends once the response headers arrive, so a body that stalls after them
+// (a proxy that answers the headers early) would hang the call past every budget; an abort signal
+// with the same deadline covers the body read too. `signal` is the caller's: a caller who
+// disconnects aborts the attempt, which fails as client_aborted (returned at once: no retry, no
+// fallback, neutral for the breaker), so nothing more is sent or billed for an answer no one reads.
+import type { ProviderFailure } from "../routing/classify-failure.ts";
 import type { AttemptOutcome } from "../routing/retry.ts";
 import type { DecisionTarget } from "../routing/types.ts";
 import { convertFromAnthropicResponse, normalizeAnthropicUsage, normalizeOpenAIUsage } from "../translate/mod.ts";
@@ -15,8 +21,17 @@ type Env = { get(name: string): string | undefined };
 type OpenAICreateParams = Parameters<ReturnType<typeof openaiClient>["chat"]["completions"]["create"]>[0] & { stream?: false };
 
 export async function callProvider(
-  { target, wire, timeoutMs, env = Deno.env }: { target: DecisionTarget; wire: ProviderBody; timeoutMs: number; env?: Env },
+  { target, wire, timeoutMs, signal: caller, env = Deno.env }: {
+    target: DecisionTarget;
+    wire: ProviderBody;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    env?: Env;
+  },
 ): Promise<AttemptOutcome<ChatCompletion>> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = caller === undefined ? deadline : AbortSignal.any([deadline, caller]);
+  if (caller?.aborted) return { ok: false, failure: callerLeft() };
   try {
     const connection = resolveConnection({ target, env });
     const kind = wire.kind;
@@ -26,12 +41,13 @@ export async function callProvider(
         const completion = await client.chat.completions.create(wire.body as unknown as OpenAICreateParams, {
           timeout: timeoutMs,
           maxRetries: 0,
+          signal,
         }) as ChatCompletion;
         if (!Array.isArray(completion?.choices) || completion.choices.length === 0) return malformed("The provider sent no choices.");
         return { ok: true, value: completion, status: 200, usage: normalizeOpenAIUsage({ usage: completion.usage }) };
       }
       case "anthropic": {
-        const message = await anthropicClient(connection).messages.create(wire.body, { timeout: timeoutMs, maxRetries: 0 });
+        const message = await anthropicClient(connection).messages.create(wire.body, { timeout: timeoutMs, maxRetries: 0, signal });
         if (!Array.isArray(message?.content) || typeof message.usage?.input_tokens !== "number") {
           return malformed("The provider sent a malformed message.");
         }
@@ -45,8 +61,19 @@ export async function callProvider(
       }
     }
   } catch (error) {
+    // Whatever the SDK made of an abort (a user abort, a body-read error): the caller left, or time ran out.
+    if (caller?.aborted) return { ok: false, failure: callerLeft() };
+    if (deadline.aborted) return { ok: false, failure: timedOut() };
     return { ok: false, failure: failureFromSdkError(error) };
   }
+}
+
+function callerLeft(): ProviderFailure {
+  return { kind: "aborted", status: null, providerType: null, providerCode: null, param: null, message: "The caller closed the request.", retryAfterMs: null };
+}
+
+function timedOut(): ProviderFailure {
+  return { kind: "timeout", status: null, providerType: null, providerCode: null, param: null, message: "The provider did not answer in time.", retryAfterMs: null };
 }
 
 function malformed(message: string): AttemptOutcome<ChatCompletion> {

@@ -4,7 +4,8 @@
 // the error's type and code, and, for the two Anthropic quota errors that have neither, the message.
 import { type AttemptErrorType, type FailureAction, failureActionFor } from "./error-types.ts";
 
-export type FailureKind = "http" | "timeout" | "connection" | "malformed";
+/** `aborted`: the caller went away mid-attempt (the provider did nothing wrong). */
+export type FailureKind = "http" | "timeout" | "connection" | "malformed" | "aborted";
 
 /** A provider failure, independent of which SDK raised it. */
 export interface ProviderFailure {
@@ -88,6 +89,8 @@ function errorTypeOf(failure: ProviderFailure): AttemptErrorType {
       return "connection";
     case "malformed":
       return "malformed_response";
+    case "aborted":
+      return "client_aborted";
     case "http":
       return httpErrorType(failure);
     default: {
