@@ -430,7 +430,8 @@ Deno.test("complete: every attempt failing is a 502 listing the attempts without
       status: 502,
       body: {
         error: {
-          message: "Every provider attempt failed (6 attempts); last error: server_error: boom", type: "api_error", param: null,
+          message: "Every provider attempt failed (6 attempts); last error: server_error: the provider had an error or was overloaded.",
+          type: "api_error", param: null,
           code: "all_attempts_failed",
           attempts: tried.map(([model, provider]) => ({ model, provider, status: 500, error_type: "server_error", latency_ms: 100 })),
         },
@@ -439,6 +440,14 @@ Deno.test("complete: every attempt failing is a 502 listing the attempts without
     },
   });
   deepStrictEqual(r.records.map((x) => [x.call.status, x.call.model, x.call.fallback_used, x.call.attempts.length]), [["failed", "gpt-5.6-sol", true, 6]]);
+});
+
+Deno.test("complete: a 502 after rate limits does not echo the provider's words (the operator's organization and usage)", async () => {
+  const words = "Rate limit reached for gpt-5.6-sol in organization org-AbCdEf123 on tokens per min (TPM): Limit 200000, Used 199000.";
+  const r = await run({ outcomes: Array(6).fill(fail(429, { message: words })) });
+  const error = (r.outcome as { error: { body: { error: { message: string } } } }).error.body.error;
+  deepStrictEqual(error.message, "Every provider attempt failed (6 attempts); last error: rate_limit: the provider's rate limit was reached.");
+  deepStrictEqual(JSON.stringify(r.outcome).includes("org-AbCdEf123"), false, "the organization id is nowhere in the answer");
 });
 
 Deno.test("complete: a 502 after refused credentials does not echo the provider's message", async () => {

@@ -115,11 +115,26 @@ export function allAttemptsFailed(
   });
 }
 
-/** Provider auth and quota messages can quote (masked) keys: the caller gets a generic line. */
+/**
+ * The provider's words are the operator's account's, not the caller's: auth and quota messages can
+ * quote (masked) keys, rate-limit and server messages name the organization and its live usage
+ * ("... in organization org-... Limit 200000, Used 199000"). Every tenant shares that account, so the
+ * caller gets a generic line per error type; the attempts' types and statuses still say what happened.
+ */
 function callerSafeMessage({ failure, errorType }: { failure: ProviderFailure; errorType: AttemptErrorType }): string {
   // The router's own words about its configuration (a variable name, never a value).
   if (failure.providerCode === "missing_api_key" || failure.providerCode === "refused_key_variable") return failure.message;
   if (failure.status === 401 || failure.status === 403) return "the provider refused the router's credentials.";
-  if (errorType === "insufficient_quota") return "the provider's quota or credit is exhausted.";
-  return failure.message;
+  switch (errorType) {
+    case "insufficient_quota":
+      return "the provider's quota or credit is exhausted.";
+    case "rate_limit":
+      return "the provider's rate limit was reached.";
+    case "server_error":
+    case "overloaded":
+      return "the provider had an error or was overloaded.";
+    default:
+      // The router's own descriptions (timeouts, connections, malformed answers) and the rest.
+      return failure.kind === "http" ? "the provider refused the request." : failure.message;
+  }
 }

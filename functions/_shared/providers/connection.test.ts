@@ -30,12 +30,17 @@ const refusals: Array<[string, Partial<typeof row>, Error]> = [
   ["a SUPABASE_ URL variable is refused", { base_url_env: "SUPABASE_DB_URL" }, new RefusedVariableError("base_url_env", "SUPABASE_DB_URL")],
   ["a lower-case name is refused", { api_key_env: "openai_key" }, new RefusedVariableError("api_key_env", "openai_key")],
   ["a name with a dash is refused", { api_key_env: "MY-KEY" }, new RefusedVariableError("api_key_env", "MY-KEY")],
+  ["the function's DATABASE_URL is refused as a key, as the database refuses it", { api_key_env: "DATABASE_URL" }, new RefusedVariableError("api_key_env", "DATABASE_URL")],
+  ["the function's JWT_SECRET is refused as a URL", { base_url_env: "JWT_SECRET" }, new RefusedVariableError("base_url_env", "JWT_SECRET")],
 ];
 
 for (const [name, over, expected] of refusals) {
   Deno.test(`resolveConnection: ${name}`, () => {
     // The refused variables are set, so a refusal cannot be a missing value.
-    const vars = { SUPABASE_SERVICE_ROLE_KEY: "secret", SUPABASE_DB_URL: "postgres://secret", openai_key: "k", "MY-KEY": "k" };
+    const vars = {
+      SUPABASE_SERVICE_ROLE_KEY: "secret", SUPABASE_DB_URL: "postgres://secret", openai_key: "k", "MY-KEY": "k",
+      DATABASE_URL: "postgres://secret", JWT_SECRET: "secret",
+    };
     throws(() => resolveConnection({ target: { ...row, ...over }, env: env(vars) }), (error: unknown) => {
       deepStrictEqual([(error as Error).name, (error as Error).message], [expected.name, expected.message]);
       return true;

@@ -9,6 +9,8 @@ import type { DecisionTarget } from "../routing/types.ts";
 type Env = { get(name: string): string | undefined };
 
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+/** The function's own secrets and settings, never a provider's key or URL (as routing.providers' checks say). */
+const RESERVED_VARIABLES = new Set(["DATABASE_URL", "JWT_SECRET", "JWKS_URL"]);
 
 /** The provider's key variable is not set: the router treats it like a 401 from that provider. */
 export class MissingApiKeyError extends Error {
@@ -37,7 +39,10 @@ export interface Connection {
 }
 
 export function checkVariableName({ column, variable }: { column: string; variable: string }): string {
-  if (!VARIABLE_NAME.test(variable) || variable.startsWith("SUPABASE_")) throw new RefusedVariableError(column, variable);
+  // The same rule as the database's check on routing.providers (base_url_env_is_safe, api_key_env_is_safe).
+  if (!VARIABLE_NAME.test(variable) || variable.startsWith("SUPABASE_") || RESERVED_VARIABLES.has(variable)) {
+    throw new RefusedVariableError(column, variable);
+  }
   return variable;
 }
 

@@ -34,6 +34,23 @@ Deno.test("outbox log: records put in a row share one segment, a line each; done
     outbox.close();
   }));
 
+Deno.test("outbox log: the directory, a segment and a set-aside record are this user's only (0700 / 0600), whatever the umask", () =>
+  inTempDir(async (parent) => {
+    const dir = `${parent}/outbox`;
+    const umask = Deno.umask(0o000); // the most permissive: the modes must come from the store itself
+    try {
+      const outbox = outboxStore({ dir, onError: () => {} });
+      await outbox.put(record(1));
+      await outbox.put(record(2));
+      await outbox.reject(record(2).call.call_key);
+      const mode = (path: string) => (Deno.statSync(path).mode ?? 0) & 0o777;
+      deepStrictEqual([mode(dir), mode(`${dir}/${segments(dir)[0]}`), mode(`${dir}/${record(2).call.call_key}.rejected`)], [0o700, 0o600, 0o600]);
+      outbox.close();
+    } finally {
+      Deno.umask(umask);
+    }
+  }));
+
 Deno.test("outbox log: a segment is deleted once it no longer takes records and all its records are done", () =>
   inTempDir(async (dir) => {
     let now = 1_000_000;

@@ -137,10 +137,11 @@ export function outboxStore(
     const t = now();
     if (current !== null && t - current.created < ROTATE_MS && current.records < ROTATE_RECORDS) return current;
     try {
-      if (writable === null) Deno.mkdirSync(dir as string, { recursive: true });
+      // The records name tenants, agents and models: readable by this process's user only (umask aside).
+      if (writable === null) Deno.mkdirSync(dir as string, { recursive: true, mode: 0o700 });
       writable = true;
       const path = `${dir}/outbox-${t}-${crypto.randomUUID()}.jsonl`;
-      const file = Deno.openSync(path, { append: true, createNew: true });
+      const file = Deno.openSync(path, { append: true, createNew: true, mode: 0o600 });
       lockQuietly(file);
       const old = current;
       current = { path, file, created: t, records: 0, open: new Set(), torn: false };
@@ -262,7 +263,7 @@ export function outboxStore(
       const pending = memory.get(callKey) ?? foreignOf.get(callKey)?.waiting.get(callKey);
       if (dir !== null && pending !== undefined) {
         try {
-          await Deno.writeTextFile(`${dir}/${callKey}.rejected`, JSON.stringify(pending));
+          await Deno.writeTextFile(`${dir}/${callKey}.rejected`, JSON.stringify(pending), { mode: 0o600 });
         } catch (error) {
           // Not set aside: kept where it is (memory and log), so the record is not lost; the next drain tries again.
           onError("outbox_write_failed", error);
