@@ -20,7 +20,7 @@ export const FAIL_OPEN_TARGET: DecisionTarget = {
   supports_pdf: true,
   supports_json_schema: true,
   supports_prefill: false,
-  sampling: "none",
+  sampling: "effort_none",
   reasoning_effort: "none_with_tools",
 };
 

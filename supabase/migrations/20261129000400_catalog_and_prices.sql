@@ -83,7 +83,7 @@ create table routing.models (
   supports_pdf boolean not null default false,
   supports_json_schema boolean not null default false,
   supports_prefill boolean not null default false,
-  sampling text not null default 'any' check (sampling in ('any', 'temperature_or_top_p', 'none')),
+  sampling text not null default 'any' check (sampling in ('any', 'temperature_or_top_p', 'none', 'effort_none')),
   reasoning_effort text not null default 'unsupported' check (reasoning_effort in ('unsupported', 'any', 'none_with_tools')),
   -- Lifecycle.
   deprecated_at timestamptz,
@@ -122,7 +122,8 @@ comment on column routing.models.reasoning_effort is
   'effort none, which must be sent: the GPT-5.6 family refuses tools at its default effort and at any other).';
 comment on column routing.models.sampling is
   'The sampling parameters the model accepts: any (temperature and top_p together), temperature_or_top_p (one of them), '
-  'none (reasoning models that take only the default sampling: non-default values are refused).';
+  'none (reasoning models that take only the default sampling: non-default values are refused), effort_none (as none, '
+  'but temperature, top_p and log probabilities are taken at reasoning_effort none: GPT-5.1 and later).';
 comment on column routing.models.deprecated_at is 'When the provider announced the model''s deprecation (still served until retires_at).';
 comment on column routing.models.retires_at is
   'When the provider stops serving the model: from then route_model never picks it (adjustment retired:<yyyy-mm-dd>).';
@@ -308,8 +309,9 @@ comment on column public.routing_model_lifecycle.unavailable_reason is 'Why the 
 -- Today's models, in the plan's three price bands (efficient / balanced / most
 -- capable). Limits and capabilities from the model pages read 2026-12-02:
 --   gpt-5.6-*          developers.openai.com/api/docs/models/gpt-5.6-{luna,terra,sol}: 1,050,000 context,
---                      128,000 output; reasoning models (default effort medium): temperature / top_p only at
---                      the default, so sampling none; tools, images, PDF file parts, response_format json_schema;
+--                      128,000 output; reasoning models (default effort medium): temperature / top_p / log
+--                      probabilities only at the default, or at reasoning_effort none (OpenAI's GPT-5.1 / 5.2
+--                      guide), so sampling effort_none; tools, images, PDF file parts, response_format json_schema;
 --                      function tools in chat completions only with reasoning_effort none sent (a request with
 --                      tools and no effort, or another one, is a 400: "Function tools with reasoning_effort are not
 --                      supported for gpt-5.6-luna in /v1/chat/completions ... set reasoning_effort to 'none'",
@@ -322,11 +324,11 @@ comment on column public.routing_model_lifecycle.unavailable_reason is 'Why the 
 --                      output_config.format JSON schema.
 insert into routing.models (model, provider, wire_id, context_window, max_output_tokens, supports_tools, supports_images,
                             supports_pdf, supports_json_schema, supports_prefill, sampling, reasoning_effort, description) values
-  ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
+  ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, true, true, true, true, false, 'effort_none', 'none_with_tools',
    'Most capable band: high tier, premium and baseline of a fresh install'),
-  ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
+  ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, true, true, true, true, false, 'effort_none', 'none_with_tools',
    'Balanced band on OpenAI'),
-  ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, true, true, true, true, false, 'none', 'none_with_tools',
+  ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, true, true, true, true, false, 'effort_none', 'none_with_tools',
    'Efficient band: low tier, new agents and Anthropic substitute of a fresh install'),
   ('claude-sonnet-5-5', 'anthropic', 'claude-sonnet-5-5', 1000000, 128000, true, true, true, true, false, 'none',
    'unsupported', 'Balanced band on Anthropic (current Sonnet)'),

@@ -229,9 +229,12 @@ Deno.test("issue 8: each request is adapted to the model that answers it", e2e, 
     });
 
     await t.step(`tools with reasoning_effort high to ${low.model}: sent at effort none, the only one it takes tools at`, async () => {
-      const r = await routed(stack, LOW, { messages: [{ role: "user", content: "Weather in Oslo?" }], tools: [weatherTool], reasoning_effort: "high" });
+      const r = await routed(stack, LOW, {
+        messages: [{ role: "user", content: "Weather in Oslo?" }], tools: [weatherTool], reasoning_effort: "high", temperature: 0.2,
+      });
       answeredWith(r, low, [`reasoning_effort high sent as none: ${low.model} takes function tools in chat completions only at effort none`]);
-      deepStrictEqual([r.wire.reasoning_effort, (r.wire.tools as Json[]).length], ["none", 1]);
+      // At effort none the model takes sampling: the caller's temperature goes with the tools.
+      deepStrictEqual([r.wire.reasoning_effort, (r.wire.tools as Json[]).length, r.wire.temperature], ["none", 1, 0.2]);
     });
 
     await t.step(`max_tokens to ${low.model} (a reasoning model): sent as max_completion_tokens`, async () => {

@@ -77,6 +77,30 @@ const rows: Array<{
     expected: { request: {}, warnings: ["logit_bias dropped: o4-mini (a reasoning model) does not take it"] },
   },
   {
+    name: "effort_none at reasoning_effort none: temperature, top_p and log probabilities stay; penalties and logit_bias go",
+    model: { ...REASONER, model: "gpt-5.6-luna", sampling: "effort_none" },
+    request: { reasoning_effort: "none", temperature: 0.2, top_p: 0.5, logprobs: true, top_logprobs: 2, presence_penalty: 0.4, logit_bias: { "1": 5 } },
+    expected: {
+      request: { reasoning_effort: "none", temperature: 0.2, top_p: 0.5, logprobs: true, top_logprobs: 2 },
+      warnings: [
+        "presence_penalty dropped: gpt-5.6-luna (a reasoning model) does not take it",
+        "logit_bias dropped: gpt-5.6-luna (a reasoning model) does not take it",
+      ],
+    },
+  },
+  {
+    name: "effort_none at another effort (or none sent): as none",
+    model: { ...REASONER, model: "gpt-5.6-luna", sampling: "effort_none" },
+    request: { reasoning_effort: "low", temperature: 0.2, logprobs: true },
+    expected: {
+      request: { reasoning_effort: "low" },
+      warnings: [
+        "temperature 0.2 dropped: gpt-5.6-luna accepts only the default (1)",
+        "logprobs dropped: gpt-5.6-luna (a reasoning model) does not take it",
+      ],
+    },
+  },
+  {
     name: "any: log probabilities and penalties pass",
     model: GPT,
     request: { logprobs: true, top_logprobs: 2, presence_penalty: 0.5 },

@@ -8,8 +8,12 @@
  * and any other is dropped; the penalties, `logit_bias` and log probabilities
  * are among their documented limitations (GPT-5.1 and later take log
  * probabilities only at reasoning effort none), so they are dropped whatever
- * their value, said so when they asked for something. Values that are not
- * numbers are left for the provider's own validation to name.
+ * their value, said so when they asked for something. `effort_none` (GPT-5.1
+ * and later) is `none` unless the request's `reasoning_effort` is "none" (as
+ * the caller sent it, or as adapt-reasoning-effort.ts set it for tools): then
+ * temperature, top_p and log probabilities are the model's to take, and only
+ * the penalties and `logit_bias` go. Values that are not numbers are left for
+ * the provider's own validation to name.
  */
 import type { AdaptInput, AdaptStep, OpenAIChatRequest } from "./types.ts";
 
@@ -41,23 +45,26 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
         warnings: [`top_p dropped: ${model.model} accepts temperature or top_p, not both`],
       };
     }
-    case "none": {
+    case "none":
+    case "effort_none": {
+      const atEffortNone = rule === "effort_none" && request.reasoning_effort === "none";
       const adapted: OpenAIChatRequest = { ...request };
       const warnings: string[] = [];
-      for (const [param, fallback] of DEFAULT_ONLY) {
+      for (const [param, fallback] of atEffortNone ? [] : DEFAULT_ONLY) {
         const value: unknown = request[param];
         if (!isSet(value) || value === fallback) continue;
         delete adapted[param];
         warnings.push(`${param} ${String(value)} dropped: ${model.model} accepts only the default (${fallback})`);
       }
-      for (const [param, nothing] of NOT_TAKEN) {
+      const notTaken = atEffortNone ? NOT_TAKEN.filter(([param]) => !LOG_PROBABILITIES.has(param)) : NOT_TAKEN;
+      for (const [param, nothing] of notTaken) {
         const value: unknown = request[param];
         if (!isSet(value)) continue;
         delete adapted[param];
         if (value === nothing || (param === "logit_bias" && isEmptyObject(value))) continue;
         warnings.push(`${param} dropped: ${model.model} (a reasoning model) does not take it`);
       }
-      const changed = NOT_TAKEN.some(([param]) => isSet(request[param])) || warnings.length > 0;
+      const changed = notTaken.some(([param]) => isSet(request[param])) || warnings.length > 0;
       return { request: changed ? adapted : request, warnings };
     }
     default: {
@@ -66,6 +73,9 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
     }
   }
 }
+
+/** Taken at reasoning effort none by `effort_none` models, with temperature and top_p. */
+const LOG_PROBABILITIES: ReadonlySet<string> = new Set(["logprobs", "top_logprobs"]);
 
 const isEmptyObject = (value: unknown): boolean =>
   typeof value === "object" && value !== null && Object.keys(value).length === 0;

@@ -46,6 +46,15 @@ const rows: Array<{
     expected: { request: { max_tokens: null }, warnings: [] },
   },
   {
+    name: "reasoning model that samples at effort none (effort_none): max_tokens renamed too",
+    model: { ...REASONER, model: "gpt-5.6-luna", sampling: "effort_none" },
+    request: { max_tokens: 500 },
+    expected: {
+      request: { max_completion_tokens: 500 },
+      warnings: ["max_tokens sent as max_completion_tokens: gpt-5.6-luna takes only max_completion_tokens"],
+    },
+  },
+  {
     name: "reasoning model: max_tokens renamed to max_completion_tokens",
     model: REASONER,
     request: { max_tokens: 500 },

@@ -4,7 +4,7 @@
  * A `max_tokens` above the model's output limit is a 400 on both providers,
  * yet the same body is fine for a bigger model of the chain; so each target
  * gets it clamped to its own limit. OpenAI's reasoning models (`sampling:
- * none`) refuse the older `max_tokens` and take only `max_completion_tokens`,
+ * none` or `effort_none`) refuse the older `max_tokens` and take only `max_completion_tokens`,
  * so it is renamed there; other OpenAI-compatible servers keep the name they
  * were sent, since not all of them know the newer one. Values that are not
  * numbers are left for the validation downstream to name.
@@ -32,7 +32,8 @@ export function clampOutputLimit({ request, model }: AdaptInput): AdaptStep {
 function renameForReasoningModel(
   { request, model }: { request: OpenAIChatRequest; model: ModelCapabilities },
 ): AdaptStep {
-  if (model.providerKind !== "openai-compatible" || model.sampling !== "none") return { request, warnings: [] };
+  const reasoning = model.sampling === "none" || model.sampling === "effort_none";
+  if (model.providerKind !== "openai-compatible" || !reasoning) return { request, warnings: [] };
   const { max_tokens, ...rest } = request;
   if (max_tokens === undefined || max_tokens === null) return { request, warnings: [] };
   const newer = request.max_completion_tokens;

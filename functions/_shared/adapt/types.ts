@@ -31,10 +31,11 @@ export type ProviderKind = "openai-compatible" | "anthropic";
 
 /**
  * Which sampling parameters a model takes: any; one of `temperature` and
- * `top_p` (Claude 4 and later refuse both); or none but their defaults
- * (reasoning models).
+ * `top_p` (Claude 4 and later refuse both); none but their defaults
+ * (reasoning models); or, `effort_none`, as none unless `reasoning_effort` is
+ * "none", where temperature, top_p and log probabilities are taken (GPT-5.1 and later).
  */
-export type SamplingRule = "any" | "temperature_or_top_p" | "none";
+export type SamplingRule = "any" | "temperature_or_top_p" | "none" | "effort_none";
 
 /**
  * What an OpenAI model does with `reasoning_effort` (and `verbosity`): refuses

@@ -26,7 +26,7 @@ select is((:'decision'::jsonb) -> 'targets',
     {"model": "gpt-5.6-sol", "provider": "openai", "provider_kind": "openai-compatible", "wire_id": "gpt-5.6-sol",
      "base_url": null, "base_url_env": "OPENAI_BASE_URL", "api_key_env": "OPENAI_API_KEY",
      "context_window": 1050000, "max_output_tokens": 128000, "supports_tools": true, "supports_images": true,
-     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": false, "sampling": "none",
+     "supports_pdf": true, "supports_json_schema": true, "supports_prefill": false, "sampling": "effort_none",
      "reasoning_effort": "none_with_tools"}]'::jsonb,
   'A medium decision of a fresh install targets Claude Haiku 4.5 by its dated wire id, then Sol, each with how to call it.');
 select is(

@@ -23,9 +23,9 @@ select results_eq(
            ('gpt-3.5-turbo', 'openai', 'gpt-3.5-turbo', 16385, 4096, 'any'),
            ('gpt-4o', 'openai', 'gpt-4o', 128000, 16384, 'any'),
            ('gpt-4o-mini', 'openai', 'gpt-4o-mini', 128000, 16384, 'any'),
-           ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, 'none'),
-           ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, 'none'),
-           ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, 'none')$$,
+           ('gpt-5.6-luna', 'openai', 'gpt-5.6-luna', 1050000, 128000, 'effort_none'),
+           ('gpt-5.6-sol', 'openai', 'gpt-5.6-sol', 1050000, 128000, 'effort_none'),
+           ('gpt-5.6-terra', 'openai', 'gpt-5.6-terra', 1050000, 128000, 'effort_none')$$,
   'Each model has its provider, the wire id its API takes, its context window, output limit and sampling rule.');
 select results_eq(
   $$select model, supports_tools, supports_images, supports_pdf, supports_json_schema, supports_prefill
