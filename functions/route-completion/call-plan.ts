@@ -100,6 +100,7 @@ export async function planCall(
     minAttemptMs: MIN_ATTEMPT_MS,
     // Keep one full attempt for the next model, unless this is the last one.
     reserveMs: target === ready[ready.length - 1] ? 0 : policy.attemptTimeoutMs,
+    fallbackLeft: target !== ready[ready.length - 1],
     ...deps.clock,
   });
   return { decision, ready, skipped, policyFor };

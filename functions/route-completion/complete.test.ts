@@ -314,6 +314,11 @@ Deno.test("complete: OpenAI's 400 is passed through with its own code and param"
   });
 });
 
+Deno.test("complete: a 429 asking to wait 55 s (past the longest backoff) goes to the chain's next model at once", async () => {
+  const r = await run({ outcomes: [fail(429, { retryAfterMs: 55_000 }), ok] });
+  deepStrictEqual({ tried: r.tried, sleeps: r.sleeps }, { tried: ["claude-haiku-4-5", "gpt-5.6-sol"], sleeps: [] });
+});
+
 Deno.test("complete: a 404 model_not_found costs one attempt, no retry, and the chain answers", async () => {
   const r = await run({ outcomes: [fail(404, { providerType: "not_found_error", message: "model: claude-haiku-4-5-20251001" }), ok] });
   deepStrictEqual(r.tried, ["claude-haiku-4-5", "gpt-5.6-sol"]);

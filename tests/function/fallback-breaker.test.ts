@@ -6,7 +6,8 @@ import { configuredModels, createUserWithAgent, e2e, post, resetBreakers, startS
 const messages = [{ role: "user", content: "hello" }];
 
 Deno.test("fallback and circuit breaker", e2e, async (t) => {
-  const stack = await startStack({ ROUTER_ATTEMPT_TIMEOUT_MS: "1000" });
+  // The longest backoff (500 ms) above the 400 ms retry-after below, so that it is waited out on the same model.
+  const stack = await startStack({ ROUTER_ATTEMPT_TIMEOUT_MS: "1000", ROUTER_RETRY_MAX_DELAY_MS: "500" });
   const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 5.2, executions: 30, successRate: 96 });
   const token = await userToken(stack, userId);
   const call = () => post(stack.endpoint, token, { agent_id: agentId, messages });

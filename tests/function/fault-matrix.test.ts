@@ -238,6 +238,9 @@ async function serveEveryModel(sql: Sql): Promise<void> {
 
 Deno.test("fault matrix: every provider × fault × pattern ends as ROUTING-SPEC §4 and §5 prescribe", e2e, async (t) => {
   const stack = await startStack({
+    // The longest backoff above the matrix's retry-after (60 ms), so that it is waited out on the same model
+    // (a longer one goes to the next model at once: complete.test.ts).
+    ROUTER_RETRY_MAX_DELAY_MS: "100",
     ROUTER_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
     ROUTER_STREAM_STALL_MS: String(STALL_MS),
     ROUTER_TOTAL_BUDGET_MS: String(TOTAL_BUDGET_MS),

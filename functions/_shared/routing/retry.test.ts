@@ -16,6 +16,7 @@ function policy(overrides: Partial<RetryPolicy> = {}) {
   const sleeps: number[] = [];
   const p: RetryPolicy = {
     maxRetries: 2, attemptTimeoutMs: 1000, baseDelayMs: 100, maxDelayMs: 1000, deadline: 60_000, minAttemptMs: 50, reserveMs: 0,
+    fallbackLeft: false,
     now: () => now, sleep: (ms) => { sleeps.push(ms); now += ms; return Promise.resolve(); }, random: () => 1,
     ...overrides,
   };
@@ -56,6 +57,16 @@ Deno.test("retry: three 529s exhaust max_retries = 2 and ask for a fallback", as
 Deno.test("retry: retry-after from the provider is honoured instead of the backoff", async () => {
   const { sleeps } = await run([fail(429, { retryAfterMs: 1500 }), ok]);
   deepStrictEqual(sleeps, [1500]);
+});
+
+Deno.test("retry: a retry-after longer than the longest backoff falls back at once when another model follows", async () => {
+  const { result, sleeps, records } = await run([fail(429, { retryAfterMs: 55_000 }), ok], { fallbackLeft: true });
+  deepStrictEqual([!result.ok && result.action, sleeps, records.length], ["fallback", [], 1]);
+});
+
+Deno.test("retry: a retry-after within the longest backoff is waited out even when another model follows", async () => {
+  const { result, sleeps } = await run([fail(429, { retryAfterMs: 800 }), ok], { fallbackLeft: true });
+  deepStrictEqual([result.ok, sleeps], [true, [800]]);
 });
 
 Deno.test("retry: a retry-after beyond the total budget falls back instead of waiting", async () => {

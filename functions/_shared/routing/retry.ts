@@ -16,6 +16,8 @@ export interface RetryPolicy {
   minAttemptMs: number;
   /** Budget kept back for the next model of the chain: retries stop when they would eat into it. */
   reserveMs: number;
+  /** Whether another model of the chain follows this one: a long retry-after is then not waited out. */
+  fallbackLeft: boolean;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -64,7 +66,13 @@ export async function attemptWithRetries<T>(
     if (failureClass.action !== "retry") {
       return { ok: false, action: failureClass.action, failure: outcome.failure, class: failureClass };
     }
-    const delay = outcome.failure.retryAfterMs ?? backoffDelay(retry, policy);
+    const retryAfter = outcome.failure.retryAfterMs;
+    if (retryAfter !== null && retryAfter > policy.maxDelayMs && policy.fallbackLeft) {
+      // The provider asks for a longer wait than any backoff: the next model answers sooner. The wait
+      // is still honoured (this model is not tried again before it); the last model of the chain waits it out.
+      return { ok: false, action: "fallback", failure: outcome.failure, class: failureClass };
+    }
+    const delay = retryAfter ?? backoffDelay(retry, policy);
     const outOfRetries = retry >= policy.maxRetries;
     const outOfBudget = policy.now() + delay + policy.minAttemptMs + policy.reserveMs > policy.deadline;
     if (outOfRetries || outOfBudget) {
