@@ -239,7 +239,6 @@ declare
   tenant uuid;
   provider_window integer;
   new_tenants uuid[];
-  enough_tenants boolean;
   new_state text;
   new_failures integer;
   new_opened_at timestamptz;
@@ -276,9 +275,9 @@ begin
       continue when o.trailing_failures = 0 and b.state = 'closed' and b.consecutive_failures = 0;
       new_failures := o.trailing_failures;
       new_tenants := case when new_failures > 0 then array[tenant] else '{}'::uuid[] end;
-      enough_tenants := new_failures >= threshold
-                        and routing._breaker_tenants_suffice(o.provider, new_tenants, min_tenants, provider_window);
-      new_state := case when enough_tenants then 'open' else 'closed' end;
+      new_state := case when new_failures >= threshold
+                             and routing._breaker_tenants_suffice(o.provider, new_tenants, min_tenants, provider_window)
+                        then 'open' else 'closed' end;
       new_opened_at := case when new_state = 'open' then now() end;
     else
       new_failures := b.consecutive_failures + o.trailing_failures;

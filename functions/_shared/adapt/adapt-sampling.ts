@@ -23,14 +23,14 @@ const DEFAULT_ONLY = [
   ["top_p", 1],
 ] as const satisfies ReadonlyArray<readonly [keyof OpenAIChatRequest, number]>;
 
-/** What a reasoning model does not take, and the value that asks for nothing. */
-const NOT_TAKEN = [
-  ["frequency_penalty", 0],
-  ["presence_penalty", 0],
-  ["logit_bias", null],
-  ["logprobs", false],
-  ["top_logprobs", 0],
-] as const satisfies ReadonlyArray<readonly [keyof OpenAIChatRequest, number | boolean | null]>;
+/** What a reasoning model does not take, and whether a value asks for nothing (dropped without a word). */
+const NOT_TAKEN: ReadonlyArray<readonly [keyof OpenAIChatRequest, (value: unknown) => boolean]> = [
+  ["frequency_penalty", (value) => value === 0],
+  ["presence_penalty", (value) => value === 0],
+  ["logit_bias", (value) => typeof value === "object" && value !== null && Object.keys(value).length === 0],
+  ["logprobs", (value) => value === false],
+  ["top_logprobs", (value) => value === 0],
+];
 
 export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
   const rule = model.sampling;
@@ -50,21 +50,21 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
       const atEffortNone = rule === "effort_none" && request.reasoning_effort === "none";
       const adapted: OpenAIChatRequest = { ...request };
       const warnings: string[] = [];
+      let changed = false;
       for (const [param, fallback] of atEffortNone ? [] : DEFAULT_ONLY) {
         const value: unknown = request[param];
         if (!isSet(value) || value === fallback) continue;
         delete adapted[param];
+        changed = true;
         warnings.push(`${param} ${String(value)} dropped: ${model.model} accepts only the default (${fallback})`);
       }
-      const notTaken = atEffortNone ? NOT_TAKEN.filter(([param]) => !LOG_PROBABILITIES.has(param)) : NOT_TAKEN;
-      for (const [param, nothing] of notTaken) {
+      for (const [param, asksNothing] of NOT_TAKEN) {
         const value: unknown = request[param];
-        if (!isSet(value)) continue;
+        if (!isSet(value) || (atEffortNone && LOG_PROBABILITIES.has(param))) continue;
         delete adapted[param];
-        if (value === nothing || (param === "logit_bias" && isEmptyObject(value))) continue;
-        warnings.push(`${param} dropped: ${model.model} (a reasoning model) does not take it`);
+        changed = true;
+        if (!asksNothing(value)) warnings.push(`${param} dropped: ${model.model} (a reasoning model) does not take it`);
       }
-      const changed = notTaken.some(([param]) => isSet(request[param])) || warnings.length > 0;
       return { request: changed ? adapted : request, warnings };
     }
     default: {
@@ -76,9 +76,6 @@ export function adaptSampling({ request, model }: AdaptInput): AdaptStep {
 
 /** Taken at reasoning effort none by `effort_none` models, with temperature and top_p. */
 const LOG_PROBABILITIES: ReadonlySet<string> = new Set(["logprobs", "top_logprobs"]);
-
-const isEmptyObject = (value: unknown): boolean =>
-  typeof value === "object" && value !== null && Object.keys(value).length === 0;
 
 /** OpenAI takes null for "not set". */
 function isSet(value: unknown): boolean {

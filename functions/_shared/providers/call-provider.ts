@@ -7,7 +7,6 @@
 // with the same deadline covers the body read too. `signal` is the caller's: a caller who
 // disconnects aborts the attempt, which fails as client_aborted (returned at once: no retry, no
 // fallback, neutral for the breaker), so nothing more is sent or billed for an answer no one reads.
-import type { ProviderFailure } from "../routing/classify-failure.ts";
 import type { AttemptOutcome } from "../routing/retry.ts";
 import type { DecisionTarget } from "../routing/types.ts";
 import { convertFromAnthropicResponse, normalizeAnthropicUsage, normalizeOpenAIUsage } from "../translate/mod.ts";
@@ -15,7 +14,7 @@ import type { ChatCompletion } from "../translate/mod.ts";
 import { anthropicClient, openaiClient } from "./clients.ts";
 import { resolveConnection } from "./connection.ts";
 import type { ProviderBody } from "./prepare-request.ts";
-import { failureFromSdkError } from "./sdk-failure.ts";
+import { callerLeftFailure, failureFromSdkError, timedOutFailure } from "./sdk-failure.ts";
 
 type Env = { get(name: string): string | undefined };
 type OpenAICreateParams = Parameters<ReturnType<typeof openaiClient>["chat"]["completions"]["create"]>[0] & { stream?: false };
@@ -31,7 +30,7 @@ export async function callProvider(
 ): Promise<AttemptOutcome<ChatCompletion>> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = caller === undefined ? deadline : AbortSignal.any([deadline, caller]);
-  if (caller?.aborted) return { ok: false, failure: callerLeft() };
+  if (caller?.aborted) return { ok: false, failure: callerLeftFailure() };
   try {
     const connection = resolveConnection({ target, env });
     const kind = wire.kind;
@@ -62,18 +61,10 @@ export async function callProvider(
     }
   } catch (error) {
     // Whatever the SDK made of an abort (a user abort, a body-read error): the caller left, or time ran out.
-    if (caller?.aborted) return { ok: false, failure: callerLeft() };
-    if (deadline.aborted) return { ok: false, failure: timedOut() };
+    if (caller?.aborted) return { ok: false, failure: callerLeftFailure() };
+    if (deadline.aborted) return { ok: false, failure: timedOutFailure() };
     return { ok: false, failure: failureFromSdkError(error) };
   }
-}
-
-function callerLeft(): ProviderFailure {
-  return { kind: "aborted", status: null, providerType: null, providerCode: null, param: null, message: "The caller closed the request.", retryAfterMs: null };
-}
-
-function timedOut(): ProviderFailure {
-  return { kind: "timeout", status: null, providerType: null, providerCode: null, param: null, message: "The provider did not answer in time.", retryAfterMs: null };
 }
 
 function malformed(message: string): AttemptOutcome<ChatCompletion> {

@@ -9,6 +9,12 @@ import { MissingApiKeyError, RefusedVariableError } from "./connection.ts";
 
 const NOTHING = { providerType: null, providerCode: null, param: null, retryAfterMs: null } as const;
 
+/** The attempt ran out of its time (the SDK's timeout, or the deadline on the body read: call-provider.ts). */
+export const timedOutFailure = (): ProviderFailure => ({ ...NOTHING, kind: "timeout", status: null, message: "The provider did not answer in time." });
+
+/** The caller closed the request during the attempt. */
+export const callerLeftFailure = (): ProviderFailure => ({ ...NOTHING, kind: "aborted", status: null, message: "The caller closed the request." });
+
 export function failureFromSdkError(error: unknown): ProviderFailure {
   if (error instanceof MissingApiKeyError) {
     return { ...NOTHING, kind: "http", status: 401, providerCode: "missing_api_key", message: error.message };
@@ -17,7 +23,7 @@ export function failureFromSdkError(error: unknown): ProviderFailure {
     return { ...NOTHING, kind: "http", status: 401, providerCode: "refused_key_variable", message: error.message };
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError) {
-    return { ...NOTHING, kind: "timeout", status: null, message: "The provider did not answer in time." };
+    return timedOutFailure();
   }
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
     return { ...NOTHING, kind: "connection", status: null, message: "Could not reach the provider." };
