@@ -55,14 +55,17 @@ comment on index routing.decisions_user_created_idx is 'A user''s decisions by t
 -- -----------------------------------------------------------------------------
 -- The catalog rows decisions name: never deleted or renamed while named
 -- -----------------------------------------------------------------------------
--- What the foreign keys did, without a check per decision: the writers of decisions take their
--- names from the catalog (route_model from routing.models / routing.providers through its
--- config, record_fail_open_completion from routing.models, its call's foreign keys checking
--- again), and a catalog row named by a decision cannot be deleted or renamed (23503, as the
--- foreign keys answered). No race with a decision being made: the deleting statement first
--- takes a SHARE lock on routing.decisions, which waits for every transaction that wrote or is
--- about to write a decision (route_model takes its ROW EXCLUSIVE lock before it reads the
--- catalog) and holds off new ones until the delete commits; the check then sees them all.
+-- What the foreign keys did, without a check per decision or call: the writers of decisions take
+-- their names from the catalog (route_model from routing.models / routing.providers through its
+-- config, record_fail_open_completion from routing.models), and a catalog row named by a decision
+-- cannot be deleted or renamed (23503, as the foreign keys answered); nor can a provider an
+-- attempt names (routing.calls and routing.attempts below: their models are held by their price
+-- rows). No race with a decision or an attempt being written: the deleting statement first takes
+-- a SHARE lock on routing.decisions (and for a provider on routing.attempts), which waits for
+-- every transaction that wrote or is about to write one (route_model and
+-- record_fail_open_completion take their ROW EXCLUSIVE lock before they read the catalog, the
+-- recording statement of record_completion before its snapshot) and holds off new ones until the
+-- delete commits; the check then sees them all.
 create function routing._lock_decisions_for_catalog_change() returns trigger
 language plpgsql
 security definer  -- the service role may change the catalog; only the owner locks the audit table
@@ -70,11 +73,15 @@ set search_path = ''
 as $$
 begin
   lock table routing.decisions in share mode;
+  if tg_table_name = 'providers' then
+    lock table routing.attempts in share mode;
+  end if;
   return null;
 end
 $$;
 comment on function routing._lock_decisions_for_catalog_change() is
-  'Trigger: before a catalog delete or rename, waits for the decisions being written (routing._keep_decided_catalog sees them).';
+  'Trigger: before a catalog delete or rename, waits for the decisions (and for a provider the attempts) being written '
+  '(routing._keep_decided_catalog sees them).';
 
 create function routing._keep_decided_catalog() returns trigger
 language plpgsql
@@ -89,17 +96,23 @@ begin
       raise exception 'model % is named by routing.decisions: it cannot be deleted or renamed', old.model
         using errcode = '23503';
     end if;
-  elsif (tg_op = 'DELETE' or new.provider is distinct from old.provider)
-        and exists (select 1 from routing.decisions d where d.provider = old.provider) then
-    raise exception 'provider % is named by routing.decisions: it cannot be deleted or renamed', old.provider
-      using errcode = '23503';
+  elsif tg_op = 'DELETE' or new.provider is distinct from old.provider then
+    if exists (select 1 from routing.decisions d where d.provider = old.provider) then
+      raise exception 'provider % is named by routing.decisions: it cannot be deleted or renamed', old.provider
+        using errcode = '23503';
+    end if;
+    -- A call's provider is one of its attempts' (record_completion): the attempts answer for both.
+    if exists (select 1 from routing.attempts a where a.provider = old.provider) then
+      raise exception 'provider % is named by routing.attempts: it cannot be deleted or renamed', old.provider
+        using errcode = '23503';
+    end if;
   end if;
   return null;
 end
 $$;
 comment on function routing._keep_decided_catalog() is
-  'Trigger: refuses (23503) deleting or renaming a routing.models / routing.providers row that a decision names, as a '
-  'foreign key would, without a check per decision.';
+  'Trigger: refuses (23503) deleting or renaming a routing.models / routing.providers row that a decision names, or a '
+  'provider an attempt names, as a foreign key would, without a check per decision or call.';
 
 create trigger lock_decisions_for_catalog_change before delete or update of model on routing.models
   for each statement execute function routing._lock_decisions_for_catalog_change();
@@ -121,8 +134,9 @@ comment on trigger keep_decided_catalog on routing.providers is 'A provider a de
 -- -----------------------------------------------------------------------------
 -- A call is recorded once per route-completion request, so what its insert maintains is kept to
 -- what a reader needs. agent_id and baseline_model are copied from the call's decision, whose own
--- foreign keys (to public.agents, restrict; to routing.models) already hold them: a second check
--- per call (and the index an agent's delete would need for it) would guard nothing more.
+-- foreign key (to public.agents, restrict) and catalog trigger (routing._keep_decided_catalog)
+-- already hold them: a second check per call (and the index an agent's delete would need for it)
+-- would guard nothing more.
 create table routing.calls (
   id uuid primary key default gen_random_uuid(),
   created_at timestamptz not null default now(),
@@ -131,8 +145,10 @@ create table routing.calls (
   user_id uuid not null,
   execution_id text,
   status text not null check (status in ('succeeded', 'failed')),
-  model text not null references routing.models (model),
-  provider text not null references routing.providers (provider),
+  -- model and provider: those of one of the call's attempts (record_completion checks), so the
+  -- attempts' rules below hold them.
+  model text not null,
+  provider text not null,
   fallback_used boolean not null default false,
   attempt_count integer not null check (attempt_count >= 1),
   input_tokens bigint not null default 0 check (input_tokens >= 0),
@@ -147,7 +163,7 @@ create table routing.calls (
 );
 comment on table routing.calls is 'One route-completion request: the model that answered (or last tried), tokens and exact cost vs the baseline.';
 comment on column routing.calls.agent_id is 'The agent of the call''s decision (copied from it; the decision''s foreign key restricts its delete).';
-comment on column routing.calls.baseline_model is 'The baseline model of the call''s decision (copied from it, with its foreign key to the catalog).';
+comment on column routing.calls.baseline_model is 'The baseline model of the call''s decision (copied from it; the catalog row is kept by routing._keep_decided_catalog).';
 comment on column routing.calls.warnings is
   'What the edge function adapted, dropped or clamped for this call (record_completion''s call.warnings): at most 50 '
   'strings of at most 500 characters.';
@@ -173,18 +189,26 @@ create table routing.attempts (
   call_id uuid not null references routing.calls (id) on delete cascade,
   user_id uuid not null,
   seq integer not null check (seq >= 1),
-  -- The catalog model of price_id (record_completion prices each attempt at its own model's price): the
-  -- price row's foreign key holds it, so no second check per attempt.
+  -- No foreign keys to the catalog: every call and attempt would lock the same few shared catalog
+  -- rows (one provider row for every tenant's calls), each check a query and a row lock. The names
+  -- are checked when record_completion writes them, and kept afterwards by what the catalog allows:
+  --   model     the catalog model of price_id (record_completion prices each attempt at its own
+  --             model's price in force); routing.model_prices is history no one but the owner
+  --             deletes or updates (its price rows stay), and its foreign key refuses deleting or
+  --             renaming a model with prices;
+  --   provider  routing._keep_decided_catalog refuses deleting or renaming a provider an attempt names;
+  --   error_type routing.error_types is reference data only the owner (migrations) writes;
+  --   price_id  a routing.model_prices row, never deleted (above).
   model text not null,
-  provider text not null references routing.providers (provider),
+  provider text not null,
   http_status integer,
-  error_type text references routing.error_types (error_type),
+  error_type text,
   latency_ms integer check (latency_ms >= 0),
   input_tokens bigint not null default 0 check (input_tokens >= 0),
   output_tokens bigint not null default 0 check (output_tokens >= 0),
   cached_tokens bigint not null default 0 check (cached_tokens >= 0),
   cache_write_tokens bigint not null default 0 check (cache_write_tokens >= 0),
-  price_id bigint references routing.model_prices (id),
+  price_id bigint,
   cost_usd numeric not null default 0,
   unique (call_id, seq)
 );

@@ -164,6 +164,11 @@ begin
       raise exception '%.model has no price in force', field using errcode = '22023';
     end if;
   end loop;
+  if not exists (select 1 from jsonb_array_elements(call -> 'attempts') e
+                 where e.value ->> 'model' = call ->> 'model' and e.value ->> 'provider' = call ->> 'provider') then
+    raise exception 'call.model and call.provider must be those of one of call.attempts (the one that answered, or the last tried)'
+      using errcode = '22023';
+  end if;
 end
 $$;
 comment on function routing.validate_call(jsonb) is
@@ -341,8 +346,10 @@ begin
     from e
   ), sums as (
     select coalesce(bool_and(a.ok), false)
-           and exists (select 1 from routing.models m where m.model = record_completion.call ->> 'model')
-           and exists (select 1 from routing.providers pv where pv.provider = record_completion.call ->> 'provider') as ok,
+           -- The call's model and provider are one attempt's (the model that answered, or was tried
+           -- last): the attempts' price rows and provider check hold them (no foreign keys, decisions
+           -- and audit migration).
+           and coalesce(bool_or(a.model = record_completion.call ->> 'model' and a.provider = record_completion.call ->> 'provider'), false) as ok,
            count(*)::integer as n,
            sum(a.input_tokens)::bigint as input_tokens, sum(a.output_tokens)::bigint as output_tokens,
            sum(a.cached_tokens)::bigint as cached_tokens, sum(a.cache_write_tokens)::bigint as cache_write_tokens,

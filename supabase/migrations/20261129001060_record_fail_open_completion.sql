@@ -57,6 +57,9 @@ begin
      or record_fail_open_completion.call ->> 'call_key' !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
     raise exception 'call.call_key must be a UUID' using errcode = '22023';
   end if;
+  -- The audit table's lock before the catalog read, as route_model: the model this decision names
+  -- cannot be deleted from here to commit (routing._keep_decided_catalog, decisions migration).
+  lock table routing.decisions in row exclusive mode;
   select mm.* into m from routing.models mm where mm.model = record_fail_open_completion.model;
   if not found then
     raise exception 'model must be a catalog model' using errcode = '22023';

@@ -57,10 +57,9 @@ select set_eq(
     from pg_catalog.pg_constraint c
     join pg_catalog.pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
     where c.contype = 'f' and c.confrelid = 'routing.providers'::regclass$$,
-  $$values ('routing.models.provider'), ('routing.config.force_provider'), ('routing.provider_breakers.provider'),
-           ('routing.calls.provider'), ('routing.attempts.provider')$$,
-  'The catalog, the forced provider, the breakers and the calls reference routing.providers by foreign key (decisions by '
-  'routing._keep_decided_catalog: 16_route_model_audit).');
+  $$values ('routing.models.provider'), ('routing.config.force_provider'), ('routing.provider_breakers.provider')$$,
+  'The catalog, the forced provider and the breakers reference routing.providers by foreign key (decisions, calls and '
+  'attempts by routing._keep_decided_catalog: 16_route_model_audit, 68_recorded_catalog_names).');
 select is_empty(
   $$select conrelid::regclass::text from pg_catalog.pg_constraint
     where connamespace = 'routing'::regnamespace and contype = 'c' and pg_get_constraintdef(oid) like '%''anthropic''%'
