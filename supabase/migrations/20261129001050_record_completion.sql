@@ -160,8 +160,10 @@ begin
         raise exception '%.% %', field, token_field, problem using errcode = '22023';
       end if;
     end loop;
+    -- Not the call's fault but the catalog's (a model added before its price): 55000, which the edge
+    -- function's outbox keeps and sends again, so the record is stored once the price lands.
     if (routing.price_in_force(a ->> 'model', now())).id is null then
-      raise exception '%.model has no price in force', field using errcode = '22023';
+      raise exception '%.model has no price in force', field using errcode = '55000';
     end if;
   end loop;
   if not exists (select 1 from jsonb_array_elements(call -> 'attempts') e
@@ -419,7 +421,7 @@ begin
     select cc.* into c from routing.calls cc where cc.call_key = key;
     if not found then
       -- Nothing inserted and nothing recorded under the key: the baseline cannot be costed.
-      raise exception 'baseline model % has no price in force', d.baseline_model;
+      raise exception 'baseline model % has no price in force', d.baseline_model using errcode = '55000';
     end if;
     if c.decision_id is distinct from d.id then
       raise exception 'call.call_key % belongs to another decision', key using errcode = '22023';
@@ -460,7 +462,8 @@ comment on function public.record_completion(uuid, jsonb) is
   'Records a route-completion call and its attempts with exact costs (price in force now; baseline = same tokens at the '
   'baseline model''s price) with its warnings, updates the circuit breakers and marks unavailable the models an attempt '
   'found not served (model_unavailable). Trusted callers only. Money as JSON strings (numeric::text, trailing zeros '
-  'trimmed). Errors: 42501 caller, 22023 input (message names the field), P0002 decision not found.';
+  'trimmed). Errors: 42501 caller, 22023 input (message names the field), P0002 decision not found, 55000 a model of the '
+  'call or the baseline without a price in force (the catalog''s to fix: the record can be sent again once it is priced).';
 
 -- -----------------------------------------------------------------------------
 -- Privileges: helpers are private (the RPC runs them as its owner); the RPC

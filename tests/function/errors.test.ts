@@ -1,7 +1,7 @@
 // Every error status of ROUTING-SPEC §8, each in OpenAI's error shape, and a bad or foreign
 // request leaves nothing in the database.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken, outboxRecords, waitFor } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, post, startStack, userToken, outboxRecords } from "./harness.ts";
 
 const messages = [{ role: "user", content: "hello" }];
 
@@ -194,29 +194,6 @@ Deno.test("a missing provider key is a 502 naming the variable, and the key is n
     ok(String((res.body.error as Record<string, unknown>).message).includes("OPENAI_API_KEY"), JSON.stringify(res.body));
     equal(stack.sim.received().length, 0, "no request reached the provider");
   } finally {
-    await stack.close();
-  }
-});
-
-Deno.test("a record the database refuses keeps the paid answer, is logged, and is set aside", e2e, async () => {
-  const stack = await startStack();
-  const low = (await configuredModels(stack.sql)).low.model;
-  // A catalog model without a price, which the provider serves: record_completion refuses to cost it.
-  stack.sim.addModels({ provider: "openai", id: "gpt-unpriced-test", maxOutputTokens: 4096 });
-  await stack.sql`insert into routing.models (model, provider, wire_id, description) values ('gpt-unpriced-test', 'openai', 'gpt-unpriced-test', 'test only')`;
-  await stack.sql`update routing.config set low_model = 'gpt-unpriced-test'`;
-  try {
-    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
-    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
-    equal(res.status, 200, JSON.stringify(res.body));
-    equal(res.body.model, "gpt-unpriced-test");
-    // Recorded after the answer: the refusal shows in the log, not in the answer.
-    await waitFor("record_completion_failed in the log", () => Promise.resolve(stack.logs().includes("record_completion_failed")), (seen) => seen);
-    deepStrictEqual(await auditCounts(stack.sql, agentId), { decisions: 1, calls: 0, attempts: 0 });
-  } finally {
-    await stack.sql`update routing.config set low_model = ${low}`;
-    await stack.sql`delete from routing.decisions where model = 'gpt-unpriced-test'`;
-    await stack.sql`delete from routing.models where model = 'gpt-unpriced-test'`;
     await stack.close();
   }
 });

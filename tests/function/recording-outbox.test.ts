@@ -4,9 +4,10 @@
 // is written ahead into the outbox, memory and a log line in ROUTER_OUTBOX_DIR, before the answer, and
 // sent after it), the background send gives up and leaves it there, and once the RPC is back the
 // record appears exactly once, drained by the timer or, after a restart (a new function server
-// process with the same directory), by the next call.
+// process with the same directory), by the next call. A model the catalog has not priced yet
+// (record_completion's 55000) is such a failure too: its records wait until the price lands.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { createUserWithAgent, e2e, outboxRecords, outboxSegments, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
+import { auditCounts, configuredModels, createUserWithAgent, e2e, outboxRecords, outboxSegments, post, type Sql, startStack, userToken, waitFor } from "./harness.ts";
 
 const messages = [{ role: "user", content: "Record me once." }];
 
@@ -64,6 +65,44 @@ Deno.test("a record that fails after the provider answered: 200 now, recorded ex
     deepStrictEqual((await callsOf(stack.sql, decisionId)).n, 1, "still exactly once after more drains");
   } finally {
     await restoreRecording(stack.sql);
+    await stack.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a call on a model the catalog has not priced yet: 200 now, the record waits in the outbox and is stored once the price lands", e2e, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "router-outbox-" });
+  const stack = await startStack({ ROUTER_OUTBOX_DIR: dir, ROUTER_OUTBOX_DRAIN_MS: "300" });
+  const low = (await configuredModels(stack.sql)).low.model;
+  // An operator added a model the provider serves, and routed to it, before its price.
+  stack.sim.addModels({ provider: "openai", id: "gpt-unpriced-test", maxOutputTokens: 4096 });
+  await stack.sql`insert into routing.models (model, provider, wire_id, description) values ('gpt-unpriced-test', 'openai', 'gpt-unpriced-test', 'test only')`;
+  await stack.sql`update routing.config set low_model = 'gpt-unpriced-test'`;
+  try {
+    const { userId, agentId } = await createUserWithAgent(stack.sql, { score: 2.1, executions: 30, successRate: 99 });
+    const res = await post(stack.endpoint, await userToken(stack, userId), { agent_id: agentId, messages }, {}, { awaitRecord: false });
+    equal(res.status, 200, JSON.stringify(res.body));
+    equal(res.body.model, "gpt-unpriced-test");
+    const callKey = (res.body.routing as Record<string, unknown>).call_key;
+    await deferred(stack.logs);
+    deepStrictEqual(await auditCounts(stack.sql, agentId), { decisions: 1, calls: 0, attempts: 0 });
+    deepStrictEqual(waiting(dir), [callKey], "the record waits in the outbox for the price");
+    deepStrictEqual([...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".rejected")), [], "nothing set aside for good");
+
+    await stack.sql`insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
+                    values ('gpt-unpriced-test', now() - interval '1 second', 1, 4, 0.1, 1.25)`;
+    const stored = await waitFor("the record stored after the price landed",
+      async () => (await stack.sql`select c.call_key::text as key, c.cost_usd::float8 as cost from routing.calls c
+                                   join routing.decisions d on d.id = c.decision_id where d.agent_id = ${agentId}`),
+      (rows) => rows.length > 0);
+    deepStrictEqual(stored.map((r) => r.key), [callKey], "stored once, under the call's key");
+    ok(Number(stored[0].cost) > 0, "costed at the price that landed");
+    await nothingWaits(dir);
+  } finally {
+    await stack.sql`update routing.config set low_model = ${low}`;
+    await stack.sql`delete from routing.decisions where model = 'gpt-unpriced-test'`;
+    await stack.sql`delete from routing.model_prices where model = 'gpt-unpriced-test'`;
+    await stack.sql`delete from routing.models where model = 'gpt-unpriced-test'`;
     await stack.close();
     await Deno.remove(dir, { recursive: true });
   }

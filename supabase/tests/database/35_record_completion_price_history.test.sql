@@ -68,7 +68,7 @@ select is((select (r ->> 'cost_usd') || ' / ' || (r ->> 'baseline_cost_usd') fro
   'claude-3-haiku at list price ($0.0015) is compared with gpt-4o at its new price ($0.015).');
 
 -- -----------------------------------------------------------------------------
--- Service role: a model without a price in force is refused, writing nothing
+-- Service role: a model without a price in force is refused (55000, sent again later), writing nothing
 -- -----------------------------------------------------------------------------
 insert into routing.models (model, provider, description) values ('gpt-test', 'openai', 'Priced from tomorrow');
 insert into routing.model_prices (model, effective_from, input_per_mtok, output_per_mtok, cached_input_per_mtok, cache_write_per_mtok)
@@ -77,8 +77,8 @@ select throws_ok(
   $$select public.record_completion(tests.get_decision_id('the decision'),
       '{"status": "succeeded", "model": "gpt-test", "provider": "openai",
         "attempts": [{"model": "gpt-test", "provider": "openai", "status": 200, "input_tokens": 1}]}')$$,
-  '22023', 'call.attempts[1].model has no price in force',
-  'An attempt on a model that has no price yet is refused.');
+  '55000', 'call.attempts[1].model has no price in force',
+  'An attempt on a model that has no price yet is refused with 55000: the catalog''s state, not the call''s fault, so the record can be sent again.');
 select is((select count(*)::integer from routing.calls where decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no call row.');
 select is((select count(*)::integer from routing.attempts a join routing.calls c on c.id = a.call_id
            where c.decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no attempt row.');
