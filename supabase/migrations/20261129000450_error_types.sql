@@ -1,8 +1,9 @@
 -- =============================================================================
 -- Error types: the one vocabulary of failed provider attempts
 -- =============================================================================
--- Every attempt's error_type is a row of routing.error_types (a foreign key),
--- and every rule that sorts errors reads its two flags:
+-- Every attempt's error_type is a row of routing.error_types (record_completion
+-- checks it; no foreign key, so recording locks no shared row: only the owner
+-- writes this table), and every rule that sorts errors reads its two flags:
 --   caller_fault      the caller's own error (returned as is, never retried):
 --                     record_completion keeps it out of a provider's error rate;
 --   breaker_failure   an availability failure that counts for the provider's

@@ -125,9 +125,9 @@ create trigger keep_decided_catalog after delete or update of provider on routin
 comment on trigger lock_decisions_for_catalog_change on routing.models is
   'Serializes a model delete or rename with the decisions being written (routing._keep_decided_catalog).';
 comment on trigger lock_decisions_for_catalog_change on routing.providers is
-  'Serializes a provider delete or rename with the decisions being written (routing._keep_decided_catalog).';
+  'Serializes a provider delete or rename with the decisions and attempts being written (routing._keep_decided_catalog).';
 comment on trigger keep_decided_catalog on routing.models is 'A model a decision names is not deleted or renamed.';
-comment on trigger keep_decided_catalog on routing.providers is 'A provider a decision names is not deleted or renamed.';
+comment on trigger keep_decided_catalog on routing.providers is 'A provider a decision or an attempt names is not deleted or renamed.';
 
 -- -----------------------------------------------------------------------------
 -- routing.calls and routing.attempts

@@ -160,11 +160,6 @@ begin
         raise exception '%.% %', field, token_field, problem using errcode = '22023';
       end if;
     end loop;
-    -- Not the call's fault but the catalog's (a model added before its price): 55000, which the edge
-    -- function's outbox keeps and sends again, so the record is stored once the price lands.
-    if (routing.price_in_force(a ->> 'model', now())).id is null then
-      raise exception '%.model has no price in force', field using errcode = '55000';
-    end if;
   end loop;
   if not exists (select 1 from jsonb_array_elements(call -> 'attempts') e
                  where e.value ->> 'model' = call ->> 'model' and e.value ->> 'provider' = call ->> 'provider') then
@@ -177,6 +172,32 @@ comment on function routing.validate_call(jsonb) is
   'Raises 22023 with a stable message naming the field (e.g. call.attempts[1].input_tokens must be an integer >= 0, '
   'call.warnings[2] must be a string of at most 500 characters) when record_completion''s call is invalid. The error path: '
   'record_completion checks the same rules in its recording statement and calls this only when they fail.';
+
+-- -----------------------------------------------------------------------------
+-- routing._require_prices: a valid call whose models the catalog has not priced
+-- -----------------------------------------------------------------------------
+create function routing._require_prices(call jsonb) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  a jsonb;
+  i bigint;
+begin
+  -- Not the call's fault but the catalog's (a model added before its price): 55000, which the edge
+  -- function's outbox keeps and sends again, so the record is stored once the price lands. Checked
+  -- after every rule of routing.validate_call, so a record that can never be stored is refused (22023)
+  -- at once instead of waiting for a price.
+  for a, i in select e.value, e.ordinality from jsonb_array_elements(call -> 'attempts') with ordinality e loop
+    if (routing.price_in_force(a ->> 'model', now())).id is null then
+      raise exception 'call.attempts[%].model has no price in force', i using errcode = '55000';
+    end if;
+  end loop;
+end
+$$;
+comment on function routing._require_prices(jsonb) is
+  'Raises 55000 (call.attempts[n].model has no price in force) for a call routing.validate_call accepts whose attempt''s '
+  'model has no price in force now: the catalog''s to fix; the record can be sent again once the price lands.';
 
 
 -- -----------------------------------------------------------------------------
@@ -414,6 +435,7 @@ begin
   if r.stored_call is null then
     if not r.ok then
       perform routing.validate_call(record_completion.call);  -- raises 22023 naming the field
+      perform routing._require_prices(record_completion.call);  -- raises 55000: a price yet to land
       raise exception 'record_completion: the call passed routing.validate_call but not its catalog check' using errcode = 'XX000';
     end if;
     -- A repeat of a recorded call (same key): the first result, nothing changed.
@@ -470,7 +492,7 @@ comment on function public.record_completion(uuid, jsonb) is
 -- is for the service role only (owners and superusers can always call it).
 -- -----------------------------------------------------------------------------
 revoke all on function routing._after_first_call_recorded(routing.decisions, uuid) from public;
-revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb),
+revoke all on function routing._json_count_problem(jsonb), routing.validate_call(jsonb), routing._require_prices(jsonb),
   routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb), routing._stored_call_json(routing.calls)
   from public;
 revoke all on function public.record_completion(uuid, jsonb) from public, anon, authenticated, service_role;

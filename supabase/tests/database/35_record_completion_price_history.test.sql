@@ -2,7 +2,7 @@
 -- recorded; later price rows never change it, future ones do not apply yet.
 BEGIN;
 create extension if not exists pgtap with schema extensions;
-select plan(12);
+select plan(14);
 
 -- -----------------------------------------------------------------------------
 -- Fixtures (database owner): the named actor owner, their agent and one decision
@@ -79,6 +79,17 @@ select throws_ok(
         "attempts": [{"model": "gpt-test", "provider": "openai", "status": 200, "input_tokens": 1}]}')$$,
   '55000', 'call.attempts[1].model has no price in force',
   'An attempt on a model that has no price yet is refused with 55000: the catalog''s state, not the call''s fault, so the record can be sent again.');
+select throws_ok(
+  $$select public.record_completion(tests.get_decision_id('the decision'),
+      '{"status": "succeeded", "model": "gpt-4o", "provider": "openai",
+        "attempts": [{"model": "gpt-test", "provider": "openai", "status": 200, "input_tokens": 1}]}')$$,
+  '22023', 'call.model and call.provider must be those of one of call.attempts (the one that answered, or the last tried)',
+  'A call that is also invalid is refused for good (22023), not kept waiting for the price.');
+select throws_ok(
+  format($$select public.record_completion(%L,
+      '{"status": "succeeded", "model": "gpt-test", "provider": "openai",
+        "attempts": [{"model": "gpt-test", "provider": "openai", "status": 200, "input_tokens": 1}]}')$$, tests.unknown_id('decision')),
+  'P0002', null, 'So is a call of an unknown decision (P0002), priced or not.');
 select is((select count(*)::integer from routing.calls where decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no call row.');
 select is((select count(*)::integer from routing.attempts a join routing.calls c on c.id = a.call_id
            where c.decision_id = tests.get_decision_id('the decision')), 4, 'The refused call wrote no attempt row.');

@@ -22,6 +22,7 @@ select f::regprocedure as fn from unnest(array[
   'routing._stored_breaker_states()',
   'routing._json_count_problem(jsonb)',
   'routing.validate_call(jsonb)',
+  'routing._require_prices(jsonb)',
   'routing._recorded_call_json(routing.calls, routing.attempts[], text[], jsonb)',
   'routing._stored_call_json(routing.calls)',
   'routing._after_first_call_recorded(routing.decisions, uuid)',
