@@ -3,8 +3,9 @@
 // function sends them, on a spread of seeded agents, with realistic payloads (db-call.ts). Postgres counts the time of every
 // function (track_functions = 'pl', reset with pg_stat_reset); the figures are per call:
 // how often each function ran, its self time and its total time (self plus the functions it
-// called). Writes bench/results/db-functions.json (or DB_FUNCTIONS_OUT) with part, machine,
-// commit and date.
+// called). Also the WAL each call writes (pg_stat_wal: records and bytes): unlike the times, a count
+// that does not drift with the machine, so two commits compare exactly. Writes
+// bench/results/db-functions.json (or DB_FUNCTIONS_OUT) with part, machine, commit and date.
 //   deno run -A bench/db-functions.ts        (needs the local database: npm run db:start)
 //   BENCH_DB_CALLS=1000 BENCH_DB_AGENTS=50   the calls measured and the agents they spread over
 import postgres from "postgres";
@@ -49,6 +50,14 @@ async function functionFigures(calls: number): Promise<FunctionFigure[]> {
   }));
 }
 
+/** The cluster's WAL so far, this session's counts flushed first (the bench database is otherwise idle). */
+async function walSoFar(): Promise<{ records: number; bytes: number }> {
+  await sql`select pg_stat_force_next_flush()`;
+  await sql`select pg_stat_clear_snapshot()`;
+  const [w] = await sql<{ records: string; bytes: string }[]>`select wal_records::text as records, wal_bytes::text as bytes from pg_stat_wal`;
+  return { records: Number(w.records), bytes: Number(w.bytes) };
+}
+
 try {
   const agents = await seedAgents(sql, AGENTS);
   progress("seeded agents", AGENTS, AGENTS);
@@ -56,12 +65,18 @@ try {
   // The warm-up's pending counts go out first, so the reset leaves none of them behind.
   await sql`select pg_stat_force_next_flush()`;
   await sql`select pg_stat_reset()`;
+  const walBefore = await walSoFar();
   const started = performance.now();
   for (let i = 0; i < CALLS; i++) {
     await oneCall(sql, agents[i % agents.length], i);
     progress("route_model + record_completion", i + 1, CALLS);
   }
   const wallMs = (performance.now() - started) / CALLS;
+  const walAfter = await walSoFar();
+  const wal = {
+    records_per_call: +((walAfter.records - walBefore.records) / CALLS).toFixed(2),
+    bytes_per_call: Math.round((walAfter.bytes - walBefore.bytes) / CALLS),
+  };
   const functions = await functionFigures(CALLS);
   const top = (name: string) => functions.find((f) => f.function === name)?.total_ms_per_call ?? 0;
   const dbMs = +(top("public.route_model") + top("public.record_completion")).toFixed(4);
@@ -74,10 +89,12 @@ try {
     db_ms_per_call: dbMs,
     target_db_ms_per_call: 0.6,
     round_trip_ms_per_call: +wallMs.toFixed(4),
+    wal_per_call: wal,
     functions,
   };
   await writeResult("db-functions", result, OUT);
-  console.log(`route_model + record_completion: ${dbMs} ms in the database per call (target 0.6), ${wallMs.toFixed(3)} ms round trips`);
+  console.log(`route_model + record_completion: ${dbMs} ms in the database per call (target 0.6), ${wallMs.toFixed(3)} ms round trips, ` +
+    `${wal.records_per_call} WAL records (${wal.bytes_per_call} bytes)`);
   for (const f of functions.slice(0, 25)) {
     console.log(`${f.function.padEnd(48)} ${String(f.calls_per_call).padStart(7)} calls ${f.self_ms_per_call.toFixed(4).padStart(8)} self ${f.total_ms_per_call.toFixed(4).padStart(8)} total ms`);
   }

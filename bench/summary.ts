@@ -75,6 +75,8 @@ interface DbFunction {
 }
 interface DbFunctions {
   functions: DbFunction[];
+  /** WAL written per call (pg_stat_wal); absent in results from before it was measured. */
+  wal_per_call?: { records_per_call: number; bytes_per_call: number };
   /** bench/results/db-functions-before.json: the same measure on the commit before issue 12's cuts. */
   before?: DbFunctions & ResultHeader | null;
 }
@@ -355,11 +357,14 @@ function memorySection(m: Memory): string {
 function dbSection(db: DbFunctions): string {
   const before = new Map((db.before?.functions ?? []).map((f) => [f.function, f]));
   const beforeNote = db.before ? ` Before: commit ${db.before.commit?.slice(0, 12) ?? "unknown"} (${db.before.date}).` : "";
+  const walNote = db.wal_per_call
+    ? ` WAL per call: ${db.wal_per_call.records_per_call} records, ${num(db.wal_per_call.bytes_per_call)} bytes (pg_stat_wal; a count that does not drift with the machine).`
+    : "";
   return `## Database functions (bench/db-functions.ts, track_functions; ms per call)\n\n` +
     table(["function", "calls", "self", "total", ...(before.size ? ["calls before", "self before", "total before"] : [])],
       db.functions.map((f) => [f.function, String(f.calls_per_call), ms(f.self_ms_per_call, 3), ms(f.total_ms_per_call, 3),
         ...(before.size ? [String(before.get(f.function)?.calls_per_call ?? "—"), ms(before.get(f.function)?.self_ms_per_call, 3),
-          ms(before.get(f.function)?.total_ms_per_call, 3)] : [])])) + beforeNote;
+          ms(before.get(f.function)?.total_ms_per_call, 3)] : [])])) + beforeNote + walNote;
 }
 
 function routerSection(r: Router & ResultHeader): string {
