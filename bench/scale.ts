@@ -299,8 +299,7 @@ try {
     const [counts] = await sql`
       select (select count(*) from routing.calls)::bigint as calls, (select count(*) from routing.decisions)::bigint as decisions,
              (select count(*) from routing.attempts)::bigint as attempts, (select count(*) from routing.executions)::bigint as executions,
-             (select count(*) from routing.calls where created_at >= ${day}::date::timestamp at time zone 'UTC'
-                and created_at < (${day}::date + 1)::timestamp at time zone 'UTC')::bigint as calls_one_day`;
+             (select count(*) from routing.calls where (timezone('UTC', created_at))::date = ${day}::date)::bigint as calls_one_day`;
     say(PART, `${size.toLocaleString("en")} calls in ${generateSeconds} s: ${JSON.stringify(counts)}`);
 
     // This size and the smallest, interleaved (at the smallest size itself, the one database).

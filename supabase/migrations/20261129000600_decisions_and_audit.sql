@@ -170,17 +170,20 @@ comment on column routing.calls.warnings is
 -- The indexes of routing.calls and who reads them (each is maintained by every call's insert):
 --   calls_pkey (id)                 the attempts' and breaker events' foreign keys, _update_breakers;
 --   calls_call_key_key (call_key)   record_completion's idempotency (ON CONFLICT), GET .../v1/calls/{call_key};
---   calls_created_at_idx            the savings alert's window (created_at > now() - window), the
---                                   report views' live days and the rollups' rebuild (by created_at
---                                   range: no second index on the UTC day);
+--   calls_created_at_idx            the savings alert's window (created_at > now() - window);
 --   calls_decision_idx              the calls of a decision: cost per execution, cohort comparison, learning,
 --                                   the cascade of a decision's delete;
---   calls_user_created_idx          a user's calls by time under RLS (user_id = auth.uid()).
+--   calls_user_created_idx          a user's calls by time under RLS (user_id = auth.uid());
+--   calls_utc_day_idx               the report views' day filter (reports migration). Kept beside
+--                                   calls_created_at_idx although each insert maintains both (one WAL
+--                                   record per call): a view's `where day = d` cannot become a created_at
+--                                   range, and without it (no pg_cron rollups: every day live) each day
+--                                   asked for would read every call (pgTAP 70_call_day_bounds).
 -- No index by agent: nothing reads calls by agent (an agent's delete is refused by its decisions).
 create index calls_created_at_idx on routing.calls (created_at);
 create index calls_decision_idx on routing.calls (decision_id);
 create index calls_user_created_idx on routing.calls (user_id, created_at);
-comment on index routing.calls_created_at_idx is 'Calls by time: the savings alert''s window, the report views'' live days, the rollups.';
+comment on index routing.calls_created_at_idx is 'Calls by time: the savings alert''s window.';
 comment on index routing.calls_decision_idx is 'The calls of a decision (cost per execution, cohort comparison).';
 comment on index routing.calls_user_created_idx is 'A user''s calls by time (RLS).';
 

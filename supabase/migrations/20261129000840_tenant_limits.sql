@@ -113,7 +113,7 @@ begin
   insert into routing.tenant_daily_spend (user_id, day, spend_usd, calls)
   select c.user_id, (timezone('UTC', c.created_at))::date, sum(c.cost_usd), count(*)
   from routing.calls c
-  where c.created_at >= (timezone('UTC', now()))::date::timestamp at time zone 'UTC'  -- today (calls_created_at_idx)
+  where (timezone('UTC', c.created_at))::date = (timezone('UTC', now()))::date
   group by c.user_id, (timezone('UTC', c.created_at))::date;
 end
 $$;

@@ -90,7 +90,7 @@ as $$
 $$;
 comment on function routing._first_live_day() is
   'The first UTC day the report views compute from the audit tables: the day after routing.report_rollup_state.rolled_through, '
-  '-infinity without rollups. Stable, so an index scan (calls by created_at, outcomes by the day expression) can use it as a bound.';
+  '-infinity without rollups. Stable, so an index scan on the day expression can use it as a bound.';
 
 -- -----------------------------------------------------------------------------
 -- routing.report_stale_days: older closed days an outcome's late link changed
@@ -153,8 +153,7 @@ begin
            0::numeric as execution_baseline_cost_usd
     from routing.calls c
     join routing.decisions d on d.id = c.decision_id
-    where c.created_at >= from_day::timestamp at time zone 'UTC'
-      and c.created_at < (to_day + 1)::timestamp at time zone 'UTC'  -- calls_created_at_idx
+    where (timezone('UTC', c.created_at))::date between from_day and to_day
     group by 1, c.user_id, d.model, d.provider, d.tier, d.cohort
     union all
     select (timezone('UTC', e.recorded_at))::date, e.user_id, d.model, d.provider, d.tier, d.cohort,
@@ -213,8 +212,8 @@ begin
   -- One refresh at a time (cron and a manual run); the row lock orders them.
   select s.rolled_through, s.refreshed_at into watermark, last_refresh from routing.report_rollup_state s where s.id for update;
   if watermark is null then
-    -- First run: from the first day with a call or an outcome (calls_created_at_idx and the outcomes' day index).
-    select least((timezone('UTC', (select min(c.created_at) from routing.calls c)))::date,
+    -- First run: from the first day with a call or an outcome (the day indexes answer both).
+    select least((select min((timezone('UTC', c.created_at))::date) from routing.calls c),
                  (select min((timezone('UTC', e.recorded_at))::date) from routing.executions e))
       into from_day;
   else

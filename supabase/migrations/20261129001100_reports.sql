@@ -13,11 +13,9 @@
 -- Vocabulary, the same in every view:
 --   day         the UTC date (timezone('UTC', ts)::date) of the row's own time:
 --               a call's created_at, an execution's recorded_at. Filter with
---               `where day = '2026-11-29'` or `where day >= current_date - 7`.
---               Closed days come from the rollups (routing.report_rollups, by
---               day); the live days read routing.calls by created_at
---               (calls_created_at_idx: a call's insert maintains no second
---               time index) and routing.executions by the day expression.
+--               `where day = '2026-11-29'` or `where day >= current_date - 7`;
+--               the filter reaches the indexes below (routing.calls and
+--               routing.executions are indexed on that expression).
 --   call        one routing.calls row (one route-completion request).
 --   execution   one routing.executions row (a reported outcome) JOINED to its
 --               routing.decisions row: model, provider, tier and cohort are the
@@ -32,11 +30,10 @@
 --   percentages numeric, rounded to 2 decimals.
 
 -- -----------------------------------------------------------------------------
--- Day index of the outcomes: `where day = ...` on a view becomes an index range scan
+-- Day indexes: `where day = ...` on a view becomes an index range scan
 -- -----------------------------------------------------------------------------
--- routing.calls has none: every call's insert would maintain it beside calls_created_at_idx,
--- on the hot path. The views bound a call's day by its created_at instead
--- (day >= d  <=>  created_at >= d::timestamp at time zone 'UTC').
+create index calls_utc_day_idx on routing.calls (((timezone('UTC', created_at))::date));
+comment on index routing.calls_utc_day_idx is 'The UTC day of a call: what the report views filter on.';
 create index executions_utc_day_idx on routing.executions (((timezone('UTC', recorded_at))::date));
 comment on index routing.executions_utc_day_idx is 'The UTC day of an execution outcome: what the report views filter on.';
 
@@ -62,7 +59,7 @@ from (
          1, case when c.fallback_used then 1 else 0 end, 0
   from routing.calls c
   join routing.decisions d on d.id = c.decision_id
-  where c.created_at >= routing._first_live_day()::timestamp at time zone 'UTC'
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, d.model, d.provider, 0, 0, 1
   from routing.executions e
@@ -139,7 +136,7 @@ from (
   union all
   select (timezone('UTC', c.created_at))::date as day, 1, 0, c.cost_usd, c.baseline_cost_usd, 0::numeric
   from routing.calls c
-  where c.created_at >= routing._first_live_day()::timestamp at time zone 'UTC'
+  where (timezone('UTC', c.created_at))::date >= routing._first_live_day()
   union all
   select (timezone('UTC', e.recorded_at))::date, 0, 1, 0, 0,
          coalesce((select sum(c.cost_usd) from routing.calls c where c.decision_id = e.decision_id), 0)

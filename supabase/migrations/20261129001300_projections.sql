@@ -152,8 +152,7 @@ as $$
   select pc.day, pc.user_id, pc.cohort, pc.tier, pc.projected_model, count(*), count(*) filter (where pc.repriced),
          sum(pc.cost_usd), sum(pc.baseline_cost_usd), sum(pc.projected_cost)
   from routing._projection_calls pc
-  where pc.created_at >= from_day::timestamp at time zone 'UTC'
-    and pc.created_at < (to_day + 1)::timestamp at time zone 'UTC'  -- calls_created_at_idx
+  where pc.day between from_day and to_day
   group by pc.day, pc.user_id, pc.cohort, pc.tier, pc.projected_model;
 $$;
 comment on function routing._roll_up_projection(date, date) is
@@ -191,7 +190,7 @@ begin
     select pc.cohort, pc.tier, pc.projected_model, 1, case when pc.repriced then 1 else 0 end, pc.cost_usd,
            pc.baseline_cost_usd, pc.projected_cost
     from routing._projection_calls pc
-    where pc.created_at >= greatest(window_start, first_live_day::timestamp at time zone 'UTC')
+    where pc.day >= first_live_day and pc.created_at >= window_start
   ), grouped as (
     select case when grouping(pc.cohort) = 0 then 'cohort'
                 when grouping(pc.tier) = 0 then 'tier'

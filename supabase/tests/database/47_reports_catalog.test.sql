@@ -26,7 +26,7 @@ select is_empty($$
   where c.oid in ('public.routing_model_distribution'::regclass, 'public.routing_success_rates'::regclass,
                   'public.routing_cost_savings'::regclass, 'public.routing_cohort_comparison'::regclass,
                   'public.routing_alerts'::regclass, 'routing.alert_states'::regclass, 'routing.alert_events'::regclass,
-                  'routing.agent_preference_changes'::regclass,
+                  'routing.agent_preference_changes'::regclass, 'routing.calls_utc_day_idx'::regclass,
                   'routing.executions_utc_day_idx'::regclass, 'routing.alert_events_created_at_idx'::regclass,
                   'routing.agent_preference_changes_agent_idx'::regclass)
     and obj_description(c.oid, 'pg_class') is null
