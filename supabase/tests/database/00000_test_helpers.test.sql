@@ -491,6 +491,26 @@ comment on function tests.connect_owner_sessions(text[]) is
   'Opens one dblink connection per name, each a new session of the session user on this database (needs the dblink '
   'extension in schema extensions); a concurrency test sends each actor''s statements to its own connection.';
 
+create or replace function tests.refusal_of(session text)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
+  refusal text;
+begin
+  -- The statement the session was sent (dblink_send_query) ends: its rows are read without raising
+  -- (fail false), then the end of its results, so the session takes the next statement.
+  perform count(*) from extensions.dblink_get_result(session, false) as t(r text);
+  refusal := pg_catalog.split_part(extensions.dblink_error_message(session), E'\n', 1);
+  perform count(*) from extensions.dblink_get_result(session, false) as t(r text);
+  return refusal;
+end
+$$;
+comment on function tests.refusal_of(text) is
+  'Waits for the statement a dblink session was sent to end and returns the first line of its error (''ERROR:  ...''), '
+  'or ''OK'' when it succeeded; the session is then free for the next statement.';
+
 -- -----------------------------------------------------------------------------
 -- Privileges: the API roles may switch actor and look names up (a test does so
 -- while it is one of them); only the owner may build fixtures.
